@@ -1,0 +1,174 @@
+//! Locating pages: which pages of the site a rule looks at.
+
+use chrono::NaiveDate;
+
+use super::CheckResult;
+use crate::outcome::{Evidence, Outcome};
+use crate::page::PageFacts;
+use crate::rule::{Criteria, Locator};
+use crate::site::Site;
+
+/// The pages a locator found.
+#[derive(Debug, Default)]
+pub struct Located<'a> {
+    /// Fetched pages (2xx) meeting the criteria and published on or before the as-of date.
+    pub pages: Vec<&'a PageFacts>,
+    /// Pages that could not be fetched but might meet the criteria: their absence is unknown.
+    pub unknown: Vec<&'a PageFacts>,
+    /// Pages meeting the criteria but published after the as-of date (left out).
+    pub later: usize,
+    /// Human description of the criteria, for messages.
+    pub description: String,
+}
+
+/// Whether a criterion can be decided for a page, and how.
+#[derive(PartialEq, Eq)]
+enum Tri {
+    Yes,
+    No,
+    Unknown,
+}
+
+fn matches(c: &Criteria, page: &PageFacts, site: &Site) -> Tri {
+    if let Some(p) = &c.url {
+        if !p.is_match(&page.url) {
+            return Tri::No;
+        }
+    }
+    if let Some(p) = &c.link_text {
+        if !site
+            .inbound_links(&page.url)
+            .any(|(_, text)| p.is_match(text))
+        {
+            return Tri::No;
+        }
+    }
+    let content_criteria =
+        c.title.is_some() || c.breadcrumb.is_some() || c.column.is_some() || c.selector.is_some();
+    if page.is_failed() {
+        return if content_criteria {
+            Tri::Unknown
+        } else {
+            Tri::Yes
+        };
+    }
+    if let Some(p) = &c.title {
+        if !p.is_match(&page.title) {
+            return Tri::No;
+        }
+    }
+    if let Some(p) = &c.breadcrumb {
+        if !p.is_match(&page.breadcrumb_text()) {
+            return Tri::No;
+        }
+    }
+    if let Some(p) = &c.column {
+        let column = page
+            .meta_tags
+            .get("ColumnName")
+            .cloned()
+            .or_else(|| page.breadcrumb.last().cloned())
+            .unwrap_or_default();
+        if !p.is_match(&column) {
+            return Tri::No;
+        }
+    }
+    if let Some(s) = &c.selector {
+        if page.selected.get(s).is_none_or(Vec::is_empty) {
+            return Tri::No;
+        }
+    }
+    Tri::Yes
+}
+
+fn describe(c: &Criteria) -> String {
+    let mut parts = Vec::new();
+    let mut add = |label: &str, p: &Option<crate::rule::Pattern>| {
+        if let Some(p) = p {
+            parts.push(format!("{label}匹配「{}」", p.source));
+        }
+    };
+    add("标题", &c.title);
+    add("网址", &c.url);
+    add("栏目路径", &c.breadcrumb);
+    add("栏目", &c.column);
+    add("链接文字", &c.link_text);
+    if let Some(s) = &c.selector {
+        parts.push(format!("含元素「{s}」"));
+    }
+    parts.join("，")
+}
+
+/// Find the pages a locator selects, as of a date.
+pub fn locate<'a>(locator: &Locator, site: &'a Site, as_of: NaiveDate) -> Located<'a> {
+    let mut located = Located {
+        description: describe(&locator.include),
+        ..Located::default()
+    };
+    for page in site.pages() {
+        if !page.is_failed() && !page.is_ok() {
+            continue; // 404 and other error statuses: the page is not there
+        }
+        let included = matches(&locator.include, page, site);
+        if included == Tri::No {
+            continue;
+        }
+        if locator
+            .exclude
+            .iter()
+            .any(|e| matches(e, page, site) == Tri::Yes)
+        {
+            continue;
+        }
+        if page.is_failed() || included == Tri::Unknown {
+            located.unknown.push(page);
+        } else if page.published.is_some_and(|d| d > as_of) {
+            located.later += 1;
+        } else {
+            located.pages.push(page);
+        }
+    }
+    located
+}
+
+impl Located<'_> {
+    /// The message for pages that may be the ones sought but could not be fetched.
+    pub fn unknown_message(&self) -> String {
+        let first = self.unknown.first().map(|p| p.url.as_str()).unwrap_or("");
+        format!(
+            "{}个可能相关的页面无法获取（如 {first}），无法判定",
+            self.unknown.len()
+        )
+    }
+
+    /// The result when no page was located: `incomplete` if pages that might
+    /// match could not be fetched, else `fail`.
+    pub fn absent(&self, kind: &str) -> CheckResult {
+        if !self.unknown.is_empty() {
+            let evidence = self
+                .unknown
+                .iter()
+                .take(super::MAX_EVIDENCE)
+                .map(|p| {
+                    let reason = match &p.fetch {
+                        crate::page::FetchState::Failed { reason } => reason.clone(),
+                        _ => String::new(),
+                    };
+                    Evidence::new(p.url.clone(), format!("无法获取：{reason}"))
+                })
+                .collect();
+            return CheckResult::new(Outcome::Incomplete, kind, self.unknown_message(), evidence);
+        }
+        let later = if self.later > 0 {
+            format!("（另有{}个页面发布于评估日期之后，不计入）", self.later)
+        } else {
+            String::new()
+        };
+        CheckResult::new(
+            Outcome::Fail,
+            kind,
+            format!("未找到符合条件的页面（{}）{later}", self.description),
+            Vec::new(),
+        )
+    }
+}

@@ -1,0 +1,337 @@
+//! Check kinds: one module per kind, each deciding a [`CheckResult`] from the
+//! located pages, the site, the evidence records and the as-of date.
+//!
+//! Each module's documentation says what is checked, why it matters (the
+//! regulation), an example, and the clause it comes from.
+
+mod attachment;
+mod deadline;
+mod evidence;
+mod exists;
+mod fresh;
+mod links_to;
+mod list_items;
+mod locate;
+mod metadata;
+mod sections;
+mod text;
+mod working_days;
+
+use chrono::NaiveDate;
+
+pub use locate::{locate, Located};
+
+use crate::calendar::WorkCalendar;
+use crate::evidence::EvidenceSet;
+use crate::outcome::{Evidence, Outcome};
+use crate::page::PageFacts;
+use crate::rule::{Check, Quantifier};
+use crate::site::Site;
+
+/// Everything a check may read.
+pub struct Context<'a> {
+    /// The whole site.
+    pub site: &'a Site,
+    /// The pages the rule located (empty when the rule locates nothing).
+    pub located: &'a Located<'a>,
+    /// The evaluation date.
+    pub as_of: NaiveDate,
+    /// The plan year.
+    pub plan_year: i32,
+    /// Official working days.
+    pub calendar: &'a WorkCalendar,
+    /// Evidence records.
+    pub evidence: &'a EvidenceSet,
+    /// The rule's task.
+    pub task: u32,
+    /// The rule's id.
+    pub rule_id: &'a str,
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckResult {
+    /// The verdict.
+    pub outcome: Outcome,
+    /// What was found, in Chinese.
+    pub message: String,
+    /// Evidence behind the verdict.
+    pub evidence: Vec<Evidence>,
+    /// Which check decided (its kind, with its position in nested checks).
+    pub check: String,
+}
+
+impl CheckResult {
+    fn new(
+        outcome: Outcome,
+        kind: &str,
+        message: impl Into<String>,
+        evidence: Vec<Evidence>,
+    ) -> Self {
+        CheckResult {
+            outcome,
+            message: message.into(),
+            evidence,
+            check: kind.to_string(),
+        }
+    }
+}
+
+/// The most evidence items one verdict lists.
+pub const MAX_EVIDENCE: usize = 10;
+
+/// Evaluate one check.
+pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
+    match check {
+        Check::Exists { min } => exists::check(cx, *min),
+        Check::Text {
+            matcher,
+            scope,
+            pages,
+        } => text::check(cx, matcher, scope, *pages),
+        Check::Sections { names, keys, pages } => sections::check(cx, names, keys, *pages),
+        Check::ListItems { min, title } => list_items::check(cx, *min, title.as_ref()),
+        Check::Fresh {
+            max_age_days,
+            source,
+        } => fresh::check(cx, *max_age_days, *source),
+        Check::Deadline { by } => deadline::check(cx, *by),
+        Check::WithinWorkingDays { days, from, pages } => {
+            working_days::check(cx, *days, from, *pages)
+        }
+        Check::Metadata { fields, pages } => metadata::check(cx, fields, *pages),
+        Check::LinksTo {
+            url,
+            text,
+            resolves,
+            pages,
+        } => links_to::check(cx, url.as_ref(), text.as_ref(), *resolves, *pages),
+        Check::Attachment {
+            extensions,
+            name,
+            min,
+            pages,
+        } => attachment::check(cx, extensions, name.as_ref(), *min, *pages),
+        Check::Evidence { min, summary } => evidence::check(cx, *min, summary.as_ref()),
+        Check::All(children) => all(children, cx),
+        Check::Any(children) => any(children, cx),
+        Check::Not(child) => not(child, cx),
+    }
+}
+
+/// Every check holds: the worst outcome decides.
+pub fn all(children: &[Check], cx: &Context<'_>) -> CheckResult {
+    let results: Vec<CheckResult> = children.iter().map(|c| evaluate(c, cx)).collect();
+    combine_all(results)
+}
+
+/// Combine results of checks that must all hold.
+pub fn combine_all(results: Vec<CheckResult>) -> CheckResult {
+    let Some(worst) = Outcome::worst_of(results.iter().map(|r| r.outcome)) else {
+        return CheckResult::new(Outcome::Pass, "all", "无检查项", Vec::new());
+    };
+    if worst == Outcome::Pass || worst == Outcome::NotApplicable {
+        let relevant: Vec<&CheckResult> = results.iter().filter(|r| r.outcome == worst).collect();
+        let message = relevant
+            .iter()
+            .map(|r| r.message.as_str())
+            .collect::<Vec<_>>()
+            .join("；");
+        let mut evidence: Vec<Evidence> = Vec::new();
+        for r in &relevant {
+            for e in &r.evidence {
+                if !evidence.contains(e) && evidence.len() < MAX_EVIDENCE {
+                    evidence.push(e.clone());
+                }
+            }
+        }
+        let check = relevant
+            .iter()
+            .map(|r| r.check.as_str())
+            .collect::<Vec<_>>()
+            .join("+");
+        return CheckResult {
+            outcome: worst,
+            message,
+            evidence,
+            check,
+        };
+    }
+    results
+        .into_iter()
+        .find(|r| r.outcome == worst)
+        .expect("worst outcome comes from some result")
+}
+
+fn any(children: &[Check], cx: &Context<'_>) -> CheckResult {
+    let results: Vec<CheckResult> = children.iter().map(|c| evaluate(c, cx)).collect();
+    // Preference when nothing passes: a person may still decide, or the tool could not see.
+    for wanted in [
+        Outcome::Pass,
+        Outcome::NeedsEvidence,
+        Outcome::Incomplete,
+        Outcome::NotApplicable,
+    ] {
+        if let Some(r) = results.iter().find(|r| r.outcome == wanted) {
+            if wanted == Outcome::NotApplicable
+                && results.iter().any(|r| r.outcome == Outcome::Fail)
+            {
+                break;
+            }
+            let mut r = r.clone();
+            r.check = format!("any>{}", r.check);
+            return r;
+        }
+    }
+    let message = results
+        .iter()
+        .map(|r| r.message.as_str())
+        .collect::<Vec<_>>()
+        .join("；且");
+    let evidence = results
+        .iter()
+        .flat_map(|r| r.evidence.iter().cloned())
+        .take(MAX_EVIDENCE)
+        .collect();
+    CheckResult::new(
+        Outcome::Fail,
+        "any",
+        format!("各备选条件均不满足：{message}"),
+        evidence,
+    )
+}
+
+fn not(child: &Check, cx: &Context<'_>) -> CheckResult {
+    let r = evaluate(child, cx);
+    let outcome = match r.outcome {
+        Outcome::Pass => Outcome::Fail,
+        Outcome::Fail => Outcome::Pass,
+        other => other,
+    };
+    let message = match outcome {
+        Outcome::Fail => format!("出现了不应出现的情形：{}", r.message),
+        Outcome::Pass => format!("未出现不应出现的情形（{}）", r.message),
+        _ => r.message,
+    };
+    CheckResult {
+        outcome,
+        message,
+        evidence: r.evidence,
+        check: format!("not>{}", r.check),
+    }
+}
+
+/// What a page-level check concluded about one page.
+pub(crate) enum PageVerdict {
+    /// The page passes; the excerpt that shows it.
+    Pass(String),
+    /// The page fails; what is wrong.
+    Fail(String),
+    /// The tool cannot tell (an unreachable linked page, an uncovered calendar year).
+    Unknown(String),
+}
+
+/// Apply a page-level test to the located pages under a quantifier.
+pub(crate) fn per_page(
+    cx: &Context<'_>,
+    kind: &str,
+    quantifier: Quantifier,
+    test: impl Fn(&PageFacts) -> PageVerdict,
+) -> CheckResult {
+    let located = cx.located;
+    if located.pages.is_empty() {
+        return located.absent(kind);
+    }
+    let verdicts: Vec<(&PageFacts, PageVerdict)> =
+        located.pages.iter().map(|p| (*p, test(p))).collect();
+    let ev = |p: &PageFacts, s: &str| Evidence::new(p.url.clone(), s);
+    let passes: Vec<Evidence> = verdicts
+        .iter()
+        .filter_map(|(p, v)| match v {
+            PageVerdict::Pass(s) => Some(ev(p, s)),
+            _ => None,
+        })
+        .collect();
+    let fails: Vec<(Evidence, &str)> = verdicts
+        .iter()
+        .filter_map(|(p, v)| match v {
+            PageVerdict::Fail(s) => Some((ev(p, s), s.as_str())),
+            _ => None,
+        })
+        .collect();
+    let unknowns: Vec<(Evidence, &str)> = verdicts
+        .iter()
+        .filter_map(|(p, v)| match v {
+            PageVerdict::Unknown(s) => Some((ev(p, s), s.as_str())),
+            _ => None,
+        })
+        .collect();
+    let n = verdicts.len();
+    let first_with_more = |list: &[(Evidence, &str)]| -> String {
+        match list.len() {
+            0 => String::new(),
+            1 => list[0].1.to_string(),
+            k => format!("{}（共{}个页面如此）", list[0].1, k),
+        }
+    };
+    let take = |list: Vec<(Evidence, &str)>| {
+        list.into_iter()
+            .map(|(e, _)| e)
+            .take(MAX_EVIDENCE)
+            .collect()
+    };
+    match quantifier {
+        Quantifier::Any => {
+            if let Some(first) = passes.first() {
+                CheckResult::new(
+                    Outcome::Pass,
+                    kind,
+                    first.excerpt.clone(),
+                    vec![first.clone()],
+                )
+            } else if !unknowns.is_empty() || !located.unknown.is_empty() {
+                let msg = if unknowns.is_empty() {
+                    located.unknown_message()
+                } else {
+                    first_with_more(&unknowns)
+                };
+                CheckResult::new(Outcome::Incomplete, kind, msg, take(unknowns))
+            } else {
+                CheckResult::new(Outcome::Fail, kind, first_with_more(&fails), take(fails))
+            }
+        }
+        Quantifier::Every => {
+            if !fails.is_empty() {
+                let msg = format!(
+                    "{}/{}个页面不符合：{}",
+                    fails.len(),
+                    n,
+                    first_with_more(&fails)
+                );
+                CheckResult::new(Outcome::Fail, kind, msg, take(fails))
+            } else if !unknowns.is_empty() || !located.unknown.is_empty() {
+                let msg = if unknowns.is_empty() {
+                    located.unknown_message()
+                } else {
+                    first_with_more(&unknowns)
+                };
+                CheckResult::new(Outcome::Incomplete, kind, msg, take(unknowns))
+            } else {
+                let msg = if n == 1 {
+                    passes[0].excerpt.clone()
+                } else {
+                    format!("全部{n}个页面符合；如：{}", passes[0].excerpt)
+                };
+                CheckResult::new(
+                    Outcome::Pass,
+                    kind,
+                    msg,
+                    passes.into_iter().take(MAX_EVIDENCE).collect(),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testkit;

@@ -1,0 +1,137 @@
+//! `within_working_days`: a page was published within N working days of another date.
+//!
+//! - **What**: the page's publication date is at most `days` official working
+//!   days (holidays and adjusted weekend workdays from the State Council's
+//!   yearly notices) after `from`: the page's own 成文日期 (`from = "written_date"`)
+//!   or the publication date of the page it links to with an anchor matching
+//!   `link_text` (`from = "linked"`, e.g. an interpretation and its policy).
+//! - **Why**: proactive information within 20 working days of being made
+//!   (条例第二十六条); interpretations within 3 working days of the policy
+//!   (国办发〔2016〕19号, Guangdong's 同步解读).
+//! - **Example**: `{ kind = "within_working_days", days = 3, from = "linked", link_text = "原文|相关文件" }`
+//!   passes on an interpretation of 2021-09-30 whose policy is dated 2021-09-29;
+//!   fails on one dated 2021-10-20.
+//! - **Clause**: per rule.
+
+use chrono::NaiveDate;
+
+use super::{per_page, CheckResult, Context, PageVerdict};
+use crate::date;
+use crate::page::PageFacts;
+use crate::rule::{FromDate, Quantifier};
+
+enum Other {
+    Date(NaiveDate, String),
+    Missing(String),
+    Unknown(String),
+}
+
+fn other_date(cx: &Context<'_>, page: &PageFacts, from: &FromDate) -> Other {
+    match from {
+        FromDate::WrittenDate => match page.metadata_value("成文日期").and_then(date::parse_date)
+        {
+            Some(d) => Other::Date(d, "成文日期".to_string()),
+            None => Other::Missing("页面元数据缺少成文日期".to_string()),
+        },
+        FromDate::Linked(pattern) => {
+            let links: Vec<_> = page
+                .links
+                .iter()
+                .filter(|l| pattern.is_match(&l.text))
+                .collect();
+            if links.is_empty() {
+                return Other::Missing(format!("页面无文字匹配「{}」的关联链接", pattern.source));
+            }
+            let mut unknown = None;
+            for link in links {
+                match cx.site.page(&link.url) {
+                    Some(target) if target.is_ok() => {
+                        if let Some(d) = target.published {
+                            return Other::Date(
+                                d,
+                                format!("关联页面《{}》的发布日期", target.title),
+                            );
+                        }
+                    }
+                    Some(target) if target.is_failed() => unknown = Some(link.url.clone()),
+                    Some(_) => {}
+                    None => unknown = Some(link.url.clone()),
+                }
+            }
+            match unknown {
+                Some(url) => Other::Unknown(format!("关联页面 {url} 未能获取，无法计算间隔")),
+                None => Other::Missing("关联页面无法打开或未标注发布日期".to_string()),
+            }
+        }
+    }
+}
+
+pub(super) fn check(
+    cx: &Context<'_>,
+    days: u32,
+    from: &FromDate,
+    pages: Quantifier,
+) -> CheckResult {
+    per_page(cx, "within_working_days", pages, |page| {
+        let Some(published) = page.published else {
+            return PageVerdict::Fail(format!("《{}》未标注发布日期", page.title));
+        };
+        let (start, label) = match other_date(cx, page, from) {
+            Other::Date(d, label) => (d, label),
+            Other::Missing(m) => return PageVerdict::Fail(m),
+            Other::Unknown(m) => return PageVerdict::Unknown(m),
+        };
+        match cx.calendar.working_days_between(start, published) {
+            Ok(n) => {
+                let msg = format!(
+                    "《{}》发布于{published}，距{label}{start}共{n}个工作日（要求不超过{days}个）",
+                    page.title
+                );
+                if n <= i64::from(days) {
+                    PageVerdict::Pass(msg)
+                } else {
+                    PageVerdict::Fail(msg)
+                }
+            }
+            Err(e) => PageVerdict::Unknown(format!("工作日历无法计算：{e}")),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testkit::*;
+    use crate::outcome::Outcome;
+
+    fn policy_and_reading(reading_date: &str) -> crate::site::Site {
+        site(&[
+            ("/p.html", "<title>十四五规划</title><div>时间 : 2021-09-29 10:00 来源 : 本网</div><a href=\"/r.html\">相关解读</a>"),
+            ("/r.html", &format!("<title>图解：十四五规划</title><div>时间 : {reading_date} 10:00 来源 : 本网</div><a href=\"/p.html\">原文链接</a>")),
+        ])
+    }
+
+    const RULE: &str = "locate = { title = \"^图解\" }\n[[rule.checks]]\nkind = \"within_working_days\"\ndays = 3\nfrom = \"linked\"\nlink_text = \"原文\"";
+
+    #[test]
+    fn across_national_day() {
+        // 2021-09-29 → 2021-10-08: 09-30 and 10-08 are working days (10-01..07 holiday).
+        let r = run(&policy_and_reading("2021-10-08"), RULE);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert!(r.message.contains("共2个工作日"), "{}", r.message);
+        let r = run(&policy_and_reading("2021-10-13"), RULE);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+    }
+
+    #[test]
+    fn written_date_and_missing_link() {
+        let s = site(&[("/d.html", "<table><tr><td>成文日期：</td><td>2021-01-29</td><td>发布日期：</td><td>2021-03-05</td></tr></table>")]);
+        let rule =
+            "locate = { url = \"/d\" }\n[[rule.checks]]\nkind = \"within_working_days\"\ndays = 20";
+        let r = run(&s, rule);
+        // 春节 2021: 02-11..02-17 off, 02-07 and 02-20 worked → more than 20 working days.
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        let r = run(&policy_and_reading("2021-09-30"), "locate = { title = \"^十四五\" }\n[[rule.checks]]\nkind = \"within_working_days\"\ndays = 3\nfrom = \"linked\"\nlink_text = \"原文\"");
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert!(r.message.contains("关联链接"), "{}", r.message);
+    }
+}

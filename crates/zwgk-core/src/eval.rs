@@ -1,0 +1,195 @@
+//! Evaluation: a rule pack against a site, as of a date.
+
+use chrono::NaiveDate;
+
+use crate::calendar::WorkCalendar;
+use crate::check::{self, combine_all, locate, Context, Located};
+use crate::evidence::EvidenceSet;
+use crate::outcome::{Evidence, Outcome};
+use crate::pack::RulePack;
+use crate::report::{
+    DivisionReport, PackInfo, Report, RuleReport, SiteInfo, Summary, TaskReport, NO_RULE_YET,
+    SCHEMA_VERSION,
+};
+use crate::rule::{Mode, Rule};
+use crate::site::Site;
+
+/// Evaluate every rule of `pack` against `site` as of `as_of`, with the
+/// built-in working-day calendar.
+pub fn evaluate(pack: &RulePack, site: &Site, evidence: &EvidenceSet, as_of: NaiveDate) -> Report {
+    evaluate_with_calendar(pack, site, evidence, as_of, WorkCalendar::china())
+}
+
+/// Like [`evaluate`], with a given working-day calendar.
+pub fn evaluate_with_calendar(
+    pack: &RulePack,
+    site: &Site,
+    evidence: &EvidenceSet,
+    as_of: NaiveDate,
+    calendar: &WorkCalendar,
+) -> Report {
+    let mut summary = Summary::default();
+    let mut tasks = Vec::new();
+    for task in &pack.plan.tasks {
+        let rules: Vec<RuleReport> = pack
+            .rules_for_task(task.number)
+            .map(|rule| evaluate_rule(rule, pack.plan.year, site, evidence, as_of, calendar))
+            .collect();
+        for r in &rules {
+            summary.rules.add(r.outcome);
+        }
+        let (outcome, reason) = match Outcome::worst_of(rules.iter().map(|r| r.outcome)) {
+            None => (Outcome::NeedsEvidence, NO_RULE_YET.to_string()),
+            Some(worst) => {
+                let decider = rules
+                    .iter()
+                    .find(|r| r.outcome == worst)
+                    .expect("worst comes from a rule");
+                (worst, decider.message.clone())
+            }
+        };
+        summary.tasks.add(outcome);
+        tasks.push(TaskReport {
+            task: task.number,
+            title: task.short_title(),
+            heading: task.heading.clone(),
+            requirement: task.requirement.clone(),
+            divisions: task.divisions.clone(),
+            outcome,
+            reason,
+            rules,
+        });
+    }
+    let by_division = by_division(&tasks);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        target: site.target().to_string(),
+        as_of,
+        rules_pack: PackInfo {
+            id: pack.plan.id.clone(),
+            title: pack.plan.title.clone(),
+            year: pack.plan.year,
+            rules: pack.rules.len(),
+        },
+        summary,
+        site: SiteInfo {
+            pages: site.pages().len(),
+            failed_pages: site.failed_count(),
+        },
+        tasks,
+        by_division,
+    }
+}
+
+/// Evaluate one rule.
+pub fn evaluate_rule(
+    rule: &Rule,
+    plan_year: i32,
+    site: &Site,
+    evidence: &EvidenceSet,
+    as_of: NaiveDate,
+    calendar: &WorkCalendar,
+) -> RuleReport {
+    let located = match &rule.locate {
+        Some(l) => locate(l, site, as_of),
+        None => Located::default(),
+    };
+    let cx = Context {
+        site,
+        located: &located,
+        as_of,
+        plan_year,
+        calendar,
+        evidence,
+        task: rule.task,
+        rule_id: &rule.id,
+    };
+    let mut result = combine_all(
+        rule.checks
+            .iter()
+            .map(|c| check::evaluate(c, &cx))
+            .collect(),
+    );
+    if rule.mode == Mode::Assisted
+        && result.outcome == Outcome::Pass
+        && !rule.checks.iter().any(|c| c.uses_evidence())
+    {
+        let records: Vec<_> = evidence
+            .for_rule(rule.task, &rule.id, plan_year, as_of)
+            .collect();
+        match records.first() {
+            Some(r) => {
+                result.message = format!(
+                    "{}；经人工确认（{} {}：{}）",
+                    result.message, r.date, r.by, r.summary
+                );
+                let reference = r.reference.clone().unwrap_or_else(|| r.by.clone());
+                result.evidence.push(Evidence::new(
+                    format!("evidence:{reference}"),
+                    format!("{} {}", r.date, r.summary),
+                ));
+                result.check = format!("{}+evidence", result.check);
+            }
+            None => {
+                result.outcome = Outcome::NeedsEvidence;
+                result.message = format!("网站证据已找到，待人工确认：{}", result.message);
+            }
+        }
+    }
+    RuleReport {
+        id: rule.id.clone(),
+        title: rule.title.clone(),
+        mode: rule.mode,
+        severity: rule.severity,
+        outcome: result.outcome,
+        message: format!(
+            "要求：{}。结果：{}",
+            rule.expect.trim_end_matches('。'),
+            result.message
+        ),
+        check: result.check,
+        evidence: result.evidence,
+        source: rule.source.clone(),
+        origin: format!("{}:{}", rule.origin.file, rule.origin.line),
+    }
+}
+
+fn by_division(tasks: &[TaskReport]) -> Vec<DivisionReport> {
+    let mut out: Vec<DivisionReport> = Vec::new();
+    for t in tasks {
+        for (name, lead) in t
+            .divisions
+            .lead
+            .iter()
+            .map(|d| (d, true))
+            .chain(t.divisions.others.iter().map(|d| (d, false)))
+        {
+            let idx = match out.iter().position(|d| &d.division == name) {
+                Some(i) => i,
+                None => {
+                    out.push(DivisionReport {
+                        division: name.clone(),
+                        lead: Vec::new(),
+                        others: Vec::new(),
+                        summary: Default::default(),
+                        failing: Vec::new(),
+                    });
+                    out.len() - 1
+                }
+            };
+            let d = &mut out[idx];
+            let list = if lead { &mut d.lead } else { &mut d.others };
+            if list.contains(&t.task) {
+                continue;
+            }
+            list.push(t.task);
+            if !d.lead.contains(&t.task) || lead {
+                d.summary.add(t.outcome);
+                if t.outcome == Outcome::Fail {
+                    d.failing.push(t.task);
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,661 @@
+//! Page facts: what zwgk keeps of a fetched page (never the HTML itself).
+//!
+//! [`PageFacts::from_html`] turns a decoded HTML document into facts: title,
+//! breadcrumb, headings, normalised text, links, the gkmlpt metadata block,
+//! the publication date, dated list items and attachments.
+
+use chrono::NaiveDate;
+use scraper::{ElementRef, Html, Node, Selector};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+use url::Url;
+
+use crate::date;
+use crate::text;
+
+/// The fields of the metadata block of a catalogue detail page, in the order the platform prints them.
+pub const METADATA_FIELDS: [&str; 8] = [
+    "索引号",
+    "分类",
+    "发布机构",
+    "成文日期",
+    "名称",
+    "文号",
+    "发布日期",
+    "主题词",
+];
+
+/// File endings treated as attachments (documents offered for download).
+pub const ATTACHMENT_EXTENSIONS: [&str; 12] = [
+    "pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar", "ppt", "pptx",
+];
+
+/// How a page was obtained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FetchState {
+    /// Fetched; the HTTP status (200 for a file read from a mirror folder).
+    Fetched {
+        /// HTTP status code.
+        status: u16,
+    },
+    /// Could not be fetched or read: network error, timeout, unreadable file.
+    Failed {
+        /// What went wrong, for the report.
+        reason: String,
+    },
+}
+
+/// A link found on a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// Absolute URL, without fragment.
+    pub url: String,
+    /// Normalised anchor text (or the `title` attribute when the anchor has no text).
+    pub text: String,
+}
+
+/// A dated entry of a list page (column list, catalogue API).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListItem {
+    /// Absolute URL of the item.
+    pub url: String,
+    /// Item title.
+    pub title: String,
+    /// The date printed beside the item.
+    pub date: NaiveDate,
+}
+
+/// A downloadable document linked from a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// Absolute URL.
+    pub url: String,
+    /// Link text (file name as shown).
+    pub name: String,
+    /// Lower-case file ending without the dot (`pdf`, `docx`, …).
+    pub extension: String,
+}
+
+/// The facts of one page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageFacts {
+    /// Absolute URL of the page.
+    pub url: String,
+    /// Whether and how the page was fetched.
+    pub fetch: FetchState,
+    /// Media type, e.g. `text/html`.
+    pub content_type: String,
+    /// Page title: `ArticleTitle` meta, else the first `h1`, else `<title>`; normalised.
+    pub title: String,
+    /// Breadcrumb entries, e.g. `["首页", "政务公开", "规范性文件"]`.
+    pub breadcrumb: Vec<String>,
+    /// Texts of `h1`–`h6`, normalised.
+    pub headings: Vec<String>,
+    /// Body text, normalised (see [`crate::text::normalize`]), one block per line.
+    pub text: String,
+    /// Links, in document order.
+    pub links: Vec<Link>,
+    /// The metadata block (索引号, 分类, 发布机构, 成文日期, 名称, 文号, 发布日期, 主题词) as found;
+    /// a field present with an empty value maps to "".
+    pub metadata: BTreeMap<String, String>,
+    /// `<meta name=… content=…>` tags (SiteName, ColumnName, PubDate, …).
+    pub meta_tags: BTreeMap<String, String>,
+    /// Publication date, from the metadata block, the article header or the PubDate meta.
+    pub published: Option<NaiveDate>,
+    /// Dated list entries on this page.
+    pub list_items: Vec<ListItem>,
+    /// Linked documents.
+    pub attachments: Vec<Attachment>,
+    /// For each selector probe of the rule pack, the texts of the matching elements
+    /// (normalised, at most [`MAX_PROBE_MATCHES`] per selector); selectors with no match are absent.
+    pub selected: BTreeMap<String, Vec<String>>,
+}
+
+/// The most element texts kept per selector probe and page.
+pub const MAX_PROBE_MATCHES: usize = 20;
+
+/// CSS selectors a rule pack asks page analysis to evaluate (facts are kept, not the DOM).
+#[derive(Debug, Clone, Default)]
+pub struct Probes {
+    list: Vec<(String, Selector)>,
+}
+
+impl Probes {
+    /// No probes.
+    pub fn none() -> Self {
+        Probes::default()
+    }
+
+    /// Compile selectors; an invalid one is returned as the error.
+    pub fn new<'a>(selectors: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
+        let mut list = Vec::new();
+        for s in selectors {
+            let sel = Selector::parse(s).map_err(|e| format!("invalid selector `{s}`: {e}"))?;
+            list.push((s.to_string(), sel));
+        }
+        Ok(Probes { list })
+    }
+}
+
+static SEL_TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
+static SEL_H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+static SEL_HEADINGS: LazyLock<Selector> = LazyLock::new(|| sel("h1, h2, h3, h4, h5, h6"));
+static SEL_META: LazyLock<Selector> = LazyLock::new(|| sel("meta[name][content]"));
+static SEL_BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
+static SEL_ANCHOR: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+static SEL_BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
+static SEL_LIST_ROWS: LazyLock<Selector> = LazyLock::new(|| sel("li, tr, dd, dl"));
+static SEL_BREADCRUMB: LazyLock<Selector> = LazyLock::new(|| {
+    sel("[class*=position], [class*=crumb], [class*=location], [class*=dqwz], [id*=position], [id*=crumb], [id*=location]")
+});
+
+fn sel(css: &str) -> Selector {
+    Selector::parse(css).expect("built-in selector is valid")
+}
+
+/// Elements whose text never reaches the reader.
+const HIDDEN: [&str; 5] = ["script", "style", "noscript", "template", "head"];
+/// Elements that start a new line of text.
+const BLOCKS: [&str; 30] = [
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "section",
+    "article",
+    "ul",
+    "ol",
+    "dl",
+    "dd",
+    "dt",
+    "header",
+    "footer",
+    "nav",
+    "form",
+    "hr",
+    "blockquote",
+    "pre",
+    "main",
+    "aside",
+];
+
+impl PageFacts {
+    /// A page that could not be fetched or read.
+    pub fn failed(url: impl Into<String>, reason: impl Into<String>) -> Self {
+        PageFacts {
+            url: url.into(),
+            fetch: FetchState::Failed {
+                reason: reason.into(),
+            },
+            ..PageFacts::empty()
+        }
+    }
+
+    /// A fetched page that is not HTML (a PDF, an image, …): only its URL and type are kept.
+    pub fn other(url: impl Into<String>, status: u16, content_type: impl Into<String>) -> Self {
+        PageFacts {
+            url: url.into(),
+            fetch: FetchState::Fetched { status },
+            content_type: content_type.into(),
+            ..PageFacts::empty()
+        }
+    }
+
+    fn empty() -> Self {
+        PageFacts {
+            url: String::new(),
+            fetch: FetchState::Fetched { status: 200 },
+            content_type: String::new(),
+            title: String::new(),
+            breadcrumb: Vec::new(),
+            headings: Vec::new(),
+            text: String::new(),
+            links: Vec::new(),
+            metadata: BTreeMap::new(),
+            meta_tags: BTreeMap::new(),
+            published: None,
+            list_items: Vec::new(),
+            attachments: Vec::new(),
+            selected: BTreeMap::new(),
+        }
+    }
+
+    /// Extract the facts of a decoded HTML document fetched from `url` with `status`.
+    ///
+    /// Never fails: malformed HTML yields whatever facts can be read.
+    pub fn from_html(url: &str, status: u16, html: &str) -> Self {
+        Self::from_html_with_probes(url, status, html, &Probes::none())
+    }
+
+    /// Like [`PageFacts::from_html`], also recording the matches of selector probes.
+    pub fn from_html_with_probes(url: &str, status: u16, html: &str, probes: &Probes) -> Self {
+        let doc = Html::parse_document(html);
+        let mut selected = BTreeMap::new();
+        for (name, selector) in &probes.list {
+            let texts: Vec<String> = doc
+                .select(selector)
+                .take(MAX_PROBE_MATCHES)
+                .map(|e| text::normalize_line(&e.text().collect::<String>()))
+                .collect();
+            if !texts.is_empty() {
+                selected.insert(name.clone(), texts);
+            }
+        }
+        let base = doc
+            .select(&SEL_BASE)
+            .next()
+            .and_then(|b| b.attr("href"))
+            .and_then(|h| Url::parse(url).ok().and_then(|u| u.join(h).ok()))
+            .or_else(|| Url::parse(url).ok());
+
+        let mut meta_tags = BTreeMap::new();
+        for m in doc.select(&SEL_META) {
+            if let (Some(name), Some(content)) = (m.attr("name"), m.attr("content")) {
+                meta_tags
+                    .entry(name.to_string())
+                    .or_insert_with(|| text::normalize_line(content));
+            }
+        }
+
+        let title = meta_tags
+            .get("ArticleTitle")
+            .filter(|t| !t.is_empty())
+            .cloned()
+            .or_else(|| first_text(&doc, &SEL_H1))
+            .or_else(|| first_text(&doc, &SEL_TITLE))
+            .unwrap_or_default();
+
+        let headings = doc
+            .select(&SEL_HEADINGS)
+            .map(|h| text::normalize_line(&h.text().collect::<String>()))
+            .filter(|h| !h.is_empty())
+            .collect();
+
+        let root = doc.select(&SEL_BODY).next().unwrap_or(doc.root_element());
+        let mut raw = String::new();
+        block_text(root, &mut raw);
+        let body_text = text::normalize(&raw);
+
+        let breadcrumb = breadcrumb_of(&doc, &body_text);
+
+        let mut links = Vec::new();
+        let mut attachments = Vec::new();
+        for a in doc.select(&SEL_ANCHOR) {
+            let Some(abs) = a.attr("href").and_then(|h| resolve(base.as_ref(), h)) else {
+                continue;
+            };
+            let mut anchor = text::normalize_line(&a.text().collect::<String>());
+            if anchor.is_empty() {
+                anchor = a
+                    .attr("title")
+                    .map(text::normalize_line)
+                    .unwrap_or_default();
+            }
+            if let Some(ext) = attachment_extension(&abs) {
+                attachments.push(Attachment {
+                    url: abs.clone(),
+                    name: anchor.clone(),
+                    extension: ext,
+                });
+            }
+            links.push(Link {
+                url: abs,
+                text: anchor,
+            });
+        }
+
+        let list_items = list_items_of(&doc, base.as_ref());
+        let metadata = metadata_block(&body_text);
+        let published = publication_date(&metadata, &body_text, &meta_tags);
+
+        PageFacts {
+            url: url.to_string(),
+            fetch: FetchState::Fetched { status },
+            content_type: "text/html".to_string(),
+            title,
+            breadcrumb,
+            headings,
+            text: body_text,
+            links,
+            metadata,
+            meta_tags,
+            published,
+            list_items,
+            attachments,
+            selected,
+        }
+    }
+
+    /// Whether the page was fetched with a 2xx status.
+    pub fn is_ok(&self) -> bool {
+        matches!(self.fetch, FetchState::Fetched { status } if (200..300).contains(&status))
+    }
+
+    /// Whether fetching the page failed (network, timeout, unreadable): its facts are unknown.
+    pub fn is_failed(&self) -> bool {
+        matches!(self.fetch, FetchState::Failed { .. })
+    }
+
+    /// The HTTP status, when fetched.
+    pub fn status(&self) -> Option<u16> {
+        match self.fetch {
+            FetchState::Fetched { status } => Some(status),
+            FetchState::Failed { .. } => None,
+        }
+    }
+
+    /// The breadcrumb joined with ` > `.
+    pub fn breadcrumb_text(&self) -> String {
+        self.breadcrumb.join(" > ")
+    }
+
+    /// A non-empty metadata field.
+    pub fn metadata_value(&self, field: &str) -> Option<&str> {
+        self.metadata
+            .get(field)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+}
+
+fn first_text(doc: &Html, selector: &Selector) -> Option<String> {
+    doc.select(selector)
+        .map(|e| text::normalize_line(&e.text().collect::<String>()))
+        .find(|t| !t.is_empty())
+}
+
+/// Collect the visible text of `el`, putting block elements on lines of their own.
+fn block_text(el: ElementRef<'_>, out: &mut String) {
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                let name = e.name();
+                if HIDDEN.contains(&name) {
+                    continue;
+                }
+                let block = BLOCKS.contains(&name);
+                if block {
+                    out.push('\n');
+                } else if name == "td" || name == "th" {
+                    out.push(' ');
+                }
+                if let Some(child_el) = ElementRef::wrap(child) {
+                    block_text(child_el, out);
+                }
+                if block {
+                    out.push('\n');
+                } else if name == "td" || name == "th" {
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn resolve(base: Option<&Url>, href: &str) -> Option<String> {
+    let href = href.trim();
+    let lower = href.to_ascii_lowercase();
+    if href.is_empty()
+        || href.starts_with('#')
+        || lower.starts_with("javascript:")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("tel:")
+        || lower.starts_with("data:")
+    {
+        return None;
+    }
+    let mut url = match base {
+        Some(b) => b.join(href).ok()?,
+        None => Url::parse(href).ok()?,
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    url.set_fragment(None);
+    Some(url.to_string())
+}
+
+/// The attachment file ending of a URL, when it names a document.
+pub fn attachment_extension(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let last = path.rsplit('/').next()?;
+    let (_, ext) = last.rsplit_once('.')?;
+    let ext = ext.to_ascii_lowercase();
+    ATTACHMENT_EXTENSIONS.contains(&ext.as_str()).then_some(ext)
+}
+
+fn breadcrumb_of(doc: &Html, body_text: &str) -> Vec<String> {
+    let from_element = doc
+        .select(&SEL_BREADCRUMB)
+        .map(|e| text::normalize_line(&e.text().collect::<String>()))
+        .find(|t| t.contains('>') || t.contains('›') || t.contains('»') || t.contains("首页"));
+    let line = from_element.or_else(|| {
+        body_text
+            .lines()
+            .find(|l| {
+                (l.starts_with("首页") || l.starts_with("当前位置"))
+                    && (l.contains('>') || l.contains('›'))
+            })
+            .map(str::to_string)
+    });
+    let Some(line) = line else {
+        return Vec::new();
+    };
+    let line = line
+        .trim_start_matches("当前位置")
+        .trim_start_matches([':', ' ']);
+    line.split(['>', '›', '»'])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+fn list_items_of(doc: &Html, base: Option<&Url>) -> Vec<ListItem> {
+    let mut items: Vec<ListItem> = Vec::new();
+    for row in doc.select(&SEL_LIST_ROWS) {
+        // Only innermost rows: a row containing other rows is a container.
+        if row.select(&SEL_LIST_ROWS).nth(1).is_some() && row.value().name() != "dl" {
+            continue;
+        }
+        let anchors: Vec<ElementRef<'_>> = row.select(&SEL_ANCHOR).collect();
+        let Some(a) = anchors
+            .iter()
+            .find(|a| attachment_extension(a.attr("href").unwrap_or("")).is_none())
+        else {
+            continue;
+        };
+        let Some(url) = a.attr("href").and_then(|h| resolve(base, h)) else {
+            continue;
+        };
+        let row_text = text::normalize_line(&row.text().collect::<String>());
+        let Some(found) = date::find_dates(&row_text).into_iter().last() else {
+            continue;
+        };
+        let mut title = a
+            .attr("title")
+            .map(text::normalize_line)
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| text::normalize_line(&a.text().collect::<String>()));
+        if title.is_empty() {
+            title = row_text.clone();
+        }
+        if items.iter().any(|i| i.url == url) {
+            continue;
+        }
+        items.push(ListItem {
+            url,
+            title,
+            date: found.date,
+        });
+    }
+    items
+}
+
+/// Read the metadata block: `label: value` pairs where labels are [`METADATA_FIELDS`].
+fn metadata_block(body_text: &str) -> BTreeMap<String, String> {
+    static LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(索引号|分类|发布机构|成文日期|名称|文号|发布日期|主题词) ?:")
+            .expect("valid regex")
+    });
+    let mut found = BTreeMap::new();
+    for line in body_text.lines() {
+        let labels: Vec<regex::Match<'_>> = LABEL.find_iter(line).collect();
+        // A metadata line carries at least one label; a lone 名称/分类 in prose is unlikely
+        // but harmless. Require two labels in the whole block (checked below).
+        for (i, m) in labels.iter().enumerate() {
+            let end = labels.get(i + 1).map(|n| n.start()).unwrap_or(line.len());
+            let name = line[m.start()..m.end()]
+                .trim_end_matches(':')
+                .trim()
+                .to_string();
+            let value = line[m.end()..end].trim().to_string();
+            found.entry(name).or_insert(value);
+        }
+    }
+    if found.len() < 2 {
+        found.clear();
+    }
+    found
+}
+
+fn publication_date(
+    metadata: &BTreeMap<String, String>,
+    body_text: &str,
+    meta_tags: &BTreeMap<String, String>,
+) -> Option<NaiveDate> {
+    if let Some(d) = metadata.get("发布日期").and_then(|v| date::parse_date(v)) {
+        return Some(d);
+    }
+    // The article header sits near the top: look at the first lines only, so a
+    // date quoted in the body is not taken for the publication date.
+    let head: String = body_text.lines().take(40).collect::<Vec<_>>().join("\n");
+    if let Some(found) = date::date_after_label(&head, &["发布日期", "发布时间", "时间", "日期"])
+    {
+        return Some(found.date);
+    }
+    if let Some(d) = meta_tags.get("PubDate").and_then(|v| date::first_date(v)) {
+        return Some(d.date);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARTICLE: &str = r##"<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>广东省文化和旅游厅2021年政府信息公开工作年度报告-广东省文化和旅游厅</title>
+<meta name="SiteName" content="广东省文化和旅游厅">
+<meta name="ArticleTitle" content="广东省文化和旅游厅2021年政府信息公开工作年度报告">
+<meta name="PubDate" content="2022-01-13 09:49">
+<script>var x = "时间 : 1999-01-01";</script></head>
+<body><div class="top">长者助手 / 手机版 / 设为首页|加入收藏</div>
+<div class="position"><a href="/">首页</a> &gt; <a href="/tonglan/">中部通栏</a></div>
+<h1>广东省文化和旅游厅2021年政府信息公开工作年度报告</h1>
+<div class="info">时间 : 2022-01-13 09:49 来源 : 本网 作者 : 厅办公室 【字体: 【打印】</div>
+<div class="content"><p>一、总体情况</p><p>统计期限为2021年1月1日至12月31日。</p>
+<p>附件：<a href="/attachment/0/411/411234/3164000.pdf">年报.pdf</a></p>
+<a href="javascript:void(0)">打印</a><a href="#top">顶部</a>
+<a href="../index.html#x">返回</a></div></body></html>"##;
+
+    #[test]
+    fn article_facts() {
+        let p = PageFacts::from_html(
+            "http://whly.gd.gov.cn/tonglan/content/post_3764082.html",
+            200,
+            ARTICLE,
+        );
+        assert_eq!(p.title, "广东省文化和旅游厅2021年政府信息公开工作年度报告");
+        assert_eq!(p.breadcrumb, vec!["首页", "中部通栏"]);
+        assert_eq!(p.published, NaiveDate::from_ymd_opt(2022, 1, 13));
+        assert!(!p.text.contains("1999"), "script text must be skipped");
+        assert!(p.text.lines().any(|l| l == "一、总体情况"));
+        assert_eq!(p.attachments.len(), 1);
+        assert_eq!(p.attachments[0].extension, "pdf");
+        assert_eq!(
+            p.attachments[0].url,
+            "http://whly.gd.gov.cn/attachment/0/411/411234/3164000.pdf"
+        );
+        let urls: Vec<&str> = p.links.iter().map(|l| l.url.as_str()).collect();
+        assert!(urls.contains(&"http://whly.gd.gov.cn/tonglan/index.html"));
+        assert!(!urls.iter().any(|u| u.starts_with("javascript")));
+        assert_eq!(p.meta_tags.get("SiteName").unwrap(), "广东省文化和旅游厅");
+    }
+
+    #[test]
+    fn metadata_block_from_table() {
+        let html = r#"<html><body><table class="classify">
+<tr><td>索引号：</td><td>006939748/2021-00123</td><td>分类：</td><td>规范性文件</td></tr>
+<tr><td>发布机构：</td><td>广东省文化和旅游厅</td><td>成文日期：</td><td>2021-09-20</td></tr>
+<tr><td>名称：</td><td colspan="3">广东省文化和旅游厅关于印发某办法的通知</td></tr>
+<tr><td>文号：</td><td>粤文旅规〔2021〕2号</td><td>发布日期：</td><td>2021-09-26</td></tr>
+<tr><td>主题词：</td><td></td></tr></table></body></html>"#;
+        let p = PageFacts::from_html(
+            "http://whly.gd.gov.cn/gkmlpt/content/3/3712/post_3712345.html",
+            200,
+            html,
+        );
+        assert_eq!(p.metadata_value("索引号"), Some("006939748/2021-00123"));
+        assert_eq!(p.metadata_value("文号"), Some("粤文旅规[2021]2号"));
+        assert_eq!(p.metadata_value("成文日期"), Some("2021-09-20"));
+        assert_eq!(p.metadata.get("主题词").map(String::as_str), Some(""));
+        assert_eq!(p.metadata_value("主题词"), None);
+        assert_eq!(p.published, NaiveDate::from_ymd_opt(2021, 9, 26));
+    }
+
+    #[test]
+    fn list_items_with_dates() {
+        let html = r#"<html><body><ul class="list">
+<li><a href="content/post_3764082.html" title="标题甲">标题甲…</a><span class="list_time">2022-01-13</span></li>
+<li><a href="content/post_3700001.html">标题乙</a><span>2021年11月5日</span></li>
+<li><a href="content/post_3700002.html">没有日期</a></li>
+</ul><div class="page"><a href="index_2.html">下一页</a></div></body></html>"#;
+        let p = PageFacts::from_html("http://whly.gd.gov.cn/tonglan/index.html", 200, html);
+        assert_eq!(p.list_items.len(), 2);
+        assert_eq!(p.list_items[0].title, "标题甲");
+        assert_eq!(
+            p.list_items[0].url,
+            "http://whly.gd.gov.cn/tonglan/content/post_3764082.html"
+        );
+        assert_eq!(
+            p.list_items[1].date,
+            NaiveDate::from_ymd_opt(2021, 11, 5).unwrap()
+        );
+    }
+
+    #[test]
+    fn malformed_html_does_not_panic() {
+        for html in [
+            "",
+            "<",
+            "<html><body><a href='http://[::1'>x</a>",
+            "\u{0}\u{feff}<p>",
+        ] {
+            let p = PageFacts::from_html("http://example.gov.cn/", 200, html);
+            assert!(p.is_ok());
+        }
+    }
+
+    #[test]
+    fn attachment_extension_reads_path_only() {
+        assert_eq!(
+            attachment_extension("http://a/b/c.PDF?x=1").as_deref(),
+            Some("pdf")
+        );
+        assert_eq!(attachment_extension("http://a/b/c.html"), None);
+        assert_eq!(attachment_extension("http://a/b/"), None);
+    }
+}

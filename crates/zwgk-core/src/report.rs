@@ -1,0 +1,183 @@
+//! The typed report of an evaluation (schema version [`SCHEMA_VERSION`]).
+//!
+//! This is the model the `zwgk-report` crate renders; its JSON form is the
+//! documented, versioned report format (`docs/report-schema.md`).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::outcome::{Evidence, Outcome};
+use crate::plan::Divisions;
+use crate::rule::{Mode, Severity, Source};
+
+/// Version of the report schema; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The reason given for a task that has no rule yet.
+pub const NO_RULE_YET: &str = "no rule yet";
+
+/// The result of evaluating a rule pack against a site as of a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Report schema version.
+    pub schema_version: u32,
+    /// What was scanned (URL or folder).
+    pub target: String,
+    /// The evaluation date.
+    pub as_of: NaiveDate,
+    /// The rule pack.
+    pub rules_pack: PackInfo,
+    /// Counts by outcome.
+    pub summary: Summary,
+    /// Facts about the scanned site.
+    pub site: SiteInfo,
+    /// Every task of the plan, in plan order.
+    pub tasks: Vec<TaskReport>,
+    /// Outcomes grouped per responsible division.
+    pub by_division: Vec<DivisionReport>,
+}
+
+/// Identification of the rule pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackInfo {
+    /// Pack id, e.g. `gd-whly-2021`.
+    pub id: String,
+    /// Plan title.
+    pub title: String,
+    /// Plan year.
+    pub year: i32,
+    /// Number of rules.
+    pub rules: usize,
+}
+
+/// Counts of each outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeCounts {
+    /// `pass`
+    pub pass: usize,
+    /// `fail`
+    pub fail: usize,
+    /// `needs_evidence`
+    pub needs_evidence: usize,
+    /// `incomplete`
+    pub incomplete: usize,
+    /// `not_applicable`
+    pub not_applicable: usize,
+}
+
+impl OutcomeCounts {
+    /// Count one more outcome.
+    pub fn add(&mut self, o: Outcome) {
+        match o {
+            Outcome::Pass => self.pass += 1,
+            Outcome::Fail => self.fail += 1,
+            Outcome::NeedsEvidence => self.needs_evidence += 1,
+            Outcome::Incomplete => self.incomplete += 1,
+            Outcome::NotApplicable => self.not_applicable += 1,
+        }
+    }
+
+    /// The count of one outcome.
+    pub fn get(&self, o: Outcome) -> usize {
+        match o {
+            Outcome::Pass => self.pass,
+            Outcome::Fail => self.fail,
+            Outcome::NeedsEvidence => self.needs_evidence,
+            Outcome::Incomplete => self.incomplete,
+            Outcome::NotApplicable => self.not_applicable,
+        }
+    }
+}
+
+/// Outcome counts of tasks and of rules.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Per task.
+    pub tasks: OutcomeCounts,
+    /// Per rule.
+    pub rules: OutcomeCounts,
+}
+
+/// What the scan saw.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    /// Pages in the site (fetched or not).
+    pub pages: usize,
+    /// Pages that could not be fetched or read.
+    pub failed_pages: usize,
+}
+
+/// One task's verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskReport {
+    /// Task number.
+    pub task: u32,
+    /// Short title (the requirement's first clause).
+    pub title: String,
+    /// The 工作任务 heading.
+    pub heading: String,
+    /// The full requirement text.
+    pub requirement: String,
+    /// Responsible divisions.
+    pub divisions: Divisions,
+    /// The worst outcome of the task's rules (`needs_evidence` when it has none).
+    pub outcome: Outcome,
+    /// One-line reason: the message of the rule that decided.
+    pub reason: String,
+    /// The task's rules.
+    pub rules: Vec<RuleReport>,
+}
+
+/// One rule's verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleReport {
+    /// Rule id.
+    pub id: String,
+    /// Rule title.
+    pub title: String,
+    /// How it is decided.
+    pub mode: Mode,
+    /// How much a failure matters.
+    pub severity: Severity,
+    /// Verdict.
+    pub outcome: Outcome,
+    /// What was expected and what was found, in Chinese.
+    pub message: String,
+    /// Which check decided.
+    pub check: String,
+    /// URLs and excerpts behind the verdict.
+    pub evidence: Vec<Evidence>,
+    /// Where the requirement comes from.
+    pub source: Source,
+    /// The rule file and line.
+    pub origin: String,
+}
+
+/// Tasks and outcomes of one responsible division.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DivisionReport {
+    /// Division name as written in the plan.
+    pub division: String,
+    /// Task numbers it leads.
+    pub lead: Vec<u32>,
+    /// Task numbers it co-operates on.
+    pub others: Vec<u32>,
+    /// Outcomes of those tasks.
+    pub summary: OutcomeCounts,
+    /// Task numbers that failed.
+    pub failing: Vec<u32>,
+}
+
+impl Report {
+    /// All rule reports, in task order.
+    pub fn rules(&self) -> impl Iterator<Item = (&TaskReport, &RuleReport)> {
+        self.tasks
+            .iter()
+            .flat_map(|t| t.rules.iter().map(move |r| (t, r)))
+    }
+
+    /// Whether any rule failed.
+    pub fn has_failures(&self) -> bool {
+        self.summary.rules.fail > 0
+    }
+}

@@ -1,0 +1,97 @@
+//! A site: the facts of every page a scan saw, indexed for rule evaluation.
+
+use std::collections::HashMap;
+
+use crate::page::PageFacts;
+
+/// The pages of one portal, as seen by one scan.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    target: String,
+    pages: Vec<PageFacts>,
+    by_url: HashMap<String, usize>,
+    /// For each page URL, the (page index, link index) pairs of links pointing to it.
+    inbound: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl Site {
+    /// Build a site from page facts. `target` names what was scanned (a URL or a folder).
+    ///
+    /// When two pages share a URL the first one is kept.
+    pub fn new(target: impl Into<String>, pages: impl IntoIterator<Item = PageFacts>) -> Self {
+        let mut site = Site {
+            target: target.into(),
+            ..Site::default()
+        };
+        for page in pages {
+            if site.by_url.contains_key(&page.url) {
+                continue;
+            }
+            site.by_url.insert(page.url.clone(), site.pages.len());
+            site.pages.push(page);
+        }
+        for (pi, page) in site.pages.iter().enumerate() {
+            for (li, link) in page.links.iter().enumerate() {
+                site.inbound
+                    .entry(link.url.clone())
+                    .or_default()
+                    .push((pi, li));
+            }
+        }
+        site
+    }
+
+    /// What was scanned.
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// All pages, in the order they were added.
+    pub fn pages(&self) -> &[PageFacts] {
+        &self.pages
+    }
+
+    /// The page with this exact URL.
+    pub fn page(&self, url: &str) -> Option<&PageFacts> {
+        self.by_url.get(url).map(|&i| &self.pages[i])
+    }
+
+    /// Anchor texts of the links that point to `url`, with the URL of the linking page.
+    pub fn inbound_links(&self, url: &str) -> impl Iterator<Item = (&str, &str)> {
+        self.inbound
+            .get(url)
+            .into_iter()
+            .flatten()
+            .map(|&(pi, li)| {
+                let page = &self.pages[pi];
+                (page.url.as_str(), page.links[li].text.as_str())
+            })
+    }
+
+    /// Number of pages that could not be fetched or read.
+    pub fn failed_count(&self) -> usize {
+        self.pages.iter().filter(|p| p.is_failed()).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_pages_and_inbound_links() {
+        let a = PageFacts::from_html(
+            "http://x.gov.cn/",
+            200,
+            r#"<a href="/b.html">相关解读</a><a href="/c.html">C</a>"#,
+        );
+        let b = PageFacts::from_html("http://x.gov.cn/b.html", 200, "<p>b</p>");
+        let dup = PageFacts::failed("http://x.gov.cn/b.html", "later duplicate");
+        let site = Site::new("http://x.gov.cn/", [a, b, dup]);
+        assert_eq!(site.pages().len(), 2);
+        assert!(site.page("http://x.gov.cn/b.html").unwrap().is_ok());
+        let inbound: Vec<_> = site.inbound_links("http://x.gov.cn/b.html").collect();
+        assert_eq!(inbound, vec![("http://x.gov.cn/", "相关解读")]);
+        assert_eq!(site.failed_count(), 0);
+    }
+}

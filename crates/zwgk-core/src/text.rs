@@ -1,0 +1,532 @@
+//! Text normalisation for matching.
+//!
+//! Portal pages mix full-width punctuation (`（），：；〔〕【】“”`), full-width
+//! digits, ideographic spaces and non-breaking spaces, while copies of the same
+//! text often fold them to ASCII. Every matcher works on the output of
+//! [`normalize`] or [`normalize_line`], so rule authors can write patterns in
+//! plain ASCII punctuation and match either spelling.
+//!
+//! The folding is: Unicode NFKC first (full-width ASCII variants, full-width
+//! digits, U+3000 and NBSP become their ASCII forms), then
+//!
+//! * brackets `〔〕【】［］〖〗` become `[` `]`;
+//! * quotes `“”「」〝〞〟` become `"`, and `‘’『』` become `'`;
+//! * dashes `—－–―‐‑‒−` become `-`;
+//! * invisible characters (zero-width space and joiners, word joiner, BOM,
+//!   soft hyphen) are dropped;
+//! * every run of whitespace inside a line becomes one ASCII space, lines are
+//!   trimmed and empty lines dropped.
+//!
+//! The ideographic full stop `。` and the enumeration comma `、` are kept.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+/// What a character (already NFKC-normalised) becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Kept, possibly replaced by the given character.
+    Keep(char),
+    /// Whitespace inside a line.
+    Space,
+    /// A line break.
+    Break,
+    /// Removed altogether.
+    Drop,
+}
+
+fn classify(c: char) -> Class {
+    match c {
+        '\n' | '\r' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => Class::Break,
+        '〔' | '【' | '［' | '〖' => Class::Keep('['),
+        '〕' | '】' | '］' | '〗' => Class::Keep(']'),
+        '“' | '”' | '「' | '」' | '〝' | '〞' | '〟' => Class::Keep('"'),
+        '‘' | '’' | '『' | '』' => Class::Keep('\''),
+        '—' | '－' | '–' | '―' | '‐' | '‑' | '‒' | '−' => Class::Keep('-'),
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{AD}' => Class::Drop,
+        c if c.is_whitespace() => Class::Space,
+        c => Class::Keep(c),
+    }
+}
+
+/// Shared worker of [`normalize`] and [`normalize_line`].
+fn fold(s: &str, keep_lines: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut line_start = 0;
+    let mut pending_space = false;
+    for c in s.nfkc() {
+        match classify(c) {
+            Class::Drop => {}
+            Class::Space => pending_space = true,
+            Class::Break if keep_lines => {
+                if out.len() > line_start {
+                    out.push('\n');
+                    line_start = out.len();
+                }
+                pending_space = false;
+            }
+            Class::Break => pending_space = true,
+            Class::Keep(k) => {
+                if pending_space && out.len() > line_start {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(k);
+            }
+        }
+    }
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// Normalise text for matching: Unicode NFKC, then fold brackets `〔〕【】［］〖〗`
+/// to `[` `]`, quotes `“”「」` to `"` and `‘’『』` to `'`, dashes `—－` (and the
+/// other Unicode dashes) to `-`; drop zero-width characters; turn every run of
+/// whitespace inside a line (including U+3000, NBSP and tabs) into one ASCII
+/// space; trim each line, drop empty lines and join the lines with `'\n'`.
+///
+/// The ideographic full stop `。` is kept. The result is a fixed point:
+/// `normalize(&normalize(s)) == normalize(s)`.
+pub fn normalize(s: &str) -> String {
+    fold(s, true)
+}
+
+/// Same as [`normalize`] but for a single line: line breaks become spaces too,
+/// so the result never contains `'\n'`.
+pub fn normalize_line(s: &str) -> String {
+    fold(s, false)
+}
+
+/// Characters removed by [`compact_key`] besides whitespace.
+const KEY_PUNCT: &[char] = &[
+    ',', '.', ':', ';', '、', '。', '(', ')', '[', ']', '"', '\'', '!', '?', '-',
+];
+
+/// Chinese numerals used in heading list markers.
+const LIST_NUMERALS: &[char] = &['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/// `1.` / `12、` / `3)` at the start of a heading (a digit after the dot means a
+/// decimal number, which is not a marker).
+static DIGIT_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]{1,2}(?:[、)]|\.(?:[^0-9]|$))").expect("valid regex"));
+
+/// Strip one list marker (`一、`, `(一)`, `(1)`, `1.`, `1、`) from the start of a
+/// normalised line.
+fn strip_list_marker(s: &str) -> &str {
+    // (一) / (12)
+    if let Some(rest) = s.strip_prefix('(') {
+        if let Some(close) = rest.find(')') {
+            let inner = &rest[..close];
+            let n = inner.chars().count();
+            let numerals =
+                (1..=3).contains(&n) && inner.chars().all(|c| LIST_NUMERALS.contains(&c));
+            let digits = (1..=2).contains(&n) && inner.chars().all(|c| c.is_ascii_digit());
+            if numerals || digits {
+                return &rest[close + 1..];
+            }
+        }
+        return s;
+    }
+    // 一、 / 十二.
+    let numeral_len: usize = s
+        .chars()
+        .take_while(|c| LIST_NUMERALS.contains(c))
+        .take(4)
+        .map(char::len_utf8)
+        .sum();
+    if numeral_len > 0 && numeral_len <= 3 * '一'.len_utf8() {
+        let rest = &s[numeral_len..];
+        if let Some(after) = rest.strip_prefix('、').or_else(|| rest.strip_prefix('.')) {
+            return after;
+        }
+        return s;
+    }
+    // 1. / 1、 / 1)
+    if let Some(m) = DIGIT_MARKER.find(s) {
+        // The match may include the character after a '.', which must stay.
+        let marker_end = s[..m.end()]
+            .char_indices()
+            .find(|&(_, c)| matches!(c, '、' | ')' | '.'))
+            .map(|(i, c)| i + c.len_utf8())
+            .unwrap_or(m.end());
+        return &s[marker_end..];
+    }
+    s
+}
+
+/// Key form used for fuzzy matching of headings: [`normalize_line`], then
+/// remove one list marker at the start (`一、` … `十、`, `(一)`, `(二)`, `(1)`,
+/// `1.`, `2、`), then remove all whitespace and the punctuation
+/// `,.:;、。()[]"'!?-`.
+///
+/// `"（一）主动公开 情况："` and `"一、主动公开情况"` both give `"主动公开情况"`.
+pub fn compact_key(s: &str) -> String {
+    let line = normalize_line(s);
+    strip_list_marker(&line)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !KEY_PUNCT.contains(c))
+        .collect()
+}
+
+/// The first character of `s` that [`normalize_line`] would rewrite or drop,
+/// so that it never occurs in normalised text; `None` when `s` is already in
+/// normalised form character by character.
+///
+/// The rule linter uses this to reject regexes written with full-width
+/// characters (`（`, `：`, `〔`, `“`, full-width digits, U+3000 …). ASCII
+/// spaces are never reported, even where `normalize_line` would collapse or
+/// trim them: spacing in a pattern is the pattern's own business. Tabs and line
+/// breaks are reported. When the characters are fine one by one but a
+/// combining sequence would be composed by NFKC, the first character of the
+/// sequence is returned.
+pub fn first_unnormalized_char(s: &str) -> Option<char> {
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        if c == ' ' {
+            continue;
+        }
+        let one: &str = c.encode_utf8(&mut buf);
+        if normalize_line(one) != one {
+            return Some(c);
+        }
+    }
+    if unicode_normalization::is_nfkc(s) {
+        return None;
+    }
+    let mut original = s.chars();
+    let mut normalised = s.nfkc();
+    loop {
+        match (original.next(), normalised.next()) {
+            (Some(a), Some(b)) if a == b => continue,
+            (Some(a), _) => return Some(a),
+            (None, _) => return None,
+        }
+    }
+}
+
+/// Truncate `s` to at most `max_chars` characters, cutting on a character
+/// boundary; when it is cut, the last kept character is replaced by `'…'` so
+/// that the result, ellipsis included, still has at most `max_chars`
+/// characters. Text that fits is returned unchanged.
+pub fn excerpt(s: &str, max_chars: usize) -> String {
+    if s.char_indices().nth(max_chars).is_none() {
+        return s.to_owned();
+    }
+    if max_chars == 0 {
+        return String::new();
+    }
+    let cut = s
+        .char_indices()
+        .nth(max_chars - 1)
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    let mut out = String::with_capacity(cut + '…'.len_utf8());
+    out.push_str(&s[..cut]);
+    out.push('…');
+    out
+}
+
+/// An amount of money after [`normalize_line`]: optional `人民币` / `¥`, an
+/// optional minus, digits grouped by `,` or by spaces in threes (or not
+/// grouped), an optional fraction, an optional unit and `元`.
+static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"^(?:人民币)?\s*(?:(?P<yen>[¥￥])\s*)?(?P<neg>-)?\s*",
+        r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)",
+        r"(?:\.(?P<frac>[0-9]+))?",
+        r"\s*(?P<unit>千|万|百万|亿|万亿)?\s*(?P<yuan>元)?$",
+    ))
+    .expect("valid regex")
+});
+
+/// Parse an amount written like `7,295.08万元`, `279 587 万元`, `1,234元`,
+/// `12.5亿元`, `¥1,234.50` into yuan (`千` = 1e3, `万` = 1e4, `百万` = 1e6,
+/// `亿` = 1e8, `万亿` = 1e12).
+///
+/// The text is normalised first, so full-width digits and commas are
+/// accepted. The whole string must be the amount (surrounding whitespace
+/// allowed) and must end in `元` or start with `¥`; digit groups after the
+/// first must have exactly three digits. `None` when the text is not such an
+/// amount. The decimal shift for the unit is done on the digits, so
+/// `7,295.08万元` gives exactly `72950800.0`.
+pub fn parse_amount_yuan(s: &str) -> Option<f64> {
+    let line = normalize_line(s);
+    let caps = AMOUNT.captures(&line)?;
+    if caps.name("yuan").is_none() && caps.name("yen").is_none() {
+        return None;
+    }
+    let shift = match caps.name("unit").map(|m| m.as_str()) {
+        None => 0,
+        Some("千") => 3,
+        Some("万") => 4,
+        Some("百万") => 6,
+        Some("亿") => 8,
+        Some("万亿") => 12,
+        Some(_) => return None,
+    };
+    let int: String = caps["int"].chars().filter(char::is_ascii_digit).collect();
+    let frac = caps.name("frac").map_or("", |m| m.as_str());
+    let mut digits = int.clone();
+    digits.push_str(frac);
+    let point = int.len() + shift;
+    while digits.len() < point {
+        digits.push('0');
+    }
+    let literal = format!("{}.{}", &digits[..point], &digits[point..]);
+    let value: f64 = literal.parse().ok()?;
+    Some(if caps.name("neg").is_some() {
+        -value
+    } else {
+        value
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_full_width_parentheses() {
+        assert_eq!(normalize("政府信息公开（2021）"), "政府信息公开(2021)");
+    }
+
+    #[test]
+    fn normalize_folds_document_number_brackets() {
+        assert_eq!(normalize("粤文旅规〔2021〕3号"), "粤文旅规[2021]3号");
+        assert_eq!(normalize("【政策解读】"), "[政策解读]");
+        assert_eq!(normalize("〖通知〗［2020］"), "[通知][2020]");
+    }
+
+    #[test]
+    fn normalize_folds_full_width_colon_and_spaces() {
+        assert_eq!(normalize("时间 ： 2022-01-13"), "时间 : 2022-01-13");
+        assert_eq!(normalize("时间：2022-01-13"), "时间:2022-01-13");
+        assert_eq!(normalize("甲；乙，丙！丁？"), "甲;乙,丙!丁?");
+    }
+
+    #[test]
+    fn normalize_folds_full_width_digits_and_letters() {
+        assert_eq!(normalize("２０２１"), "2021");
+        assert_eq!(normalize("ＡＢＣ１２３"), "ABC123");
+    }
+
+    #[test]
+    fn normalize_collapses_ideographic_space_nbsp_and_tabs() {
+        assert_eq!(
+            normalize("发布日期\u{3000}\u{3000}2022-10-09\u{a0}\u{a0}来源\t\t本网"),
+            "发布日期 2022-10-09 来源 本网"
+        );
+        assert_eq!(normalize("\u{3000}\u{a0} 标题 \u{3000}"), "标题");
+    }
+
+    #[test]
+    fn normalize_folds_quotes() {
+        assert_eq!(normalize("“放管服”改革"), "\"放管服\"改革");
+        assert_eq!(normalize("‘双随机’"), "'双随机'");
+        assert_eq!(normalize("「一网通办」『好差评』"), "\"一网通办\"'好差评'");
+    }
+
+    #[test]
+    fn normalize_folds_dashes_and_keeps_full_stop() {
+        assert_eq!(normalize("2021－2025"), "2021-2025");
+        assert_eq!(normalize("规划——纲要"), "规划--纲要");
+        assert_eq!(normalize("A–B―C"), "A-B-C");
+        assert_eq!(normalize("已公开。"), "已公开。");
+        assert_eq!(normalize("甲、乙"), "甲、乙");
+    }
+
+    #[test]
+    fn normalize_does_not_touch_chinese_one() {
+        assert_eq!(normalize("一、总体情况"), "一、总体情况");
+        assert_eq!(normalize("二〇一二年"), "二〇一二年");
+    }
+
+    #[test]
+    fn normalize_trims_lines_and_drops_empty_ones() {
+        assert_eq!(
+            normalize("  第一行  \r\n\r\n\u{3000}\n  第二行\t\n\n  "),
+            "第一行\n第二行"
+        );
+        assert_eq!(normalize("a\rb\u{2028}c"), "a\nb\nc");
+        assert_eq!(normalize(""), "");
+        assert_eq!(normalize(" \n\t\u{3000}\n"), "");
+    }
+
+    #[test]
+    fn normalize_drops_zero_width_characters() {
+        assert_eq!(normalize("\u{FEFF}政务\u{200B}公开"), "政务公开");
+        assert_eq!(normalize("a \u{200B} b"), "a b");
+    }
+
+    #[test]
+    fn normalize_is_idempotent() {
+        let samples = [
+            "政府信息公开（2021）\n\n  粤文旅规〔2021〕3号",
+            "时间 ： 2022-01-13\u{3000}来源：本网",
+            "“放管服”——「改革」\t２０２１",
+            "e\u{301}\u{3000}\u{a0}x",
+            "㈠ 主动公开 ⒈ 概述 … ①",
+        ];
+        for s in samples {
+            let once = normalize(s);
+            assert_eq!(normalize(&once), once, "{s:?}");
+            let line = normalize_line(s);
+            assert_eq!(normalize_line(&line), line, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn normalize_line_joins_lines_with_one_space() {
+        assert_eq!(
+            normalize_line("第一行\n\n  第二行 \r\n第三行"),
+            "第一行 第二行 第三行"
+        );
+        assert_eq!(normalize_line("\n（一）\n"), "(一)");
+        assert!(!normalize_line("a\nb\u{2029}c").contains('\n'));
+    }
+
+    #[test]
+    fn compact_key_strips_chinese_list_markers() {
+        assert_eq!(compact_key("一、总体情况"), "总体情况");
+        assert_eq!(
+            compact_key("十二、其他需要报告的事项"),
+            "其他需要报告的事项"
+        );
+        assert_eq!(compact_key("（一）主动公开 情况："), "主动公开情况");
+        assert_eq!(compact_key("(二)依申请公开"), "依申请公开");
+        assert_eq!(compact_key("㈠ 规章"), "规章");
+    }
+
+    #[test]
+    fn compact_key_strips_arabic_list_markers() {
+        assert_eq!(compact_key("1. 概述"), "概述");
+        assert_eq!(compact_key("2、工作要点"), "工作要点");
+        assert_eq!(compact_key("3）存在问题"), "存在问题");
+        assert_eq!(compact_key("(12) 附件"), "附件");
+        assert_eq!(compact_key("１．概述"), "概述");
+    }
+
+    #[test]
+    fn compact_key_keeps_text_that_is_not_a_marker() {
+        assert_eq!(compact_key("一般规定"), "一般规定");
+        assert_eq!(compact_key("十分重要"), "十分重要");
+        assert_eq!(compact_key("2021年度报告"), "2021年度报告");
+        assert_eq!(compact_key("1.5亿元"), "15亿元");
+        assert_eq!(compact_key("(注)说明"), "注说明");
+    }
+
+    #[test]
+    fn compact_key_removes_whitespace_and_punctuation() {
+        assert_eq!(
+            compact_key("三、 政府信息公开（“放管服”）工作：情况。"),
+            "政府信息公开放管服工作情况"
+        );
+        assert_eq!(
+            compact_key("收到和处理政府信息公开申请情况!?"),
+            "收到和处理政府信息公开申请情况"
+        );
+        assert_eq!(compact_key("[2021]-'a'"), "2021a");
+        assert_eq!(compact_key(""), "");
+        assert_eq!(compact_key("一、"), "");
+    }
+
+    #[test]
+    fn compact_key_matches_across_spellings() {
+        assert_eq!(
+            compact_key("四、政府信息公开行政复议、行政诉讼情况"),
+            compact_key("（四）政府信息公开行政复议 行政诉讼情况")
+        );
+    }
+
+    #[test]
+    fn first_unnormalized_char_accepts_normalised_text() {
+        assert_eq!(first_unnormalized_char(r"发布日期\s*:\s*(\d{4})"), None);
+        assert_eq!(
+            first_unnormalized_char("政府信息公开(2021) 年度报告。"),
+            None
+        );
+        assert_eq!(first_unnormalized_char("  two  spaces  "), None);
+        assert_eq!(first_unnormalized_char(""), None);
+    }
+
+    #[test]
+    fn first_unnormalized_char_reports_full_width_characters() {
+        assert_eq!(first_unnormalized_char("发布日期：(\\d+)"), Some('：'));
+        assert_eq!(first_unnormalized_char("政府信息公开（2021）"), Some('（'));
+        assert_eq!(first_unnormalized_char("粤文旅规〔\\d+〕"), Some('〔'));
+        assert_eq!(first_unnormalized_char("“放管服”"), Some('“'));
+        assert_eq!(first_unnormalized_char("２０２１"), Some('２'));
+        assert_eq!(first_unnormalized_char("a\u{3000}b"), Some('\u{3000}'));
+        assert_eq!(first_unnormalized_char("a\u{a0}b"), Some('\u{a0}'));
+        assert_eq!(first_unnormalized_char("a\tb"), Some('\t'));
+        assert_eq!(first_unnormalized_char("a\nb"), Some('\n'));
+        assert_eq!(first_unnormalized_char("a\u{200B}b"), Some('\u{200B}'));
+        assert_eq!(first_unnormalized_char("规划—纲要"), Some('—'));
+    }
+
+    #[test]
+    fn first_unnormalized_char_reports_composable_sequences() {
+        assert_eq!(first_unnormalized_char("cafe\u{301}"), Some('e'));
+        assert_eq!(first_unnormalized_char("caf\u{e9}"), None);
+    }
+
+    #[test]
+    fn excerpt_keeps_short_text() {
+        assert_eq!(excerpt("政府信息公开", 6), "政府信息公开");
+        assert_eq!(excerpt("政府信息公开", 100), "政府信息公开");
+        assert_eq!(excerpt("", 0), "");
+        assert_eq!(excerpt("", 3), "");
+    }
+
+    #[test]
+    fn excerpt_cuts_on_char_boundary_with_ellipsis() {
+        assert_eq!(excerpt("政府信息公开", 5), "政府信息…");
+        assert_eq!(excerpt("政府信息公开", 1), "…");
+        assert_eq!(excerpt("政府信息公开", 0), "");
+        assert_eq!(excerpt("abcdef", 4), "abc…");
+        let cut = excerpt("年度报告年度报告", 5);
+        assert_eq!(cut.chars().count(), 5);
+    }
+
+    #[test]
+    fn parse_amount_with_wan_and_comma_groups() {
+        assert_eq!(parse_amount_yuan("7,295.08万元"), Some(72_950_800.0));
+        assert_eq!(parse_amount_yuan("279 587 万元"), Some(2_795_870_000.0));
+        assert_eq!(parse_amount_yuan("1,234元"), Some(1234.0));
+        assert_eq!(parse_amount_yuan("12.5亿元"), Some(1_250_000_000.0));
+    }
+
+    #[test]
+    fn parse_amount_other_forms() {
+        assert_eq!(parse_amount_yuan("  0.5 万元 "), Some(5000.0));
+        assert_eq!(parse_amount_yuan("１，２３４．５元"), Some(1234.5));
+        assert_eq!(parse_amount_yuan("人民币1,000,000元"), Some(1_000_000.0));
+        assert_eq!(parse_amount_yuan("¥1,234.50"), Some(1234.5));
+        assert_eq!(parse_amount_yuan("￥ 88"), Some(88.0));
+        assert_eq!(parse_amount_yuan("-3.2万元"), Some(-32_000.0));
+        assert_eq!(parse_amount_yuan("3千元"), Some(3000.0));
+        assert_eq!(parse_amount_yuan("1.5百万元"), Some(1_500_000.0));
+        assert_eq!(parse_amount_yuan("2万亿元"), Some(2e12));
+        assert_eq!(parse_amount_yuan("0.123456万元"), Some(1234.56));
+        assert_eq!(parse_amount_yuan("12345678元"), Some(12_345_678.0));
+    }
+
+    #[test]
+    fn parse_amount_rejects_non_amounts() {
+        assert_eq!(parse_amount_yuan(""), None);
+        assert_eq!(parse_amount_yuan("元"), None);
+        assert_eq!(parse_amount_yuan("7,295.08万"), None);
+        assert_eq!(parse_amount_yuan("1234"), None);
+        assert_eq!(parse_amount_yuan("1,2345元"), None);
+        assert_eq!(parse_amount_yuan("12 3元"), None);
+        assert_eq!(parse_amount_yuan("1,234 567元"), None);
+        assert_eq!(parse_amount_yuan("约5万元"), None);
+        assert_eq!(parse_amount_yuan("5万元以上"), None);
+        assert_eq!(parse_amount_yuan("五万元"), None);
+        assert_eq!(parse_amount_yuan("1.2.3元"), None);
+    }
+}
