@@ -32,10 +32,11 @@ impl Site {
         }
         for (pi, page) in site.pages.iter().enumerate() {
             for (li, link) in page.links.iter().enumerate() {
-                site.inbound
-                    .entry(link.url.clone())
-                    .or_default()
-                    .push((pi, li));
+                let key = match link.url.ends_with('/') {
+                    true => format!("{}index.html", link.url),
+                    false => link.url.clone(),
+                };
+                site.inbound.entry(key).or_default().push((pi, li));
             }
         }
         site
@@ -51,15 +52,28 @@ impl Site {
         &self.pages
     }
 
-    /// The page with this exact URL.
+    /// The page with this URL. A folder URL (`…/x/`) also finds `…/x/index.html`,
+    /// as mirror tools save folder URLs under that name.
     pub fn page(&self, url: &str) -> Option<&PageFacts> {
-        self.by_url.get(url).map(|&i| &self.pages[i])
+        self.index_of(url).map(|i| &self.pages[i])
+    }
+
+    fn index_of(&self, url: &str) -> Option<usize> {
+        self.by_url.get(url).copied().or_else(|| {
+            url.ends_with('/')
+                .then(|| self.by_url.get(&format!("{url}index.html")).copied())
+                .flatten()
+        })
     }
 
     /// Anchor texts of the links that point to `url`, with the URL of the linking page.
     pub fn inbound_links(&self, url: &str) -> impl Iterator<Item = (&str, &str)> {
+        let key = match url.ends_with('/') {
+            true => format!("{url}index.html"),
+            false => url.to_string(),
+        };
         self.inbound
-            .get(url)
+            .get(&key)
             .into_iter()
             .flatten()
             .map(|&(pi, li)| {
@@ -93,5 +107,19 @@ mod tests {
         let inbound: Vec<_> = site.inbound_links("http://x.gov.cn/b.html").collect();
         assert_eq!(inbound, vec![("http://x.gov.cn/", "相关解读")]);
         assert_eq!(site.failed_count(), 0);
+        let folder = Site::new(
+            "t",
+            [
+                PageFacts::from_html("http://x.gov.cn/", 200, r#"<a href="/col/">栏目</a>"#),
+                PageFacts::from_html("http://x.gov.cn/col/index.html", 200, "<p>c</p>"),
+            ],
+        );
+        assert!(folder.page("http://x.gov.cn/col/").is_some());
+        assert_eq!(
+            folder
+                .inbound_links("http://x.gov.cn/col/index.html")
+                .count(),
+            1
+        );
     }
 }

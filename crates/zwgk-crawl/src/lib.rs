@@ -1,1 +1,63 @@
-//! placeholder
+//! # zwgk-crawl
+//!
+//! Page sources for `zwgk`: they turn a portal into a [`zwgk_core::Site`] of page facts.
+//!
+//! - [`FolderSource`] reads a local mirror folder laid out as `wget --mirror`
+//!   saves a site (file path = URL path; a query string stays in the file name).
+//! - [`PageSource`] is the trait a source implements; the HTTP crawler plugs in here.
+//! - [`encoding`] decodes bytes (UTF-8, GBK/GB18030, …) by BOM, header, `<meta>` and content.
+//! - [`analyze`] turns one fetched body into page facts (HTML, the gkmlpt JSON API, other types).
+//! - [`quirks`] fences platform-specific readers (the gkmlpt catalogue).
+#![warn(missing_docs)]
+
+pub mod analyze;
+pub mod encoding;
+pub mod folder;
+pub mod quirks;
+
+pub use analyze::{analyze, Limits};
+pub use folder::FolderSource;
+
+use zwgk_core::{PageFacts, Probes, Site};
+
+/// Why a target could not be scanned at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The target does not exist.
+    #[error("target not found: {0}")]
+    NotFound(String),
+    /// The target exists but cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// What was being read.
+        path: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The target's address cannot be worked out (e.g. a folder with no host name).
+    #[error("{0}")]
+    Target(String),
+}
+
+/// Something that yields the pages of a portal.
+pub trait PageSource {
+    /// What is being scanned (a URL or a folder), for the report.
+    fn target(&self) -> String;
+
+    /// Fetch or read every page and extract its facts. Pages that cannot be
+    /// fetched or read are returned as failed pages, not as errors: only a
+    /// target that cannot be scanned at all is an error.
+    ///
+    /// # Errors
+    /// [`SourceError`] when nothing can be scanned.
+    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, SourceError>;
+}
+
+/// Scan a source into a site.
+///
+/// # Errors
+/// [`SourceError`] when the target cannot be scanned at all.
+pub fn scan(source: &dyn PageSource, probes: &Probes) -> Result<Site, SourceError> {
+    Ok(Site::new(source.target(), source.pages(probes)?))
+}

@@ -248,7 +248,7 @@ impl<'p> Compiler<'p> {
                 }
             }
             _ => {
-                if checks.is_empty() {
+                if r.checks.is_empty() {
                     cx.invalid(
                         r.id.span(),
                         "an auto or assisted rule needs at least one check",

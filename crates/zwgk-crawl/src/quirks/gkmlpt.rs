@@ -1,0 +1,194 @@
+//! The gkmlpt catalogue platform shared by Guangdong portals.
+//!
+//! `/gkmlpt/index` embeds `window._CONFIG = {SID:'175', TREE:[…]}`; list data
+//! comes from `/gkmlpt/api/all/<category>?page=<n>&sid=<SID>` as
+//! `{classify:{…}, articles:[{id, title, document_number, identifier, date,
+//! display_publish_time, url, attachment:[…], …}]}`. A catalogue API response
+//! becomes a page whose list items and links are its articles, so rules see the
+//! catalogue as they see a column list.
+
+use chrono::{DateTime, NaiveDate};
+use serde_json::Value;
+use url::Url;
+use zwgk_core::page::{attachment_extension, Attachment, Link, ListItem};
+use zwgk_core::{date, text, PageFacts};
+
+/// China Standard Time offset, for timestamps.
+const CST_SECONDS: i64 = 8 * 3600;
+
+fn date_of(v: &Value) -> Option<NaiveDate> {
+    match v {
+        Value::Number(n) => {
+            let mut secs = n.as_i64()?;
+            if secs > 100_000_000_000 {
+                secs /= 1000; // milliseconds
+            }
+            DateTime::from_timestamp(secs + CST_SECONDS, 0).map(|d| d.date_naive())
+        }
+        Value::String(s) => date::first_date(s).map(|f| f.date),
+        _ => None,
+    }
+}
+
+/// Read a catalogue API response into page facts; `None` when the JSON is not a catalogue list.
+pub fn catalogue_page(url: &str, status: u16, json: &str) -> Option<PageFacts> {
+    let value: Value = serde_json::from_str(json).ok()?;
+    let articles = value.get("articles")?.as_array()?;
+    let base = Url::parse(url).ok()?;
+    let mut page = PageFacts::other(url, status, "application/json");
+    page.title = value
+        .get("classify")
+        .and_then(|c| c.get("name"))
+        .and_then(Value::as_str)
+        .map(text::normalize_line)
+        .unwrap_or_default();
+    for a in articles {
+        let Some(href) = a.get("url").and_then(Value::as_str) else {
+            continue;
+        };
+        let Ok(mut abs) = base.join(href) else {
+            continue;
+        };
+        abs.set_fragment(None);
+        let abs = abs.to_string();
+        let title = a
+            .get("title")
+            .and_then(Value::as_str)
+            .map(text::normalize_line)
+            .unwrap_or_default();
+        let date = ["display_publish_time", "date", "publish_time", "created_at"]
+            .iter()
+            .find_map(|k| a.get(*k).and_then(date_of));
+        if let Some(date) = date {
+            page.list_items.push(ListItem {
+                url: abs.clone(),
+                title: title.clone(),
+                date,
+            });
+        }
+        page.links.push(Link {
+            url: abs,
+            text: title,
+        });
+        if let Some(atts) = a.get("attachment").and_then(Value::as_array) {
+            for att in atts {
+                let Some(h) = att.get("url").and_then(Value::as_str) else {
+                    continue;
+                };
+                let Ok(u) = base.join(h) else { continue };
+                let u = u.to_string();
+                let name = att
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(text::normalize_line)
+                    .unwrap_or_default();
+                let extension = att
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .map(|t| t.trim_start_matches('.').to_ascii_lowercase())
+                    .or_else(|| attachment_extension(&u))
+                    .unwrap_or_default();
+                page.links.push(Link {
+                    url: u.clone(),
+                    text: name.clone(),
+                });
+                page.attachments.push(Attachment {
+                    url: u,
+                    name,
+                    extension,
+                });
+            }
+        }
+    }
+    Some(page)
+}
+
+/// The site id and the category ids embedded in `/gkmlpt/index` (`window._CONFIG`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueConfig {
+    /// `SID`.
+    pub sid: String,
+    /// Ids of every category in `TREE`, depth first.
+    pub categories: Vec<u64>,
+}
+
+/// Read `window._CONFIG` from the catalogue index page.
+pub fn read_config(html: &str) -> Option<CatalogueConfig> {
+    let start = html.find("_CONFIG")?;
+    let rest = &html[start..];
+    let sid_at = rest.find("SID")?;
+    let after = &rest[sid_at + 3..];
+    let sid: String = after
+        .trim_start_matches(|c: char| c == '"' || c == '\'' || c == ':' || c.is_whitespace())
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let mut categories = Vec::new();
+    let mut s = rest;
+    while let Some(i) = s.find("id") {
+        let before_ok = i == 0 || !s.as_bytes()[i - 1].is_ascii_alphanumeric();
+        let tail = &s[i + 2..];
+        let t = tail.trim_start_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+        if before_ok {
+            if let Some(t) = t.strip_prefix(':') {
+                let num: String = t
+                    .trim_start_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                if let Ok(n) = num.parse() {
+                    if !categories.contains(&n) {
+                        categories.push(n);
+                    }
+                }
+            }
+        }
+        s = tail;
+        if s.starts_with("</script") {
+            break;
+        }
+    }
+    (!sid.is_empty()).then_some(CatalogueConfig { sid, categories })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_page_becomes_a_list() {
+        let json = r#"{"classify":{"name":"政府信息公开年报","post_count":2},"articles":[
+            {"id":3764082,"title":"广东省文化和旅游厅2021年政府信息公开工作年度报告","url":"http://whly.gd.gov.cn/gkmlpt/content/3/3764/post_3764082.html","date":1642038540,"attachment":[{"name":"年报.pdf","type":"pdf","url":"/attachment/0/1/1.pdf"}]},
+            {"id":3180000,"title":"2020年年报","url":"/gkmlpt/content/3/3180/post_3180000.html","display_publish_time":"2021-01-20 10:00"}]}"#;
+        let p = catalogue_page(
+            "http://whly.gd.gov.cn/gkmlpt/api/all/2629?page=1&sid=175",
+            200,
+            json,
+        )
+        .unwrap();
+        assert_eq!(p.list_items.len(), 2);
+        assert_eq!(
+            p.list_items[0].date,
+            NaiveDate::from_ymd_opt(2022, 1, 13).unwrap()
+        );
+        assert_eq!(
+            p.list_items[1].url,
+            "http://whly.gd.gov.cn/gkmlpt/content/3/3180/post_3180000.html"
+        );
+        assert_eq!(
+            p.attachments[0].url,
+            "http://whly.gd.gov.cn/attachment/0/1/1.pdf"
+        );
+        assert!(catalogue_page("http://x/", 200, "{\"a\":1}").is_none());
+        assert!(catalogue_page("http://x/", 200, "not json").is_none());
+    }
+
+    #[test]
+    fn config_from_index() {
+        let html = "<script>window._CONFIG = {SID:'175', TREE:[{id:2629,name:'年报',children:[{id:2630,name:'x'}]}]};</script>";
+        let c = read_config(html).unwrap();
+        assert_eq!(c.sid, "175");
+        assert_eq!(c.categories, vec![2629, 2630]);
+        assert!(read_config("<p>nothing</p>").is_none());
+    }
+}
