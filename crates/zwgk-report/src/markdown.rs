@@ -1,0 +1,170 @@
+//! Markdown: a table of every task (number, short title, divisions, outcome,
+//! one-line reason), then the failing rules with evidence, then divisions.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use zwgk_core::{Outcome, Report};
+
+use crate::escape::markdown as esc;
+use crate::{Renderer, ReportError};
+
+/// The Markdown renderer.
+pub struct Markdown;
+
+/// A symbol per outcome, so the table reads at a glance.
+fn mark(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Pass => "✅",
+        Outcome::Fail => "❌",
+        Outcome::NeedsEvidence => "📝",
+        Outcome::Incomplete => "⚠️",
+        Outcome::NotApplicable => "➖",
+    }
+}
+
+fn outcome_cell(o: Outcome) -> String {
+    format!("{} {} (`{}`)", mark(o), o.label_zh(), o.as_str())
+}
+
+/// The reason cell: one line, shortened.
+fn one_line(s: &str) -> String {
+    let s: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let short: String = s.chars().take(120).collect();
+    if short.len() < s.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
+}
+
+/// Render to a string.
+pub fn to_string(report: &Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# 政务公开检查报告：{}\n", esc(&report.rules_pack.title));
+    let _ = writeln!(s, "- 检查对象：{}", esc(&report.target));
+    let _ = writeln!(s, "- 评估日期：{}", report.as_of);
+    let _ = writeln!(
+        s,
+        "- 规则包：{}（{}年，{}条规则）",
+        esc(&report.rules_pack.id),
+        report.rules_pack.year,
+        report.rules_pack.rules
+    );
+    let _ = writeln!(
+        s,
+        "- 页面：{}个（无法获取{}个）",
+        report.site.pages, report.site.failed_pages
+    );
+    let counts = |c: &zwgk_core::report::OutcomeCounts| {
+        Outcome::ALL
+            .iter()
+            .map(|o| format!("{} {}", o.label_zh(), c.get(*o)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let _ = writeln!(s, "- 任务：{}", counts(&report.summary.tasks));
+    let _ = writeln!(s, "- 规则：{}\n", counts(&report.summary.rules));
+
+    let _ = writeln!(s, "## 任务结果\n");
+    let _ = writeln!(s, "| 序号 | 任务 | 责任部门 | 结果 | 原因 |");
+    let _ = writeln!(s, "| ---: | --- | --- | --- | --- |");
+    for t in &report.tasks {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            t.task,
+            esc(&t.title),
+            esc(&t.divisions.display_zh()),
+            outcome_cell(t.outcome),
+            esc(&one_line(&t.reason))
+        );
+    }
+
+    let flagged: Vec<_> = report
+        .rules()
+        .filter(|(_, r)| matches!(r.outcome, Outcome::Fail | Outcome::Incomplete))
+        .collect();
+    if !flagged.is_empty() {
+        let _ = writeln!(s, "\n## 不通过与无法判定的规则\n");
+        for (t, r) in flagged {
+            let _ = writeln!(
+                s,
+                "### 任务{} · `{}` · {}\n",
+                t.task,
+                esc(&r.id),
+                outcome_cell(r.outcome)
+            );
+            let _ = writeln!(s, "{}\n", esc(&r.message));
+            let clause = r
+                .source
+                .clause
+                .as_deref()
+                .map(|c| format!("；{}", esc(c)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "- 依据：{}{clause}（检查：`{}`，规则文件 {}）",
+                esc(&r.source.seed),
+                esc(&r.check),
+                esc(&r.origin)
+            );
+            for e in &r.evidence {
+                let _ = writeln!(s, "- 证据：{} — {}", esc(&e.url), esc(&e.excerpt));
+            }
+            let _ = writeln!(s);
+        }
+    }
+
+    let _ = writeln!(s, "\n## 按责任部门\n");
+    let _ = writeln!(
+        s,
+        "| 责任部门 | 牵头任务 | 配合任务 | 不通过 | 通过 | 待补充佐证 | 无法判定 |"
+    );
+    let _ = writeln!(s, "| --- | --- | --- | ---: | ---: | ---: | ---: |");
+    let list = |v: &[u32]| v.iter().map(u32::to_string).collect::<Vec<_>>().join("、");
+    for d in &report.by_division {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            esc(&d.division),
+            list(&d.lead),
+            list(&d.others),
+            d.summary.fail,
+            d.summary.pass,
+            d.summary.needs_evidence,
+            d.summary.incomplete
+        );
+    }
+    s
+}
+
+impl Renderer for Markdown {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> Result<(), ReportError> {
+        out.write_all(to_string(report).as_bytes())
+            .map_err(|source| ReportError::Io {
+                path: "<output>".into(),
+                source,
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::sample;
+
+    #[test]
+    fn table_lists_every_task_and_escapes_page_text() {
+        let md = to_string(&sample());
+        assert!(
+            md.contains("| 1 | 主动公开十四五规划 | 政策法规处 | ❌ 不通过 (`fail`) |"),
+            "{md}"
+        );
+        assert!(md.contains("| 2 |"));
+        assert!(!md.contains("<script>"), "page text must be escaped: {md}");
+        assert!(md.contains("&lt;script&gt;"));
+        assert!(md.contains("### 任务1 · `t01`"));
+        assert!(md.contains("| 政策法规处 | 1 |  | 1 | 0 | 0 | 0 |"), "{md}");
+    }
+}
