@@ -5,9 +5,10 @@
 //! the publication date, dated list items and attachments.
 
 use chrono::NaiveDate;
+use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node, Selector};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 use url::Url;
 
@@ -53,6 +54,20 @@ pub struct Link {
     pub url: String,
     /// Normalised anchor text (or the `title` attribute when the anchor has no text).
     pub text: String,
+    /// The text just before the link (at most [`LINK_CONTEXT_CHARS`] characters, across
+    /// element boundaries), which often labels it: `原文链接:`, `相关文件:`, `附件:`.
+    #[serde(default)]
+    pub context: String,
+}
+
+/// Characters of preceding text kept as a link's context.
+pub const LINK_CONTEXT_CHARS: usize = 16;
+
+impl Link {
+    /// Whether a pattern matches the anchor text or the label just before the link.
+    pub fn is_labelled(&self, pattern: &crate::rule::Pattern) -> bool {
+        pattern.is_match(&self.text) || pattern.is_match(&self.context)
+    }
 }
 
 /// A dated entry of a list page (column list, catalogue API).
@@ -284,7 +299,8 @@ impl PageFacts {
 
         let root = doc.select(&SEL_BODY).next().unwrap_or(doc.root_element());
         let mut raw = String::new();
-        block_text(root, &mut raw);
+        let mut anchor_at = HashMap::new();
+        block_text(root, &mut raw, &mut anchor_at);
         let body_text = text::normalize(&raw);
 
         let breadcrumb = breadcrumb_of(&doc, &body_text);
@@ -302,6 +318,17 @@ impl PageFacts {
                     .map(text::normalize_line)
                     .unwrap_or_default();
             }
+            let context = anchor_at
+                .get(&a.id())
+                .map(|&pos| {
+                    let before = text::normalize_line(&raw[..pos]);
+                    let n = before.chars().count();
+                    before
+                        .chars()
+                        .skip(n.saturating_sub(LINK_CONTEXT_CHARS))
+                        .collect()
+                })
+                .unwrap_or_default();
             if let Some(ext) = attachment_extension(&abs) {
                 attachments.push(Attachment {
                     url: abs.clone(),
@@ -312,6 +339,7 @@ impl PageFacts {
             links.push(Link {
                 url: abs,
                 text: anchor,
+                context,
             });
         }
 
@@ -375,8 +403,9 @@ fn first_text(doc: &Html, selector: &Selector) -> Option<String> {
         .find(|t| !t.is_empty())
 }
 
-/// Collect the visible text of `el`, putting block elements on lines of their own.
-fn block_text(el: ElementRef<'_>, out: &mut String) {
+/// Collect the visible text of `el`, putting block elements on lines of their own,
+/// and note where in the text each anchor starts.
+fn block_text(el: ElementRef<'_>, out: &mut String, anchor_at: &mut HashMap<NodeId, usize>) {
     for child in el.children() {
         match child.value() {
             Node::Text(t) => out.push_str(t),
@@ -390,9 +419,11 @@ fn block_text(el: ElementRef<'_>, out: &mut String) {
                     out.push('\n');
                 } else if name == "td" || name == "th" {
                     out.push(' ');
+                } else if name == "a" {
+                    anchor_at.insert(child.id(), out.len());
                 }
                 if let Some(child_el) = ElementRef::wrap(child) {
-                    block_text(child_el, out);
+                    block_text(child_el, out, anchor_at);
                 }
                 if block {
                     out.push('\n');
@@ -593,6 +624,13 @@ mod tests {
         assert!(urls.contains(&"http://whly.gd.gov.cn/tonglan/index.html"));
         assert!(!urls.iter().any(|u| u.starts_with("javascript")));
         assert_eq!(p.meta_tags.get("SiteName").unwrap(), "广东省文化和旅游厅");
+        assert_eq!(p.attachments[0].name, "年报.pdf");
+        let pdf_link = p.links.iter().find(|l| l.url.ends_with(".pdf")).unwrap();
+        assert!(
+            pdf_link.context.ends_with("附件:"),
+            "{:?}",
+            pdf_link.context
+        );
     }
 
     #[test]

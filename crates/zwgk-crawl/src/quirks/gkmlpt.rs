@@ -69,6 +69,7 @@ pub fn catalogue_page(url: &str, status: u16, json: &str) -> Option<PageFacts> {
         page.links.push(Link {
             url: abs,
             text: title,
+            context: String::new(),
         });
         if let Some(atts) = a.get("attachment").and_then(Value::as_array) {
             for att in atts {
@@ -91,6 +92,7 @@ pub fn catalogue_page(url: &str, status: u16, json: &str) -> Option<PageFacts> {
                 page.links.push(Link {
                     url: u.clone(),
                     text: name.clone(),
+                    context: String::new(),
                 });
                 page.attachments.push(Attachment {
                     url: u,
