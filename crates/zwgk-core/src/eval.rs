@@ -45,7 +45,7 @@ pub fn evaluate_with_calendar(
                     .iter()
                     .find(|r| r.outcome == worst)
                     .expect("worst comes from a rule");
-                (worst, decider.message.clone())
+                (worst, format!("{}：{}", decider.id, decider.found))
             }
         };
         summary.tasks.add(outcome);
@@ -147,6 +147,7 @@ pub fn evaluate_rule(
             rule.expect.trim_end_matches('。'),
             result.message
         ),
+        found: result.message,
         check: result.check,
         evidence: result.evidence,
         source: rule.source.clone(),

@@ -122,7 +122,7 @@ pub struct TaskReport {
     pub divisions: Divisions,
     /// The worst outcome of the task's rules (`needs_evidence` when it has none).
     pub outcome: Outcome,
-    /// One-line reason: the message of the rule that decided.
+    /// One-line reason: the id of the rule that decided and what it found.
     pub reason: String,
     /// The task's rules.
     pub rules: Vec<RuleReport>,
@@ -143,6 +143,8 @@ pub struct RuleReport {
     pub outcome: Outcome,
     /// What was expected and what was found, in Chinese.
     pub message: String,
+    /// What was found, in Chinese (the second half of `message`).
+    pub found: String,
     /// Which check decided.
     pub check: String,
     /// URLs and excerpts behind the verdict.

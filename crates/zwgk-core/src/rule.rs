@@ -222,8 +222,11 @@ pub enum DateSource {
 pub enum FromDate {
     /// The 成文日期 of the page's metadata block.
     WrittenDate,
-    /// The publication date of a page this page links to, found by anchor text.
+    /// The publication date of a page this page links to, found by anchor text or label.
     Linked(Pattern),
+    /// The earliest date captured in the page text by a pattern (its first
+    /// capture group, else the whole match), e.g. a decision date `于(2021年12月8日)作出`.
+    Text(Pattern),
 }
 
 /// A check, as compiled from a rule file. See `rules/README.md` for each kind.

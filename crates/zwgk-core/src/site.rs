@@ -66,8 +66,8 @@ impl Site {
         })
     }
 
-    /// Anchor texts of the links that point to `url`, with the URL of the linking page.
-    pub fn inbound_links(&self, url: &str) -> impl Iterator<Item = (&str, &str)> {
+    /// The links that point to `url`, with the URL of the linking page.
+    pub fn inbound_links(&self, url: &str) -> impl Iterator<Item = (&str, &crate::page::Link)> {
         let key = match url.ends_with('/') {
             true => format!("{url}index.html"),
             false => url.to_string(),
@@ -78,7 +78,7 @@ impl Site {
             .flatten()
             .map(|&(pi, li)| {
                 let page = &self.pages[pi];
-                (page.url.as_str(), page.links[li].text.as_str())
+                (page.url.as_str(), &page.links[li])
             })
     }
 
@@ -104,7 +104,10 @@ mod tests {
         let site = Site::new("http://x.gov.cn/", [a, b, dup]);
         assert_eq!(site.pages().len(), 2);
         assert!(site.page("http://x.gov.cn/b.html").unwrap().is_ok());
-        let inbound: Vec<_> = site.inbound_links("http://x.gov.cn/b.html").collect();
+        let inbound: Vec<_> = site
+            .inbound_links("http://x.gov.cn/b.html")
+            .map(|(from, l)| (from, l.text.as_str()))
+            .collect();
         assert_eq!(inbound, vec![("http://x.gov.cn/", "相关解读")]);
         assert_eq!(site.failed_count(), 0);
         let folder = Site::new(

@@ -48,6 +48,7 @@ pub fn sample() -> Report {
                     severity: Severity::High,
                     outcome: Outcome::Fail,
                     message: "要求：公开。结果：未找到<script>alert(1)</script>".into(),
+                    found: "未找到<script>alert(1)</script>".into(),
                     check: "exists".into(),
                     evidence: vec![Evidence::new(
                         "http://whly.gd.gov.cn/a.html",

@@ -34,7 +34,7 @@ pub(super) fn check(
             .links
             .iter()
             .filter(|l| {
-                url.is_none_or(|p| p.is_match(&l.url)) && text.is_none_or(|p| p.is_match(&l.text))
+                url.is_none_or(|p| p.is_match(&l.url)) && text.is_none_or(|p| l.is_labelled(p))
             })
             .collect();
         if candidates.is_empty() {

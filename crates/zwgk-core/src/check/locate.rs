@@ -38,7 +38,7 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site) -> Tri {
     if let Some(p) = &c.link_text {
         if !site
             .inbound_links(&page.url)
-            .any(|(_, text)| p.is_match(text))
+            .any(|(_, link)| link.is_labelled(p))
         {
             return Tri::No;
         }

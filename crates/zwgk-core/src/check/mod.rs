@@ -130,7 +130,8 @@ pub fn combine_all(results: Vec<CheckResult>) -> CheckResult {
     let Some(worst) = Outcome::worst_of(results.iter().map(|r| r.outcome)) else {
         return CheckResult::new(Outcome::Pass, "all", "无检查项", Vec::new());
     };
-    if worst == Outcome::Pass || worst == Outcome::NotApplicable {
+    // Pass and not-applicable report every check; a failure reports every failing check.
+    {
         let relevant: Vec<&CheckResult> = results.iter().filter(|r| r.outcome == worst).collect();
         let message = relevant
             .iter()
@@ -150,17 +151,13 @@ pub fn combine_all(results: Vec<CheckResult>) -> CheckResult {
             .map(|r| r.check.as_str())
             .collect::<Vec<_>>()
             .join("+");
-        return CheckResult {
+        CheckResult {
             outcome: worst,
             message,
             evidence,
             check,
-        };
+        }
     }
-    results
-        .into_iter()
-        .find(|r| r.outcome == worst)
-        .expect("worst outcome comes from some result")
 }
 
 fn any(children: &[Check], cx: &Context<'_>) -> CheckResult {

@@ -4,7 +4,9 @@
 //!   days (holidays and adjusted weekend workdays from the State Council's
 //!   yearly notices) after `from`: the page's own 成文日期 (`from = "written_date"`)
 //!   or the publication date of the page it links to with an anchor matching
-//!   `link_text` (`from = "linked"`, e.g. an interpretation and its policy).
+//!   `link_text` (`from = "linked"`, e.g. an interpretation and its policy), or
+//!   the earliest date the page states, captured by `date_pattern` (`from = "text"`,
+//!   e.g. a licensing decision `于2021年12月8日作出`).
 //! - **Why**: proactive information within 20 working days of being made
 //!   (条例第二十六条); interpretations within 3 working days of the policy
 //!   (国办发〔2016〕19号, Guangdong's 同步解读).
@@ -37,7 +39,7 @@ fn other_date(cx: &Context<'_>, page: &PageFacts, from: &FromDate) -> Other {
             let links: Vec<_> = page
                 .links
                 .iter()
-                .filter(|l| pattern.is_match(&l.text))
+                .filter(|l| l.is_labelled(pattern))
                 .collect();
             if links.is_empty() {
                 return Other::Missing(format!("页面无文字匹配「{}」的关联链接", pattern.source));
@@ -61,6 +63,19 @@ fn other_date(cx: &Context<'_>, page: &PageFacts, from: &FromDate) -> Other {
             match unknown {
                 Some(url) => Other::Unknown(format!("关联页面 {url} 未能获取，无法计算间隔")),
                 None => Other::Missing("关联页面无法打开或未标注发布日期".to_string()),
+            }
+        }
+        FromDate::Text(pattern) => {
+            let earliest = pattern
+                .regex
+                .captures_iter(&page.text)
+                .filter_map(|c| c.get(1).or_else(|| c.get(0)))
+                .filter_map(|m| date::first_date(m.as_str()))
+                .map(|f| f.date)
+                .min();
+            match earliest {
+                Some(d) => Other::Date(d, "正文所载日期".to_string()),
+                None => Other::Missing(format!("正文中未找到匹配「{}」的日期", pattern.source)),
             }
         }
     }
@@ -120,6 +135,21 @@ mod tests {
         assert!(r.message.contains("共2个工作日"), "{}", r.message);
         let r = run(&policy_and_reading("2021-10-13"), RULE);
         assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+    }
+
+    #[test]
+    fn date_stated_in_text() {
+        let page = |published: &str| {
+            format!("<title>行政许可结果公告</title><div>时间 : {published} 16:00 来源 : 本网</div><p>现将我厅于2021年12月8日作出的行政许可决定公告如下：</p>")
+        };
+        let rule = "locate = { title = \"许可结果公告\" }\n[[rule.checks]]\nkind = \"within_working_days\"\ndays = 7\nfrom = \"text\"\ndate_pattern = \"于(\\\\d{4}年\\\\d{1,2}月\\\\d{1,2}日)作出\"";
+        assert_eq!(
+            run(&site(&[("/x.html", &page("2021-12-10"))]), rule).outcome,
+            Outcome::Pass
+        );
+        let r = run(&site(&[("/x.html", &page("2021-12-31"))]), rule);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        assert!(r.message.contains("共17个工作日"), "{}", r.message);
     }
 
     #[test]

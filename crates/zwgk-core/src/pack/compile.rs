@@ -28,7 +28,7 @@ fn allowed_fields(kind: &str) -> &'static [&'static str] {
         "list_items" => &["min", "title"],
         "fresh" => &["max_age_days", "source"],
         "deadline" => &["by"],
-        "within_working_days" => &["days", "from", "link_text", "pages"],
+        "within_working_days" => &["days", "from", "link_text", "date_pattern", "pages"],
         "metadata" => &["fields", "pages"],
         "links_to" => &["url", "text", "resolves", "pages"],
         "attachment" => &["extensions", "name", "min", "pages"],
@@ -63,6 +63,7 @@ fn present_fields(c: &RawCheck) -> Vec<(&'static str, Range<usize>)> {
     field!("days", c.days);
     field!("from", c.from);
     field!("link_text", c.link_text);
+    field!("date_pattern", c.date_pattern);
     field!("fields", c.fields);
     field!("url", c.url);
     field!("text", c.text);
@@ -578,14 +579,24 @@ impl<'p> Compiler<'p> {
                     cx.invalid(days.span(), "`days` must be between 0 and 366");
                     return None;
                 }
+                let from_kind = c.from.as_ref().map(|f| f.get_ref().as_str());
+                if let (Some(lt), false) = (&c.link_text, from_kind == Some("linked")) {
+                    cx.invalid(lt.span(), "`link_text` applies to `from = \"linked\"`");
+                    return None;
+                }
+                if let (Some(dp), false) = (&c.date_pattern, from_kind == Some("text")) {
+                    cx.invalid(dp.span(), "`date_pattern` applies to `from = \"text\"`");
+                    return None;
+                }
                 let from = match c.from.as_ref().map(|f| (f.get_ref().as_str(), f.span())) {
-                    None | Some(("written_date", _)) => {
-                        if let Some(lt) = &c.link_text {
-                            cx.invalid(lt.span(), "`link_text` applies to `from = \"linked\"`");
+                    None | Some(("written_date", _)) => FromDate::WrittenDate,
+                    Some(("text", s)) => match &c.date_pattern {
+                        Some(dp) => FromDate::Text(cx.pattern(dp)?),
+                        None => {
+                            cx.invalid(s, "`from = \"text\"` needs `date_pattern`");
                             return None;
                         }
-                        FromDate::WrittenDate
-                    }
+                    },
                     Some(("linked", s)) => match &c.link_text {
                         Some(lt) => FromDate::Linked(cx.pattern(lt)?),
                         None => {
@@ -596,7 +607,7 @@ impl<'p> Compiler<'p> {
                     Some((other, s)) => {
                         cx.invalid(
                             s,
-                            format!("`from` is `written_date` or `linked`, not `{other}`"),
+                            format!("`from` is `written_date`, `linked` or `text`, not `{other}`"),
                         );
                         return None;
                     }

@@ -115,6 +115,7 @@ pub(crate) struct RawCheck {
     pub days: Option<Spanned<i64>>,
     pub from: Option<Spanned<String>>,
     pub link_text: Option<Spanned<String>>,
+    pub date_pattern: Option<Spanned<String>>,
     pub fields: Option<Spanned<Vec<String>>>,
     pub url: Option<Spanned<String>>,
     pub text: Option<Spanned<String>>,
