@@ -125,6 +125,7 @@ impl Ctx<'_> {
                     .last()
                     .unwrap_or("")
                     .trim()
+                    .trim_start_matches("error: ")
                     .to_string();
                 self.err(
                     s.span(),

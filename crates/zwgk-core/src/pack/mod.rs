@@ -99,7 +99,11 @@ impl RulePack {
                 rules,
                 selector_probes,
             }),
-            _ => Err(PackErrors(errors)),
+            _ => {
+                errors
+                    .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+                Err(PackErrors(errors))
+            }
         }
     }
 

@@ -1,0 +1,383 @@
+//! End-to-end tests of the `zwgk` binary on the bundled fixture portals.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn zwgk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run zwgk")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Scan a fixture portal as of 2022-02-01 and return the JSON report and the exit code.
+fn scan(portal: &str, evidence: bool) -> (Value, i32) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let portal = format!("fixtures/portals/{portal}");
+    let out_s = out.to_str().unwrap();
+    let mut args = vec![
+        "scan",
+        &portal,
+        "--rules",
+        "rules/gd-whly-2021",
+        "--as-of",
+        "2022-02-01",
+        "--output",
+        out_s,
+        "-q",
+    ];
+    if evidence {
+        args.extend(["--evidence", "fixtures/evidence/whly-2021.toml"]);
+    }
+    let o = zwgk(&args);
+    assert!(matches!(code(&o), 0 | 1), "scan failed: {}", stderr(&o));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "only the report is left in the folder: {leftovers:?}"
+    );
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    (report, code(&o))
+}
+
+fn outcomes(report: &Value) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let mut tasks = BTreeMap::new();
+    let mut rules = BTreeMap::new();
+    for t in report["tasks"].as_array().unwrap() {
+        tasks.insert(
+            t["task"].to_string(),
+            t["outcome"].as_str().unwrap().to_string(),
+        );
+        for r in t["rules"].as_array().unwrap() {
+            rules.insert(
+                r["id"].as_str().unwrap().to_string(),
+                r["outcome"].as_str().unwrap().to_string(),
+            );
+        }
+    }
+    (tasks, rules)
+}
+
+fn manifest(portal: &str, section: &str) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let text =
+        std::fs::read_to_string(root().join(format!("fixtures/portals/{portal}/manifest.toml")))
+            .unwrap();
+    let m: toml::Table = text.parse().unwrap();
+    let get = |k: &str| -> BTreeMap<String, String> {
+        m[section][k]
+            .as_table()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+            .collect()
+    };
+    (get("tasks"), get("rules"))
+}
+
+fn assert_manifest(portal: &str, evidence: bool) {
+    let section = if evidence {
+        "with_evidence"
+    } else {
+        "without_evidence"
+    };
+    let (report, exit) = scan(portal, evidence);
+    let (tasks, rules) = outcomes(&report);
+    let (want_tasks, want_rules) = manifest(portal, section);
+    assert_eq!(tasks.len(), 32, "every task of the plan is reported");
+    assert_eq!(tasks, want_tasks, "{portal} {section}: task outcomes");
+    assert_eq!(rules, want_rules, "{portal} {section}: rule outcomes");
+    let any_fail = rules.values().any(|o| o == "fail");
+    assert_eq!(
+        exit,
+        i32::from(any_fail),
+        "exit code 1 exactly when a rule failed"
+    );
+}
+
+#[test]
+fn compliant_portal_matches_its_manifest() {
+    assert_manifest("mini-2021", false);
+    assert_manifest("mini-2021", true);
+}
+
+#[test]
+fn faulty_portal_matches_its_manifest() {
+    assert_manifest("mini-2021-faulty", false);
+    assert_manifest("mini-2021-faulty", true);
+}
+
+#[test]
+fn no_fail_on_the_compliant_portal_and_every_failure_names_a_page() {
+    let (good, _) = scan("mini-2021", false);
+    assert!(outcomes(&good).1.values().all(|o| o != "fail"));
+    let (bad, exit) = scan("mini-2021-faulty", true);
+    assert_eq!(exit, 1);
+    let mut failing = 0;
+    for t in bad["tasks"].as_array().unwrap() {
+        for r in t["rules"].as_array().unwrap() {
+            let msg = r["message"].as_str().unwrap();
+            assert!(
+                msg.starts_with("要求：") && msg.contains("。结果："),
+                "message says expected and found: {msg}"
+            );
+            assert!(!r["check"].as_str().unwrap().is_empty());
+            if r["outcome"] == "fail" {
+                failing += 1;
+                let ev = r["evidence"].as_array().unwrap();
+                let names_page = ev.iter().any(|e| {
+                    e["url"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("http://whly.gd.gov.cn/")
+                });
+                // A missing page has no URL to name; its message says what was sought.
+                assert!(names_page || msg.contains("未找到"), "{}: {msg}", r["id"]);
+            }
+        }
+    }
+    assert!(
+        failing >= 10,
+        "the faulty portal's violations are found: {failing}"
+    );
+}
+
+#[test]
+fn report_fields_and_tasks_without_rules() {
+    let (r, _) = scan("mini-2021", false);
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["as_of"], "2022-02-01");
+    assert_eq!(r["rules_pack"]["id"], "gd-whly-2021");
+    assert!(r["target"].as_str().unwrap().ends_with("whly.gd.gov.cn"));
+    let t2 = &r["tasks"][1];
+    assert_eq!(t2["task"], 2);
+    assert_eq!(t2["outcome"], "needs_evidence");
+    assert_eq!(t2["reason"], "no rule yet");
+    let t7 = &r["tasks"][6];
+    assert_eq!(t7["divisions"]["lead"][0], "财务处");
+    let divisions: Vec<&str> = r["by_division"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["division"].as_str().unwrap())
+        .collect();
+    assert!(divisions.contains(&"办公室") && divisions.contains(&"政策法规处"));
+    let summary = &r["summary"]["tasks"];
+    let total: u64 = [
+        "pass",
+        "fail",
+        "needs_evidence",
+        "incomplete",
+        "not_applicable",
+    ]
+    .iter()
+    .map(|k| summary[k].as_u64().unwrap())
+    .sum();
+    assert_eq!(total, 32);
+}
+
+#[test]
+fn markdown_report_lists_every_task() {
+    let o = zwgk(&[
+        "scan",
+        "fixtures/portals/mini-2021-faulty",
+        "--rules",
+        "rules/gd-whly-2021",
+        "--as-of",
+        "2022-02-01",
+        "--format",
+        "markdown",
+        "-q",
+    ]);
+    assert_eq!(code(&o), 1);
+    let md = String::from_utf8(o.stdout).unwrap();
+    for n in 1..=32 {
+        assert!(md.contains(&format!("\n| {n} | ")), "task {n} row");
+    }
+    assert!(md.contains("❌ 不通过 (`fail`)"));
+    assert!(md.contains("no rule yet"));
+}
+
+#[test]
+fn exit_codes() {
+    let o = zwgk(&[
+        "scan",
+        "fixtures/portals/does-not-exist",
+        "--rules",
+        "rules/gd-whly-2021",
+        "--as-of",
+        "2022-02-01",
+    ]);
+    assert_eq!(code(&o), 3, "{}", stderr(&o));
+    let o = zwgk(&[
+        "scan",
+        "fixtures/portals/mini-2021",
+        "--rules",
+        "rules/does-not-exist",
+    ]);
+    assert_eq!(code(&o), 2);
+    let o = zwgk(&[
+        "scan",
+        "fixtures/portals/mini-2021",
+        "--rules",
+        "rules/gd-whly-2021",
+        "--as-of",
+        "2022-13-01",
+    ]);
+    assert_eq!(code(&o), 2);
+    let o = zwgk(&[
+        "scan",
+        "fixtures/portals/mini-2021",
+        "--rules",
+        "rules/gd-whly-2021",
+        "--format",
+        "pdf",
+    ]);
+    assert_eq!(code(&o), 2);
+    let o = zwgk(&["scan", "--bogus"]);
+    assert_eq!(code(&o), 2);
+    let o = zwgk(&["--help"]);
+    assert_eq!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Exit codes:"));
+    let o = zwgk(&["scan", "--help"]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("3  the target could not be scanned at all")
+    );
+}
+
+#[test]
+fn default_as_of_is_today() {
+    let o = zwgk(&[
+        "scan",
+        "fixtures/portals/mini-2021",
+        "--rules",
+        "rules/gd-whly-2021",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));
+    let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(r["as_of"].as_str().unwrap() >= "2024-01-01");
+}
+
+#[test]
+fn malformed_evidence_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev.toml");
+    std::fs::write(
+        &ev,
+        "[[evidence]]\ntask = 30\ndate = \"last june\"\nby = \"办公室\"\nsummary = \"x\"\n",
+    )
+    .unwrap();
+    let o = zwgk(&[
+        "scan",
+        "fixtures/portals/mini-2021",
+        "--rules",
+        "rules/gd-whly-2021",
+        "--evidence",
+        ev.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("ev.toml:3:"), "{err}");
+}
+
+#[test]
+fn lint_clean_pack_and_broken_pack() {
+    let o = zwgk(&["rules", "lint", "rules/gd-whly-2021"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("rules/gd-whly-2021")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let bad = "[[rule]]\nid = \"t29-annual-report-2021-on-time\"\ntask = 29\ntitle = \"t\"\nseverity = \"high\"\nmode = \"auto\"\nexpect = \"e\"\nsource = { seed = \"任务29\" }\nlocate = { title = \"(年报\" }\n[[rule.checks]]\nkind = \"exists\"\n\n[[rule]]\nid = \"x-unknown-task\"\ntask = 40\ntitle = \"t\"\nseverity = \"high\"\nmode = \"auto\"\nexpect = \"e\"\nsource = { seed = \"任务40\" }\nlocate = { title = \"x\" }\ncolour = \"red\"\n";
+    std::fs::write(dir.path().join("zz-bad.toml"), bad).unwrap();
+    let o = zwgk(&["rules", "lint", dir.path().to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "zz-bad.toml:9:20: rule `t29-annual-report-2021-on-time`: invalid regex `(年报`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("zz-bad.toml:22:1: rule `x-unknown-task`:") && err.contains("colour"),
+        "{err}"
+    );
+    assert!(err.contains("2 error(s)"), "{err}");
+}
+
+#[test]
+fn import_writes_the_plan_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("gd-whly-2021");
+    let out_s = out.to_str().unwrap();
+    let o = zwgk(&[
+        "rules",
+        "import",
+        "seeds/gd-whly-2021-zwgk-tasks.txt",
+        "--out",
+        out_s,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let pack: toml::Table = std::fs::read_to_string(out.join("pack.toml"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let tasks = pack["task"].as_array().unwrap();
+    assert_eq!(tasks.len(), 32);
+    assert_eq!(pack["pack"]["year"].as_integer(), Some(2021));
+    assert_eq!(
+        tasks[6]["lead"].as_array().unwrap()[0].as_str(),
+        Some("财务处")
+    );
+    assert_eq!(tasks[25]["lead"].as_array().unwrap().len(), 7);
+    assert!(tasks[24]["requirement"]
+        .as_str()
+        .unwrap()
+        .starts_with("对厅门户网站"));
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 33);
+    // The imported pack lints clean: every task, no rule yet.
+    assert_eq!(code(&zwgk(&["rules", "lint", out_s])), 0);
+    std::fs::write(out.join("task-07.toml"), "# my own rules\n").unwrap();
+    let o = zwgk(&[
+        "rules",
+        "import",
+        "seeds/gd-whly-2021-zwgk-tasks.txt",
+        "--out",
+        out_s,
+    ]);
+    assert_eq!(code(&o), 0);
+    assert!(stderr(&o).contains("kept existing"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("task-07.toml")).unwrap(),
+        "# my own rules\n"
+    );
+}
