@@ -34,7 +34,7 @@ pub struct ScanArgs {
     /// Evaluate as of this date (YYYY-MM-DD); default: today in China Standard Time.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
-    /// Evidence records for organisational tasks (TOML, [[evidence]] entries).
+    /// Evidence records for organisational tasks (TOML, `[[evidence]]` entries).
     #[arg(long, value_name = "FILE")]
     pub evidence: Option<PathBuf>,
     /// Report format: json or markdown (default: from the --output ending, else markdown).

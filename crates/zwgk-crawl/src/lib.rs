@@ -6,7 +6,7 @@
 //!   saves a site (file path = URL path; a query string stays in the file name).
 //! - [`PageSource`] is the trait a source implements; the HTTP crawler plugs in here.
 //! - [`encoding`] decodes bytes (UTF-8, GBK/GB18030, …) by BOM, header, `<meta>` and content.
-//! - [`analyze`] turns one fetched body into page facts (HTML, the gkmlpt JSON API, other types).
+//! - [`mod@analyze`] turns one fetched body into page facts (HTML, the gkmlpt JSON API, other types).
 //! - [`inputs`] reads rule-pack folders and evidence files.
 //! - [`quirks`] fences platform-specific readers (the gkmlpt catalogue).
 #![warn(missing_docs)]
