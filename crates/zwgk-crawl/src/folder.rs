@@ -23,6 +23,21 @@ use crate::{PageSource, SourceError};
 const MAX_DEPTH: usize = 64;
 
 /// Reads a mirror folder.
+///
+/// ```
+/// use zwgk_crawl::{FolderSource, PageSource};
+/// use zwgk_core::Probes;
+///
+/// let dir = tempfile::tempdir()?;
+/// let host = dir.path().join("whly.gd.gov.cn");
+/// std::fs::create_dir_all(host.join("tonglan"))?;
+/// std::fs::write(host.join("index.html"), r#"<a href="/tonglan/">中部通栏</a>"#)?;
+/// std::fs::write(host.join("tonglan/index.html"), "<title>中部通栏</title>")?;
+/// let source = FolderSource::open(dir.path(), None)?;
+/// let site = zwgk_crawl::scan(&source, &Probes::none())?;
+/// assert_eq!(site.page("http://whly.gd.gov.cn/tonglan/").unwrap().title, "中部通栏");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct FolderSource {
     root: PathBuf,

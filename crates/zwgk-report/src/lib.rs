@@ -78,6 +78,14 @@ impl Format {
 }
 
 /// A report format's writer.
+///
+/// ```
+/// use zwgk_report::Format;
+///
+/// let format: Format = "markdown".parse().unwrap();
+/// assert_eq!(format.extension(), "md");
+/// assert!("pdf".parse::<Format>().is_err());
+/// ```
 pub trait Renderer: Sync {
     /// Write the report to `out`.
     ///
