@@ -405,33 +405,40 @@ fn first_text(doc: &Html, selector: &Selector) -> Option<String> {
 
 /// Collect the visible text of `el`, putting block elements on lines of their own,
 /// and note where in the text each anchor starts.
+///
+/// Iterative, so a hostile page nested thousands of levels deep cannot exhaust the stack.
 fn block_text(el: ElementRef<'_>, out: &mut String, anchor_at: &mut HashMap<NodeId, usize>) {
-    for child in el.children() {
-        match child.value() {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(e) => {
-                let name = e.name();
-                if HIDDEN.contains(&name) {
-                    continue;
+    enum Step<'a> {
+        Enter(ego_tree::NodeRef<'a, Node>),
+        Leave(&'static str),
+    }
+    let mut stack: Vec<Step<'_>> = el.children().rev().map(Step::Enter).collect();
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Leave(sep) => out.push_str(sep),
+            Step::Enter(node) => match node.value() {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(e) => {
+                    let name = e.name();
+                    if HIDDEN.contains(&name) {
+                        continue;
+                    }
+                    let sep = if BLOCKS.contains(&name) {
+                        "\n"
+                    } else if name == "td" || name == "th" {
+                        " "
+                    } else {
+                        if name == "a" {
+                            anchor_at.insert(node.id(), out.len());
+                        }
+                        ""
+                    };
+                    out.push_str(sep);
+                    stack.push(Step::Leave(sep));
+                    stack.extend(node.children().rev().map(Step::Enter));
                 }
-                let block = BLOCKS.contains(&name);
-                if block {
-                    out.push('\n');
-                } else if name == "td" || name == "th" {
-                    out.push(' ');
-                } else if name == "a" {
-                    anchor_at.insert(child.id(), out.len());
-                }
-                if let Some(child_el) = ElementRef::wrap(child) {
-                    block_text(child_el, out, anchor_at);
-                }
-                if block {
-                    out.push('\n');
-                } else if name == "td" || name == "th" {
-                    out.push(' ');
-                }
-            }
-            _ => {}
+                _ => {}
+            },
         }
     }
 }
@@ -672,6 +679,22 @@ mod tests {
             p.list_items[1].date,
             NaiveDate::from_ymd_opt(2021, 11, 5).unwrap()
         );
+    }
+
+    #[test]
+    fn deeply_nested_page_does_not_exhaust_the_stack() {
+        let depth = 5_000;
+        let html = format!(
+            "{}<p>深处</p>{}",
+            "<div>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let handle = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || PageFacts::from_html("http://x.gov.cn/deep.html", 200, &html))
+            .unwrap();
+        let p = handle.join().expect("no stack overflow");
+        assert!(p.text.contains("深处"));
     }
 
     #[test]

@@ -10,14 +10,91 @@ use crate::quirks::gkmlpt;
 pub struct Limits {
     /// Bodies larger than this are cut and only the head is analysed.
     pub max_body: usize,
+    /// HTML nested deeper than this (open tags not yet closed, roughly counted) is cut
+    /// there: HTML parsing time grows with the square of the nesting depth.
+    pub max_depth: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_body: 20 * 1024 * 1024,
+            max_depth: 2_000,
         }
     }
+}
+
+/// Elements whose end tag may be omitted: the parser closes them itself, so they
+/// do not nest (an old page's table without `</td>` is not deep).
+const OPTIONAL_END: [&[u8]; 15] = [
+    b"p",
+    b"li",
+    b"td",
+    b"th",
+    b"tr",
+    b"option",
+    b"optgroup",
+    b"dt",
+    b"dd",
+    b"thead",
+    b"tbody",
+    b"tfoot",
+    b"colgroup",
+    b"rt",
+    b"rp",
+];
+
+/// Elements that never take a closing tag.
+const VOID: [&[u8]; 14] = [
+    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"param",
+    b"source", b"track", b"wbr",
+];
+
+/// The byte offset at which the nesting depth of `html` first exceeds `max_depth`, if it does.
+///
+/// A rough count, used only as a guard: void elements and elements whose end tag may
+/// be omitted (`p`, `li`, `td`, …) do not count.
+pub fn depth_cut(html: &[u8], max_depth: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(off) = html[i..].iter().position(|&b| b == b'<') {
+        let start = i + off;
+        let end = html[start + 1..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map(|e| start + 1 + e)?;
+        let tag = &html[start + 1..end];
+        i = end + 1;
+        match tag.first() {
+            Some(b'/') => {
+                let name: Vec<u8> = tag[1..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .map(u8::to_ascii_lowercase)
+                    .collect();
+                if !OPTIONAL_END.contains(&name.as_slice()) {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_len = tag
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(tag.len());
+                let name = tag[..name_len].to_ascii_lowercase();
+                let name = name.as_slice();
+                if tag.ends_with(b"/") || VOID.contains(&name) || OPTIONAL_END.contains(&name) {
+                    continue;
+                }
+                depth += 1;
+                if depth > max_depth {
+                    return Some(start);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// What kind of body this is, from the content type, then the URL, then the bytes.
@@ -102,6 +179,10 @@ pub fn analyze(
     let bytes = &bytes[..bytes.len().min(limits.max_body)];
     match body_kind(url, content_type, bytes) {
         BodyKind::Html => {
+            let bytes = match depth_cut(bytes, limits.max_depth) {
+                Some(cut) => &bytes[..cut],
+                None => bytes,
+            };
             let decoded = encoding::decode(bytes, content_type);
             PageFacts::from_html_with_probes(url, status, &decoded.text, probes)
         }
@@ -172,6 +253,30 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_cut() {
+        let html = format!(
+            "<title>深</title>{}<p>x</p>{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
+        let head = "<title>深</title>".len();
+        assert_eq!(depth_cut(html.as_bytes(), 2_000), Some(head + 5 * 2_000));
+        assert_eq!(
+            depth_cut(b"<p>a<br><img src=x><br/></p><!-- c -->", 1),
+            None
+        );
+        let p = analyze(
+            "http://a/x.html",
+            200,
+            None,
+            html.as_bytes(),
+            &Probes::none(),
+            &Limits::default(),
+        );
+        assert_eq!(p.title, "深");
+    }
+
+    #[test]
     fn oversized_body_is_cut_not_fatal() {
         let mut html = b"<html><body><h1>T</h1>".to_vec();
         html.extend(std::iter::repeat_n(b'x', 10_000));
@@ -181,7 +286,10 @@ mod tests {
             None,
             &html,
             &Probes::none(),
-            &Limits { max_body: 100 },
+            &Limits {
+                max_body: 100,
+                ..Limits::default()
+            },
         );
         assert_eq!(p.title, "T");
         assert!(p.text.len() < 200);
