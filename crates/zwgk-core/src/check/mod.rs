@@ -332,3 +332,71 @@ pub(crate) fn per_page(
 
 #[cfg(test)]
 pub(crate) mod testkit;
+
+#[cfg(test)]
+mod tests {
+    use super::testkit::*;
+    use crate::outcome::Outcome;
+
+    const PAGES: [(&str, &str); 3] = [
+        ("/zwgk/gfxwj/index.html", "<div class=\"position\">首页 &gt; 政务公开 &gt; 规范性文件</div><title>规范性文件</title><a href=\"/zwgk/gfxwj/post_1.html\">关于印发办法的通知</a>"),
+        ("/zwgk/gfxwj/post_1.html", "<div class=\"position\">首页 &gt; 政务公开 &gt; 规范性文件</div><title>关于印发办法的通知</title><p>自2021年10月1日起施行</p>"),
+        ("/news/post_2.html", "<div class=\"position\">首页 &gt; 新闻</div><title>工作动态</title><p>其他</p>"),
+    ];
+
+    #[test]
+    fn locate_by_breadcrumb_link_text_and_exclude() {
+        let s = site(&PAGES);
+        let r = run(&s, "locate = { breadcrumb = \"规范性文件\", exclude = [{ url = \"index\\\\.html$\" }] }\n[[rule.checks]]\nkind = \"exists\"\nmin = 1");
+        assert_eq!(r.outcome, Outcome::Pass);
+        assert_eq!(r.evidence.len(), 1);
+        assert!(r.evidence[0].url.ends_with("post_1.html"));
+        let r = run(
+            &s,
+            "locate = { link_text = \"印发\" }\n[[rule.checks]]\nkind = \"exists\"",
+        );
+        assert_eq!(r.evidence[0].url, format!("{HOST}/zwgk/gfxwj/post_1.html"));
+        let r = run(
+            &s,
+            "locate = { column = \"新闻\" }\n[[rule.checks]]\nkind = \"exists\"",
+        );
+        assert!(
+            r.evidence[0].url.ends_with("post_2.html"),
+            "{:?}",
+            r.evidence
+        );
+    }
+
+    #[test]
+    fn all_any_not() {
+        let s = site(&PAGES);
+        let base = "locate = { url = \"post_1\" }\n[[rule.checks]]\n";
+        let pass = "kind = \"text\"\npattern = \"施行\"";
+        let fail = "kind = \"text\"\npattern = \"废止\"";
+        let all_fail = run(&s, &format!("{base}kind = \"all\"\n[[rule.checks.checks]]\n{pass}\n[[rule.checks.checks]]\n{fail}"));
+        assert_eq!(all_fail.outcome, Outcome::Fail);
+        assert!(all_fail.message.contains("废止"), "{}", all_fail.message);
+        let any_pass = run(&s, &format!("{base}kind = \"any\"\n[[rule.checks.checks]]\n{fail}\n[[rule.checks.checks]]\n{pass}"));
+        assert_eq!(any_pass.outcome, Outcome::Pass);
+        assert!(any_pass.check.starts_with("any>"));
+        let any_fail = run(&s, &format!("{base}kind = \"any\"\n[[rule.checks.checks]]\n{fail}\n[[rule.checks.checks]]\n{fail}"));
+        assert_eq!(any_fail.outcome, Outcome::Fail);
+        let not_fail = run(
+            &s,
+            &format!("{base}kind = \"not\"\n[[rule.checks.checks]]\n{pass}"),
+        );
+        assert_eq!(not_fail.outcome, Outcome::Fail);
+        let not_pass = run(
+            &s,
+            &format!("{base}kind = \"not\"\n[[rule.checks.checks]]\n{fail}"),
+        );
+        assert_eq!(not_pass.outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn any_prefers_a_person_or_unknown_over_fail() {
+        let s = site(&PAGES);
+        let r = run(&s, "locate = { url = \"post_1\" }\n[[rule.checks]]\nkind = \"any\"\n[[rule.checks.checks]]\nkind = \"text\"\npattern = \"废止\"\n[[rule.checks.checks]]\nkind = \"evidence\"");
+        assert_eq!(r.outcome, Outcome::NeedsEvidence, "{}", r.message);
+    }
+}
