@@ -21,6 +21,29 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
+/// A Markdown code span: the text shown literally (backticks and line breaks removed).
+pub fn code(s: &str) -> String {
+    let inner: String = s
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .filter(|c| *c != '`' && !c.is_control())
+        .collect();
+    format!("`{inner}`")
+}
+
+/// A link target: an `http(s)` URL as an autolink, anything else as escaped text.
+pub fn url(s: &str) -> String {
+    let plain = (s.starts_with("http://") || s.starts_with("https://"))
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '`'));
+    if plain {
+        format!("<{s}>")
+    } else {
+        markdown(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -33,6 +56,16 @@ mod tests {
         assert_eq!(
             super::markdown("[x](javascript:y)"),
             "\\[x\\](javascript:y)"
+        );
+        assert_eq!(super::code("within_working_days"), "`within_working_days`");
+        assert_eq!(super::code("a`b"), "`ab`");
+        assert_eq!(
+            super::url("http://whly.gd.gov.cn/a_b.html"),
+            "<http://whly.gd.gov.cn/a_b.html>"
+        );
+        assert_eq!(
+            super::url("javascript:alert(1)<x>"),
+            "javascript:alert(1)&lt;x&gt;"
         );
     }
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use zwgk_core::{Outcome, Report};
 
-use crate::escape::markdown as esc;
+use crate::escape::{code, markdown as esc, url};
 use crate::{Renderer, ReportError};
 
 /// The Markdown renderer.
@@ -24,7 +24,7 @@ fn mark(o: Outcome) -> &'static str {
 }
 
 fn outcome_cell(o: Outcome) -> String {
-    format!("{} {} (`{}`)", mark(o), o.label_zh(), o.as_str())
+    format!("{} {} ({})", mark(o), o.label_zh(), code(o.as_str()))
 }
 
 /// The reason cell: one line, shortened.
@@ -90,9 +90,9 @@ pub fn to_string(report: &Report) -> String {
         for (t, r) in flagged {
             let _ = writeln!(
                 s,
-                "### 任务{} · `{}` · {}\n",
+                "### 任务{} · {} · {}\n",
                 t.task,
-                esc(&r.id),
+                code(&r.id),
                 outcome_cell(r.outcome)
             );
             let _ = writeln!(s, "{}\n", esc(&r.message));
@@ -104,13 +104,13 @@ pub fn to_string(report: &Report) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 s,
-                "- 依据：{}{clause}（检查：`{}`，规则文件 {}）",
+                "- 依据：{}{clause}（检查：{}，规则文件 {}）",
                 esc(&r.source.seed),
-                esc(&r.check),
-                esc(&r.origin)
+                code(&r.check),
+                code(&r.origin)
             );
             for e in &r.evidence {
-                let _ = writeln!(s, "- 证据：{} — {}", esc(&e.url), esc(&e.excerpt));
+                let _ = writeln!(s, "- 证据：{} — {}", url(&e.url), esc(&e.excerpt));
             }
             let _ = writeln!(s);
         }
@@ -165,6 +165,10 @@ mod tests {
         assert!(!md.contains("<script>"), "page text must be escaped: {md}");
         assert!(md.contains("&lt;script&gt;"));
         assert!(md.contains("### 任务1 · `t01`"));
+        assert!(
+            md.contains("- 证据：<http://whly.gd.gov.cn/a.html>"),
+            "{md}"
+        );
         assert!(md.contains("| 政策法规处 | 1 |  | 1 | 0 | 0 | 0 |"), "{md}");
     }
 }

@@ -48,6 +48,13 @@ pub(super) fn check(cx: &Context<'_>, min: usize, summary: Option<&Pattern>) -> 
             evidence,
         )
     } else {
+        let evidence = vec![Evidence::new(
+            "evidence:",
+            format!(
+                "未登记任务{}在{}年内的佐证记录（--evidence）",
+                cx.task, cx.plan_year
+            ),
+        )];
         let filter = summary
             .map(|p| format!("、摘要匹配「{}」", p.source))
             .unwrap_or_default();

@@ -19,6 +19,8 @@ pub struct Located<'a> {
     pub later: usize,
     /// Human description of the criteria, for messages.
     pub description: String,
+    /// What was searched (the site's target) and how many pages it held.
+    pub searched: (String, usize),
 }
 
 /// Whether a criterion can be decided for a page, and how.
@@ -103,6 +105,7 @@ fn describe(c: &Criteria) -> String {
 pub fn locate<'a>(locator: &Locator, site: &'a Site, as_of: NaiveDate) -> Located<'a> {
     let mut located = Located {
         description: describe(&locator.include),
+        searched: (site.target().to_string(), site.pages().len()),
         ..Located::default()
     };
     for page in site.pages() {
@@ -164,11 +167,15 @@ impl Located<'_> {
         } else {
             String::new()
         };
+        let (target, pages) = &self.searched;
         CheckResult::new(
             Outcome::Fail,
             kind,
             format!("未找到符合条件的页面（{}）{later}", self.description),
-            Vec::new(),
+            vec![Evidence::new(
+                target.clone(),
+                format!("在{pages}个页面中未找到{}的页面", self.description),
+            )],
         )
     }
 }

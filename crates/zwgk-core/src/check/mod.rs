@@ -119,6 +119,17 @@ pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
     }
 }
 
+/// Messages without repeats, in order.
+fn distinct<'a>(messages: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for m in messages {
+        if !out.contains(&m) {
+            out.push(m);
+        }
+    }
+    out
+}
+
 /// Every check holds: the worst outcome decides.
 pub fn all(children: &[Check], cx: &Context<'_>) -> CheckResult {
     let results: Vec<CheckResult> = children.iter().map(|c| evaluate(c, cx)).collect();
@@ -133,11 +144,7 @@ pub fn combine_all(results: Vec<CheckResult>) -> CheckResult {
     // Pass and not-applicable report every check; a failure reports every failing check.
     {
         let relevant: Vec<&CheckResult> = results.iter().filter(|r| r.outcome == worst).collect();
-        let message = relevant
-            .iter()
-            .map(|r| r.message.as_str())
-            .collect::<Vec<_>>()
-            .join("；");
+        let message = distinct(relevant.iter().map(|r| r.message.as_str())).join("；");
         let mut evidence: Vec<Evidence> = Vec::new();
         for r in &relevant {
             for e in &r.evidence {
@@ -180,16 +187,13 @@ fn any(children: &[Check], cx: &Context<'_>) -> CheckResult {
             return r;
         }
     }
-    let message = results
-        .iter()
-        .map(|r| r.message.as_str())
-        .collect::<Vec<_>>()
-        .join("；且");
-    let evidence = results
-        .iter()
-        .flat_map(|r| r.evidence.iter().cloned())
-        .take(MAX_EVIDENCE)
-        .collect();
+    let message = distinct(results.iter().map(|r| r.message.as_str())).join("；且");
+    let mut evidence: Vec<Evidence> = Vec::new();
+    for e in results.iter().flat_map(|r| r.evidence.iter()) {
+        if !evidence.contains(e) && evidence.len() < MAX_EVIDENCE {
+            evidence.push(e.clone());
+        }
+    }
     CheckResult::new(
         Outcome::Fail,
         "any",
