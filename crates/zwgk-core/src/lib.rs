@@ -58,6 +58,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod calendar;
 pub mod check;
 pub mod date;

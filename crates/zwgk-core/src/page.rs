@@ -122,10 +122,30 @@ pub struct PageFacts {
     pub list_items: Vec<ListItem>,
     /// Linked documents.
     pub attachments: Vec<Attachment>,
+    /// Data tables (innermost `<table>`s with at least two rows), merged cells expanded.
+    #[serde(default)]
+    pub tables: Vec<Table>,
     /// For each selector probe of the rule pack, the texts of the matching elements
     /// (normalised, at most [`MAX_PROBE_MATCHES`] per selector); selectors with no match are absent.
     pub selected: BTreeMap<String, Vec<String>>,
 }
+
+/// A table as a grid of normalised cell texts. A cell spanning several rows or
+/// columns appears in each position it covers; `spanned` marks those copies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    /// Rows of cells.
+    pub rows: Vec<Vec<String>>,
+    /// Per cell, whether it is a copy of a spanning cell (not the cell's first position).
+    pub spanned: Vec<Vec<bool>>,
+}
+
+/// Limits on what is kept of tables (hostile pages).
+pub const MAX_TABLES: usize = 50;
+/// Rows kept per table.
+pub const MAX_TABLE_ROWS: usize = 1_000;
+/// Columns kept per table.
+pub const MAX_TABLE_COLS: usize = 64;
 
 /// The most element texts kept per selector probe and page.
 pub const MAX_PROBE_MATCHES: usize = 20;
@@ -242,6 +262,7 @@ impl PageFacts {
             published: None,
             list_items: Vec::new(),
             attachments: Vec::new(),
+            tables: Vec::new(),
             selected: BTreeMap::new(),
         }
     }
@@ -361,6 +382,7 @@ impl PageFacts {
             published,
             list_items,
             attachments,
+            tables: tables_of(&doc),
             selected,
         }
     }
@@ -395,6 +417,89 @@ impl PageFacts {
             .map(String::as_str)
             .filter(|v| !v.is_empty())
     }
+}
+
+static SEL_TABLE: LazyLock<Selector> = LazyLock::new(|| sel("table"));
+static SEL_ROW: LazyLock<Selector> = LazyLock::new(|| sel("tr"));
+
+/// The nearest `table` ancestor of an element.
+fn owning_table<'a>(el: ElementRef<'a>) -> Option<ElementRef<'a>> {
+    el.ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|a| a.value().name() == "table")
+}
+
+fn span_attr(cell: ElementRef<'_>, name: &str) -> usize {
+    cell.attr(name)
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, MAX_TABLE_ROWS)
+}
+
+/// Innermost data tables, with rowspan and colspan laid out on a grid.
+fn tables_of(doc: &Html) -> Vec<Table> {
+    let mut out = Vec::new();
+    for table in doc.select(&SEL_TABLE) {
+        if out.len() >= MAX_TABLES {
+            break;
+        }
+        if table.select(&SEL_TABLE).next().is_some() {
+            continue; // a layout table holding other tables
+        }
+        let mut grid: Vec<Vec<Option<(String, bool)>>> = Vec::new();
+        let rows = table
+            .select(&SEL_ROW)
+            .filter(|r| owning_table(*r).map(|t| t.id()) == Some(table.id()))
+            .take(MAX_TABLE_ROWS);
+        for (ri, row) in rows.enumerate() {
+            if grid.len() <= ri {
+                grid.resize_with(ri + 1, Vec::new);
+            }
+            let mut col = 0;
+            for cell in row.children().filter_map(ElementRef::wrap) {
+                if !matches!(cell.value().name(), "td" | "th") {
+                    continue;
+                }
+                while grid[ri].get(col).is_some_and(Option::is_some) {
+                    col += 1;
+                }
+                if col >= MAX_TABLE_COLS {
+                    break;
+                }
+                let text = text::normalize_line(&cell.text().collect::<String>());
+                let rowspan = span_attr(cell, "rowspan");
+                let colspan = span_attr(cell, "colspan").min(MAX_TABLE_COLS - col);
+                for dr in 0..rowspan.min(MAX_TABLE_ROWS - ri) {
+                    let r = ri + dr;
+                    if grid.len() <= r {
+                        grid.resize_with(r + 1, Vec::new);
+                    }
+                    if grid[r].len() < col + colspan {
+                        grid[r].resize(col + colspan, None);
+                    }
+                    for dc in 0..colspan {
+                        if grid[r][col + dc].is_none() {
+                            grid[r][col + dc] = Some((text.clone(), dr > 0 || dc > 0));
+                        }
+                    }
+                }
+                col += colspan;
+            }
+        }
+        let mut t = Table::default();
+        for row in grid {
+            let (cells, spanned): (Vec<String>, Vec<bool>) =
+                row.into_iter().map(|c| c.unwrap_or_default()).unzip();
+            if !cells.is_empty() {
+                t.rows.push(cells);
+                t.spanned.push(spanned);
+            }
+        }
+        if t.rows.len() >= 2 {
+            out.push(t);
+        }
+    }
+    out
 }
 
 fn first_text(doc: &Html, selector: &Selector) -> Option<String> {
@@ -659,6 +764,43 @@ mod tests {
         assert_eq!(p.metadata.get("主题词").map(String::as_str), Some(""));
         assert_eq!(p.metadata_value("主题词"), None);
         assert_eq!(p.published, NaiveDate::from_ymd_opt(2021, 9, 26));
+    }
+
+    #[test]
+    fn tables_expand_merged_cells() {
+        let html = r#"<table><tr><td rowspan="2">三、办理结果</td><td colspan="2">（一）予以公开</td><td>15</td></tr>
+<tr><td rowspan="2">（三）不予公开</td><td>1.属于国家秘密</td><td>0</td></tr>
+<tr><td>三、办理结果x</td><td>2.其他</td><td>1</td></tr></table>
+<table><tr><td><table><tr><td>a</td></tr><tr><td>b</td></tr></table></td></tr></table>"#;
+        let p = PageFacts::from_html("http://x.gov.cn/r.html", 200, html);
+        assert_eq!(
+            p.tables.len(),
+            2,
+            "the layout table holding a table is skipped"
+        );
+        let t = &p.tables[0];
+        assert_eq!(
+            t.rows[0],
+            vec!["三、办理结果", "(一)予以公开", "(一)予以公开", "15"]
+        );
+        assert_eq!(
+            t.rows[1],
+            vec!["三、办理结果", "(三)不予公开", "1.属于国家秘密", "0"]
+        );
+        assert_eq!(
+            t.rows[2],
+            vec!["三、办理结果x", "(三)不予公开", "2.其他", "1"]
+        );
+        assert!(t.spanned[1][0] && !t.spanned[0][0] && t.spanned[0][2]);
+        assert_eq!(p.tables[1].rows, vec![vec!["a"], vec!["b"]]);
+    }
+
+    #[test]
+    fn hostile_spans_are_bounded() {
+        let html = r#"<table><tr><td rowspan="999999" colspan="999999">x</td></tr><tr><td>y</td></tr></table>"#;
+        let p = PageFacts::from_html("http://x.gov.cn/r.html", 200, html);
+        let t = &p.tables[0];
+        assert!(t.rows.len() <= MAX_TABLE_ROWS && t.rows[0].len() <= MAX_TABLE_COLS);
     }
 
     #[test]

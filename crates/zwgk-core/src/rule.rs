@@ -312,6 +312,11 @@ pub enum Check {
         /// Any or every located page.
         pages: Quantifier,
     },
+    /// The annual report's tables 二, 三 and 四: the template of the report's year and all the arithmetic.
+    AnnualReportTables {
+        /// Any or every located page.
+        pages: Quantifier,
+    },
     /// Evidence records for the rule's task, dated within the plan year and not after the as-of date.
     Evidence {
         /// Minimum number of records.
@@ -342,6 +347,7 @@ impl Check {
             Check::LinksTo { .. } => "links_to",
             Check::Attachment { .. } => "attachment",
             Check::Evidence { .. } => "evidence",
+            Check::AnnualReportTables { .. } => "annual_report_tables",
             Check::All(_) => "all",
             Check::Any(_) => "any",
             Check::Not(_) => "not",
@@ -360,7 +366,7 @@ impl Check {
 }
 
 /// All kind names accepted in rule files.
-pub const CHECK_KINDS: [&str; 14] = [
+pub const CHECK_KINDS: [&str; 15] = [
     "exists",
     "text",
     "sections",
@@ -372,6 +378,7 @@ pub const CHECK_KINDS: [&str; 14] = [
     "links_to",
     "attachment",
     "evidence",
+    "annual_report_tables",
     "all",
     "any",
     "not",

@@ -4,6 +4,7 @@
 //! Each module's documentation says what is checked, why it matters (the
 //! regulation), an example, and the clause it comes from.
 
+mod annual_report;
 mod attachment;
 mod deadline;
 mod evidence;
@@ -113,6 +114,7 @@ pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
             pages,
         } => attachment::check(cx, extensions, name.as_ref(), *min, *pages),
         Check::Evidence { min, summary } => evidence::check(cx, *min, summary.as_ref()),
+        Check::AnnualReportTables { pages } => annual_report::check(cx, *pages),
         Check::All(children) => all(children, cx),
         Check::Any(children) => any(children, cx),
         Check::Not(child) => not(child, cx),

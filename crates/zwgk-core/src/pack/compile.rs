@@ -33,6 +33,7 @@ fn allowed_fields(kind: &str) -> &'static [&'static str] {
         "links_to" => &["url", "text", "resolves", "pages"],
         "attachment" => &["extensions", "name", "min", "pages"],
         "evidence" => &["min", "summary"],
+        "annual_report_tables" => &["pages"],
         "all" | "any" | "not" => &["checks"],
         _ => &[],
     }
@@ -658,6 +659,9 @@ impl<'p> Compiler<'p> {
                     .unwrap_or_default(),
                 name: cx.opt_pattern(&c.name)?,
                 min: count(cx, &c.min, 1, "min")?,
+                pages: pages(cx, Quantifier::Any)?,
+            }),
+            "annual_report_tables" => Some(Check::AnnualReportTables {
                 pages: pages(cx, Quantifier::Any)?,
             }),
             "evidence" => Some(Check::Evidence {
