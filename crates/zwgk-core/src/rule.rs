@@ -317,6 +317,15 @@ pub enum Check {
         /// Any or every located page.
         pages: Quantifier,
     },
+    /// Each located page is a normative document showing its 文号 and validity, with a
+    /// stated status that does not contradict its dates; the count of documents in force
+    /// is compared with the annual report's 现行有效件数 (a note, never a failure).
+    NormativeDocuments {
+        /// Regex on the title of the annual report to compare with.
+        report_title: Option<Pattern>,
+        /// Any or every located page.
+        pages: Quantifier,
+    },
     /// Evidence records for the rule's task, dated within the plan year and not after the as-of date.
     Evidence {
         /// Minimum number of records.
@@ -348,6 +357,7 @@ impl Check {
             Check::Attachment { .. } => "attachment",
             Check::Evidence { .. } => "evidence",
             Check::AnnualReportTables { .. } => "annual_report_tables",
+            Check::NormativeDocuments { .. } => "normative_documents",
             Check::All(_) => "all",
             Check::Any(_) => "any",
             Check::Not(_) => "not",
@@ -366,7 +376,7 @@ impl Check {
 }
 
 /// All kind names accepted in rule files.
-pub const CHECK_KINDS: [&str; 15] = [
+pub const CHECK_KINDS: [&str; 16] = [
     "exists",
     "text",
     "sections",
@@ -379,6 +389,7 @@ pub const CHECK_KINDS: [&str; 15] = [
     "attachment",
     "evidence",
     "annual_report_tables",
+    "normative_documents",
     "all",
     "any",
     "not",

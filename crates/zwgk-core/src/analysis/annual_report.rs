@@ -124,7 +124,8 @@ pub fn analyse(tables: &[Table], year: i32) -> TablesReading {
 fn table_two(tables: &[Table], template: Template, r: &mut TablesReading) {
     let Some(t) = tables.iter().find(|t| {
         let s = table_text(t);
-        s.contains("信息内容") && (s.contains("规章") || s.contains("行政许可"))
+        s.contains("信息内容")
+            && (s.contains("规章") || s.contains("规范性文件") || s.contains("行政许可"))
     }) else {
         r.findings
             .push("未找到表二（主动公开政府信息情况）".to_string());

@@ -14,6 +14,7 @@ mod links_to;
 mod list_items;
 mod locate;
 mod metadata;
+mod normative;
 mod sections;
 mod text;
 mod working_days;
@@ -115,6 +116,10 @@ pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
         } => attachment::check(cx, extensions, name.as_ref(), *min, *pages),
         Check::Evidence { min, summary } => evidence::check(cx, *min, summary.as_ref()),
         Check::AnnualReportTables { pages } => annual_report::check(cx, *pages),
+        Check::NormativeDocuments {
+            report_title,
+            pages,
+        } => normative::check(cx, report_title.as_ref(), *pages),
         Check::All(children) => all(children, cx),
         Check::Any(children) => any(children, cx),
         Check::Not(child) => not(child, cx),

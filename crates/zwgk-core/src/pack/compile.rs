@@ -34,6 +34,7 @@ fn allowed_fields(kind: &str) -> &'static [&'static str] {
         "attachment" => &["extensions", "name", "min", "pages"],
         "evidence" => &["min", "summary"],
         "annual_report_tables" => &["pages"],
+        "normative_documents" => &["report_title", "pages"],
         "all" | "any" | "not" => &["checks"],
         _ => &[],
     }
@@ -72,6 +73,7 @@ fn present_fields(c: &RawCheck) -> Vec<(&'static str, Range<usize>)> {
     field!("extensions", c.extensions);
     field!("name", c.name);
     field!("summary", c.summary);
+    field!("report_title", c.report_title);
     field!("checks", c.checks);
     v
 }
@@ -660,6 +662,10 @@ impl<'p> Compiler<'p> {
                 name: cx.opt_pattern(&c.name)?,
                 min: count(cx, &c.min, 1, "min")?,
                 pages: pages(cx, Quantifier::Any)?,
+            }),
+            "normative_documents" => Some(Check::NormativeDocuments {
+                report_title: cx.opt_pattern(&c.report_title)?,
+                pages: pages(cx, Quantifier::Every)?,
             }),
             "annual_report_tables" => Some(Check::AnnualReportTables {
                 pages: pages(cx, Quantifier::Any)?,

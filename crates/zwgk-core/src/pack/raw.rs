@@ -123,6 +123,7 @@ pub(crate) struct RawCheck {
     pub extensions: Option<Spanned<Vec<String>>>,
     pub name: Option<Spanned<String>>,
     pub summary: Option<Spanned<String>>,
+    pub report_title: Option<Spanned<String>>,
     pub checks: Option<Spanned<Vec<Spanned<RawCheck>>>>,
 }
 

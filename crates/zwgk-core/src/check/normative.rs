@@ -1,0 +1,136 @@
+//! `normative_documents`: normative documents show their number and validity.
+//!
+//! - **What**: every located page (default `pages = "every"`) shows a 文号 and its
+//!   validity (实施日期 / 失效日期 / 有效期 / 文件状态); a stated 有效 must not contradict a
+//!   失效日期 already past on the as-of date. The documents in force on the as-of date are
+//!   counted and compared with 现行有效件数 in table 二 of the annual report found by
+//!   `report_title`: a difference is noted in the message and evidence, never a failure.
+//! - **Why**: all valid normative documents are published together and kept current
+//!   (task 22); each shows its number and validity (REFERENCE §5).
+//! - **Example**: `{ kind = "normative_documents", report_title = "2021年度?政府信息公开工作(年度)?报告" }`
+//!   fails on a document page whose 文号 is empty.
+//! - **Clause**: 《政府信息公开条例》第二十条第（一）项; 国办发〔2018〕37号 (规范性文件管理).
+
+use super::{per_page, CheckResult, Context, PageVerdict};
+use crate::analysis::annual_report::analyse;
+use crate::analysis::normative::{read, Status};
+use crate::check::annual_report::report_year;
+use crate::outcome::{Evidence, Outcome};
+use crate::rule::{Pattern, Quantifier};
+
+pub(super) fn check(
+    cx: &Context<'_>,
+    report_title: Option<&Pattern>,
+    pages: Quantifier,
+) -> CheckResult {
+    let mut result = per_page(cx, "normative_documents", pages, |page| {
+        let doc = read(page);
+        let Some(number) = &doc.number else {
+            return PageVerdict::Fail(format!("《{}》未标注文号", page.title));
+        };
+        if !doc.has_validity() {
+            return PageVerdict::Fail(format!(
+                "《{}》（{number}）未标明有效性（实施日期、失效日期或文件状态）",
+                page.title
+            ));
+        }
+        let derived = doc.status_on(cx.as_of);
+        if let (Some(Status::Valid), Some(Status::Expired), Some(until)) =
+            (doc.stated, derived, doc.expires)
+        {
+            return PageVerdict::Fail(format!(
+                "《{}》（{number}）标注“有效”，但失效日期{until}已过",
+                page.title
+            ));
+        }
+        let dates = match (doc.effective, doc.expires) {
+            (Some(a), Some(b)) => format!("{a}施行，{b}失效"),
+            (Some(a), None) => format!("{a}施行"),
+            (None, Some(b)) => format!("{b}失效"),
+            (None, None) => String::new(),
+        };
+        let status = derived
+            .or(doc.stated)
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        PageVerdict::Pass(format!("{number} {dates} {status}").trim().to_string())
+    });
+    if result.outcome != Outcome::Pass && result.outcome != Outcome::Fail {
+        return result;
+    }
+    let in_force = cx
+        .located
+        .pages
+        .iter()
+        .filter(|p| read(p).status_on(cx.as_of) == Some(Status::Valid))
+        .count();
+    let report = report_title.and_then(|pattern| {
+        cx.site
+            .pages()
+            .iter()
+            .filter(|p| {
+                p.is_ok() && pattern.is_match(&p.title) && p.published.is_none_or(|d| d <= cx.as_of)
+            })
+            .find_map(|p| {
+                analyse(&p.tables, report_year(p, cx.plan_year))
+                    .valid_normative_documents
+                    .map(|n| (p, n))
+            })
+    });
+    let note = match report {
+        Some((page, n)) if n as usize != in_force => {
+            result.evidence.push(Evidence::new(
+                page.url.clone(),
+                format!("年报表二现行有效件数{n}"),
+            ));
+            format!("；注意：网站列出现行有效规范性文件{in_force}件，与年报表二现行有效件数{n}不一致（提示，不计为不通过）")
+        }
+        Some((_, n)) => format!("；现行有效{in_force}件，与年报表二一致（{n}件）"),
+        None => format!("；现行有效{in_force}件"),
+    };
+    result.message.push_str(&note);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testkit::*;
+    use crate::outcome::Outcome;
+
+    const DOC_OK: &str = "<title>关于印发办法的通知</title><p>文号：粤文旅规〔2021〕2号</p><p>实施日期：2021-12-01 失效日期：2026-11-30 文件状态：有效</p>";
+    const DOC_STALE: &str = "<title>旧办法</title><p>文号：粤文规〔2016〕2号</p><p>实施日期：2016-06-01 失效日期：2021-05-31 文件状态：有效</p>";
+    const DOC_BARE: &str = "<title>某通知</title><p>文号：粤文旅规〔2020〕1号</p>";
+    const REPORT: &str = "<title>广东省文化和旅游厅2021年政府信息公开工作年度报告</title><table><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr><tr><td>行政规范性文件</td><td>2</td><td>0</td><td>3</td></tr></table>";
+    const RULE: &str = "locate = { url = \"/gfxwj/\" }\n[[rule.checks]]\nkind = \"normative_documents\"\nreport_title = \"2021年度?政府信息公开工作(年度)?报告\"";
+
+    #[test]
+    fn valid_documents_pass_with_a_count_note() {
+        let s = site(&[("/gfxwj/1.html", DOC_OK), ("/r.html", REPORT)]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert!(
+            r.message
+                .contains("现行有效规范性文件1件，与年报表二现行有效件数3不一致"),
+            "{}",
+            r.message
+        );
+        assert!(r.evidence.iter().any(|e| e.url.ends_with("/r.html")));
+    }
+
+    #[test]
+    fn stale_status_and_missing_validity_fail() {
+        let r = run(
+            &site(&[("/gfxwj/1.html", DOC_OK), ("/gfxwj/2.html", DOC_STALE)]),
+            RULE,
+        );
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert!(
+            r.message.contains("标注“有效”，但失效日期2021-05-31已过"),
+            "{}",
+            r.message
+        );
+        let r = run(&site(&[("/gfxwj/3.html", DOC_BARE)]), RULE);
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert!(r.message.contains("未标明有效性"), "{}", r.message);
+    }
+}
