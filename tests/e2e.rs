@@ -314,7 +314,9 @@ fn lint_clean_pack_and_broken_pack() {
     let dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(root().join("rules/gd-whly-2021")).unwrap() {
         let p = entry.unwrap().path();
-        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        if p.is_file() {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
     }
     let bad = "[[rule]]\nid = \"t29-annual-report-2021-on-time\"\ntask = 29\ntitle = \"t\"\nseverity = \"high\"\nmode = \"auto\"\nexpect = \"e\"\nsource = { seed = \"任务29\" }\nlocate = { title = \"(年报\" }\n[[rule.checks]]\nkind = \"exists\"\n\n[[rule]]\nid = \"x-unknown-task\"\ntask = 40\ntitle = \"t\"\nseverity = \"high\"\nmode = \"auto\"\nexpect = \"e\"\nsource = { seed = \"任务40\" }\nlocate = { title = \"x\" }\ncolour = \"red\"\n";
     std::fs::write(dir.path().join("zz-bad.toml"), bad).unwrap();
@@ -379,5 +381,42 @@ fn import_writes_the_plan_and_never_overwrites() {
     assert_eq!(
         std::fs::read_to_string(out.join("task-07.toml")).unwrap(),
         "# my own rules\n"
+    );
+}
+
+#[test]
+fn rule_tests_of_the_pack_pass_and_a_mismatch_is_reported() {
+    let o = zwgk(&["rules", "test", "rules/gd-whly-2021"]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stdout));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        out.contains("rule tests: ") && out.contains(" passed, 0 failed"),
+        "{out}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("rules/gd-whly-2021")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::create_dir(dir.path().join("tests")).unwrap();
+    let case = "[[case]]\nrule = \"t30-leadership-heard-report\"\nname = \"wrong expectation\"\nexpect = \"pass\"\nas_of = 2022-02-01\n";
+    std::fs::write(dir.path().join("tests/x.toml"), case).unwrap();
+    let o = zwgk(&["rules", "test", dir.path().to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        out.contains("FAIL wrong expectation") && out.contains("needs_evidence"),
+        "{out}"
+    );
+    std::fs::write(
+        dir.path().join("tests/x.toml"),
+        "[[case]]\nrule = \"nope\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        code(&zwgk(&["rules", "test", dir.path().to_str().unwrap()])),
+        2
     );
 }

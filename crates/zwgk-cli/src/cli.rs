@@ -58,6 +58,17 @@ pub enum RulesCommand {
     Lint(LintArgs),
     /// Turn a plan's task table into pack.toml and one rule-file skeleton per task.
     Import(ImportArgs),
+    /// Run the pack's rule tests (PACK/tests/*.toml): expected against actual outcome per case.
+    #[command(
+        after_help = "Exit codes:\n  0  every case gave its expected outcome\n  1  at least one case did not\n  2  bad pack or test files"
+    )]
+    Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// The rule pack folder.
+    pub pack: PathBuf,
 }
 
 #[derive(Debug, Args)]

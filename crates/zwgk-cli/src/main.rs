@@ -13,6 +13,7 @@ fn main() {
         cli::Command::Rules { command } => match command {
             cli::RulesCommand::Lint(a) => commands::rules::lint(a),
             cli::RulesCommand::Import(a) => commands::rules::import(a),
+            cli::RulesCommand::Test(a) => commands::rules::test(a),
         },
     };
     std::process::exit(code as i32);

@@ -55,15 +55,46 @@ struct RawEvidenceFile {
     evidence: Vec<Spanned<RawRecord>>,
 }
 
+/// An evidence record as written (its date still a TOML date).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRecord {
+pub(crate) struct RawRecord {
     task: u32,
     rule: Option<String>,
     date: toml::value::Datetime,
     by: String,
     summary: String,
     reference: Option<String>,
+}
+
+impl RawRecord {
+    /// Validate: a plain date, a non-empty summary and author.
+    pub(crate) fn into_record(self) -> Result<EvidenceRecord, String> {
+        let date = match (self.date.date, self.date.time) {
+            (Some(d), None) => NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            format!(
+                "`date` must be a plain date (YYYY-MM-DD), not `{}`",
+                self.date
+            )
+        })?;
+        if self.summary.trim().is_empty() {
+            return Err("`summary` must not be empty".to_string());
+        }
+        if self.by.trim().is_empty() {
+            return Err("`by` must name who recorded it".to_string());
+        }
+        Ok(EvidenceRecord {
+            task: self.task,
+            rule: self.rule,
+            date,
+            by: self.by,
+            summary: self.summary,
+            reference: self.reference,
+        })
+    }
 }
 
 /// The evidence records given to an evaluation.
@@ -102,32 +133,8 @@ impl EvidenceSet {
         for item in raw.evidence {
             let span = item.span();
             let r = item.into_inner();
-            let date = match (r.date.date, r.date.time) {
-                (Some(d), None) => {
-                    NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)
-                }
-                _ => None,
-            }
-            .ok_or_else(|| {
-                at(
-                    Some(span.clone()),
-                    format!("`date` must be a plain date (YYYY-MM-DD), not `{}`", r.date),
-                )
-            })?;
-            if r.summary.trim().is_empty() {
-                return Err(at(Some(span), "`summary` must not be empty".to_string()));
-            }
-            if r.by.trim().is_empty() {
-                return Err(at(Some(span), "`by` must name who recorded it".to_string()));
-            }
-            records.push(EvidenceRecord {
-                task: r.task,
-                rule: r.rule,
-                date,
-                by: r.by,
-                summary: r.summary,
-                reference: r.reference,
-            });
+            let record = r.into_record().map_err(|m| at(Some(span.clone()), m))?;
+            records.push(record);
         }
         Ok(EvidenceSet { records })
     }

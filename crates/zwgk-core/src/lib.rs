@@ -71,6 +71,7 @@ pub mod plan;
 pub mod plan_import;
 pub mod report;
 pub mod rule;
+pub mod ruletest;
 pub mod site;
 pub mod text;
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use zwgk_core::plan_import::{parse_plan_table, ImportedPlan, ImportedTask};
 use zwgk_crawl::inputs::{load_pack, InputError};
 
-use crate::cli::{ImportArgs, LintArgs};
+use crate::cli::{ImportArgs, LintArgs, TestArgs};
 use crate::exit::Code;
 
 pub fn lint(args: LintArgs) -> Code {
@@ -206,4 +206,83 @@ fn write_new(path: &Path, content: &str) -> std::io::Result<bool> {
 fn bad(msg: &str) -> Code {
     eprintln!("zwgk: {msg}");
     Code::BadInput
+}
+
+pub fn test(args: TestArgs) -> Code {
+    let pack = match load_pack(&args.pack) {
+        Ok(p) => p,
+        Err(InputError::Pack(errors)) => {
+            for e in &errors.0 {
+                eprintln!("{e}");
+            }
+            return Code::BadInput;
+        }
+        Err(e) => return bad(&e.to_string()),
+    };
+    let dir = args.pack.join("tests");
+    let mut files: Vec<_> = match fs::read_dir(&dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect(),
+        Err(e) => return bad(&format!("cannot read {}: {e}", dir.display())),
+    };
+    files.sort();
+    let mut results = Vec::new();
+    for path in &files {
+        let text = match fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => return bad(&format!("cannot read {}: {e}", path.display())),
+        };
+        let file = zwgk_core::SourceFile::new(path.display().to_string(), text);
+        match zwgk_core::ruletest::run_file(&pack, &file) {
+            Ok(mut r) => results.append(&mut r),
+            Err(e) => return bad(&e.to_string()),
+        }
+    }
+    let width = results
+        .iter()
+        .map(|r| r.rule.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!("{:<width$}  {:<16} {:<16} case", "rule", "expected", "got");
+    for r in &results {
+        let mark = if r.passed() { "ok  " } else { "FAIL" };
+        println!(
+            "{:<width$}  {:<16} {:<16} {mark} {} ({})",
+            r.rule,
+            r.expected.as_str(),
+            r.got.as_str(),
+            r.name,
+            r.origin
+        );
+        if !r.passed() {
+            println!("{:<width$}  {}", "", r.message);
+        }
+    }
+    let untested: Vec<&str> = pack
+        .rules
+        .iter()
+        .filter(|rule| !results.iter().any(|r| r.rule == rule.id))
+        .map(|rule| rule.id.as_str())
+        .collect();
+    if !untested.is_empty() {
+        println!(
+            "\nrules without test cases ({}): {}",
+            untested.len(),
+            untested.join(", ")
+        );
+    }
+    let failed = results.iter().filter(|r| !r.passed()).count();
+    println!(
+        "\nrule tests: {} passed, {failed} failed",
+        results.len() - failed
+    );
+    if failed > 0 {
+        Code::Failures
+    } else {
+        Code::Ok
+    }
 }

@@ -1,0 +1,255 @@
+//! Rule tests: small pages a rule must pass and pages it must fail, in the manner
+//! of axe-core and Semgrep fixtures.
+//!
+//! A pack's `tests/*.toml` files hold cases:
+//!
+//! ```toml
+//! [[case]]
+//! rule = "t29-annual-report-2021-on-time"
+//! name = "published before 31 January"
+//! expect = "pass"                 # any outcome name
+//! as_of = 2022-02-01
+//! [[case.page]]
+//! url = "http://whly.gd.gov.cn/tonglan/content/post_3764082.html"
+//! html = "<title>广东省文化和旅游厅2021年政府信息公开工作年度报告</title><div>时间 : 2022-01-13 09:49</div>"
+//! # status = 404                  # a missing page; fetch_error = "timeout" for an unreachable one
+//! [[case.evidence]]               # optional records, as in an evidence file
+//! task = 29
+//! date = 2021-06-01
+//! by = "办公室"
+//! summary = "…"
+//! ```
+//!
+//! Each case builds a site of its pages and evaluates its one rule as of its date.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::calendar::WorkCalendar;
+use crate::eval::evaluate_rule;
+use crate::evidence::{EvidenceSet, RawRecord};
+use crate::outcome::Outcome;
+use crate::pack::{line_col, RulePack, SourceFile};
+use crate::page::{PageFacts, Probes};
+use crate::site::Site;
+
+/// A malformed test file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct RuleTestError {
+    /// File name.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    case: Vec<Spanned<RawCase>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    rule: String,
+    name: String,
+    expect: Outcome,
+    as_of: toml::value::Datetime,
+    #[serde(default)]
+    page: Vec<RawPage>,
+    #[serde(default)]
+    evidence: Vec<RawRecord>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPage {
+    url: String,
+    #[serde(default)]
+    html: String,
+    status: Option<u16>,
+    fetch_error: Option<String>,
+}
+
+/// One case's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseResult {
+    /// The rule tested.
+    pub rule: String,
+    /// The case's name.
+    pub name: String,
+    /// `file:line` of the case.
+    pub origin: String,
+    /// The expected outcome.
+    pub expected: Outcome,
+    /// The outcome the rule gave.
+    pub got: Outcome,
+    /// The rule's message, to explain a mismatch.
+    pub message: String,
+}
+
+impl CaseResult {
+    /// Whether the rule gave the expected outcome.
+    pub fn passed(&self) -> bool {
+        self.expected == self.got
+    }
+}
+
+/// Run the cases of one test file against a pack.
+///
+/// # Errors
+/// A malformed file, an unknown rule id, or an `as_of` that is not a plain date.
+pub fn run_file(pack: &RulePack, file: &SourceFile) -> Result<Vec<CaseResult>, RuleTestError> {
+    let at = |span: Option<std::ops::Range<usize>>, message: String| {
+        let (line, column) = span
+            .map(|s| line_col(&file.text, s.start))
+            .unwrap_or((0, 0));
+        RuleTestError {
+            file: file.name.clone(),
+            line,
+            column,
+            message,
+        }
+    };
+    let raw: RawFile =
+        toml::from_str(&file.text).map_err(|e| at(e.span(), e.message().to_string()))?;
+    let probes =
+        Probes::new(pack.selector_probes.iter().map(String::as_str)).map_err(|e| at(None, e))?;
+    let mut out = Vec::new();
+    for case in raw.case {
+        let span = case.span();
+        let c = case.into_inner();
+        let rule = pack.rules.iter().find(|r| r.id == c.rule).ok_or_else(|| {
+            at(
+                Some(span.clone()),
+                format!("no rule `{}` in the pack", c.rule),
+            )
+        })?;
+        let as_of = match (c.as_of.date, c.as_of.time) {
+            (Some(d), None) => NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            at(
+                Some(span.clone()),
+                "`as_of` must be a plain date".to_string(),
+            )
+        })?;
+        let pages: Vec<PageFacts> = c
+            .page
+            .iter()
+            .map(|p| match (&p.fetch_error, p.status) {
+                (Some(reason), _) => PageFacts::failed(&p.url, reason),
+                (None, Some(status)) if !(200..300).contains(&status) => {
+                    PageFacts::other(&p.url, status, "text/html")
+                }
+                (None, status) => PageFacts::from_html_with_probes(
+                    &p.url,
+                    status.unwrap_or(200),
+                    &p.html,
+                    &probes,
+                ),
+            })
+            .collect();
+        let site = Site::new("rule test", pages);
+        let records = c
+            .evidence
+            .into_iter()
+            .map(RawRecord::into_record)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|m| at(Some(span.clone()), m))?;
+        let evidence = EvidenceSet { records };
+        let report = evaluate_rule(
+            rule,
+            pack.plan.year,
+            &site,
+            &evidence,
+            as_of,
+            WorkCalendar::china(),
+        );
+        out.push(CaseResult {
+            rule: c.rule,
+            name: c.name,
+            origin: format!("{}:{}", file.name, line_col(&file.text, span.start).0),
+            expected: c.expect,
+            got: report.outcome,
+            message: report.message,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACK: &str = "[pack]\nid = \"t\"\ntitle = \"t\"\nyear = 2021\n[[task]]\nnumber = 29\nheading = \"h\"\nrequirement = \"r\"\nlead = [\"办公室\"]\n";
+    const RULE: &str = "[[rule]]\nid = \"t29\"\ntask = 29\ntitle = \"t\"\nseverity = \"high\"\nmode = \"auto\"\nexpect = \"e\"\nsource = { seed = \"任务29\" }\nlocate = { title = \"2021年.*年度报告\" }\n[[rule.checks]]\nkind = \"deadline\"\nby = \"{year+1}-01-31\"\n";
+
+    fn pack() -> RulePack {
+        RulePack::load(
+            &SourceFile::new("pack.toml", PACK),
+            &[SourceFile::new("r.toml", RULE)],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn cases_pass_and_mismatches_show() {
+        let cases = r#"
+[[case]]
+rule = "t29"
+name = "on time"
+expect = "pass"
+as_of = 2022-02-01
+[[case.page]]
+url = "http://x.gov.cn/r.html"
+html = "<title>2021年政府信息公开工作年度报告</title><div>时间 : 2022-01-13 09:49</div>"
+
+[[case]]
+rule = "t29"
+name = "wrongly expected"
+expect = "pass"
+as_of = 2022-02-01
+[[case.page]]
+url = "http://x.gov.cn/r.html"
+fetch_error = "timeout"
+"#;
+        let results = run_file(&pack(), &SourceFile::new("tests/t29.toml", cases)).unwrap();
+        assert_eq!(results.len(), 2);
+        assert!(results[0].passed());
+        assert!(!results[1].passed());
+        assert_eq!(results[1].got, Outcome::Incomplete);
+        assert_eq!(results[1].origin, "tests/t29.toml:11");
+    }
+
+    #[test]
+    fn bad_files_are_errors() {
+        let e = run_file(
+            &pack(),
+            &SourceFile::new(
+                "t.toml",
+                "[[case]]\nrule = \"nope\"\nname = \"n\"\nexpect = \"pass\"\nas_of = 2022-02-01\n",
+            ),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("no rule `nope`"), "{e}");
+        assert_eq!(e.line, 1);
+        let e = run_file(
+            &pack(),
+            &SourceFile::new(
+                "t.toml",
+                "[[case]]\nrule = \"t29\"\nname = \"n\"\nexpect = \"maybe\"\nas_of = 2022-02-01\n",
+            ),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+    }
+}
