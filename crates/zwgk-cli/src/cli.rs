@@ -14,7 +14,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan a portal (a mirror folder) against a rule pack and write a report.
+    /// Scan a portal (a live URL or a mirror folder) against a rule pack and write a report.
     #[command(after_help = crate::exit::HELP)]
     Scan(ScanArgs),
     /// Work with rule packs: lint, import a plan.
@@ -26,7 +26,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// The portal: a mirror folder as `wget --mirror` saves it (e.g. fixtures/portals/mini-2021).
+    /// The portal: an http(s) URL to crawl (e.g. `http://whly.gd.gov.cn/`), or a mirror
+    /// folder as `wget --mirror` saves it (e.g. fixtures/portals/mini-2021).
     pub target: String,
     /// The rule pack folder (holding pack.toml).
     #[arg(long, value_name = "PACK")]
@@ -49,6 +50,95 @@ pub struct ScanArgs {
     /// Print nothing but errors on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    #[command(flatten)]
+    pub crawl: Box<CrawlArgs>,
+}
+
+/// How a URL is crawled (ignored for a mirror folder).
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Crawling a URL")]
+pub struct CrawlArgs {
+    /// Another start URL (repeatable); its host is in scope too.
+    #[arg(long = "seed", value_name = "URL")]
+    pub seeds: Vec<String>,
+    /// Crawl only URLs matching one of these (repeatable; replaces the same-host rule).
+    #[arg(long, value_name = "REGEX")]
+    pub include: Vec<String>,
+    /// Never crawl URLs matching this (repeatable).
+    #[arg(long, value_name = "REGEX")]
+    pub exclude: Vec<String>,
+    /// Requests in flight per host.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
+    /// Minimum interval between requests to one host, in milliseconds (robots.txt
+    /// Crawl-delay raises it).
+    #[arg(long, value_name = "MS", default_value_t = 250)]
+    pub delay: u64,
+    /// No minimum interval between requests (Crawl-delay is still honoured).
+    #[arg(long, conflicts_with = "delay")]
+    pub no_delay: bool,
+    /// Fetch at most this many pages; the rest are reported as not fetched.
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<usize>,
+    /// Follow links at most this many hops from a start URL.
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
+    /// Time limit per request, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Cut bodies larger than this (after decompression); e.g. 20MB, 512KB, 1000000.
+    #[arg(long, value_name = "BYTES", default_value = "20MB", value_parser = parse_bytes)]
+    pub max_body: usize,
+    /// Stop crawling after this long (e.g. 90s, 10m, 1h) and report what was found;
+    /// pages not reached make their rules incomplete.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub deadline: Option<std::time::Duration>,
+    /// Accept invalid TLS certificates.
+    #[arg(long)]
+    pub insecure: bool,
+    /// A contact (e-mail or URL) for the site's operators, sent in the User-Agent.
+    #[arg(long, value_name = "STRING")]
+    pub contact: Option<String>,
+}
+
+/// Parse a byte count: a number with an optional unit (B, KB, MB, GB; powers of 1024).
+pub fn parse_bytes(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: usize = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a byte count (e.g. 20MB)"))?;
+    let mult: usize = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => return Err(format!("`{s}`: unknown unit (use B, KB, MB or GB)")),
+    };
+    match n.checked_mul(mult) {
+        Some(0) | None => Err(format!("`{s}` is not a usable byte count")),
+        Some(v) => Ok(v),
+    }
+}
+
+/// Parse a duration: a number with a unit (ms, s, m, h); a bare number is seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (e.g. 90s, 10m, 1h)"))?;
+    let ms = match unit.trim() {
+        "ms" => Some(n),
+        "" | "s" => n.checked_mul(1000),
+        "m" | "min" => n.checked_mul(60_000),
+        "h" => n.checked_mul(3_600_000),
+        _ => return Err(format!("`{s}`: unknown unit (use ms, s, m or h)")),
+    };
+    ms.map(std::time::Duration::from_millis)
+        .ok_or_else(|| format!("`{s}` is too long"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,4 +180,48 @@ pub struct ImportArgs {
     /// The department the plan belongs to.
     #[arg(long)]
     pub department: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn byte_counts() {
+        assert_eq!(parse_bytes("20MB"), Ok(20 << 20));
+        assert_eq!(parse_bytes("512kb"), Ok(512 << 10));
+        assert_eq!(parse_bytes("1000"), Ok(1000));
+        assert_eq!(parse_bytes("1 GB"), Ok(1 << 30));
+        assert!(parse_bytes("0").is_err());
+        assert!(parse_bytes("MB").is_err());
+        assert!(parse_bytes("5XB").is_err());
+        assert!(parse_bytes("99999999999999999999GB").is_err());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert!(parse_duration("1d").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("-1s").is_err());
+        assert!(parse_duration("99999999999999999h").is_err());
+    }
+
+    #[test]
+    fn crawl_defaults() {
+        let cli = Cli::try_parse_from(["zwgk", "scan", "http://a.cn/", "--rules", "r"]).unwrap();
+        let Command::Scan(a) = cli.command else {
+            panic!("scan")
+        };
+        assert_eq!(a.crawl.concurrency, 4);
+        assert_eq!(a.crawl.delay, 250);
+        assert_eq!(a.crawl.timeout, 30);
+        assert_eq!(a.crawl.max_body, 20 << 20);
+        assert!(a.crawl.deadline.is_none() && !a.crawl.no_delay && !a.crawl.insecure);
+    }
 }

@@ -5,6 +5,8 @@
 //! - [`FolderSource`] reads a local mirror folder laid out as `wget --mirror`
 //!   saves a site (file path = URL path; a query string stays in the file name).
 //! - [`PageSource`] is the trait a source implements; the HTTP crawler plugs in here.
+//! - [`http`] crawls a live portal ([`HttpSource`]): robots.txt, sitemaps, the gkmlpt
+//!   catalogue, per-host limits, retries, bounded bodies, a record of every fetch.
 //! - [`encoding`] decodes bytes (UTF-8, GBK/GB18030, …) by BOM, header, `<meta>` and content.
 //! - [`mod@analyze`] turns one fetched body into page facts (HTML, the gkmlpt JSON API, other types).
 //! - [`inputs`] reads rule-pack folders and evidence files.
@@ -14,11 +16,13 @@
 pub mod analyze;
 pub mod encoding;
 pub mod folder;
+pub mod http;
 pub mod inputs;
 pub mod quirks;
 
 pub use analyze::{analyze, Limits};
 pub use folder::FolderSource;
+pub use http::{CrawlOptions, HttpSource};
 
 use zwgk_core::{PageFacts, Probes, Site};
 

@@ -4,13 +4,90 @@ use std::io::Write;
 use std::path::Path;
 
 use chrono::{Duration, NaiveDate, Utc};
-use zwgk_core::{EvidenceSet, Outcome, Probes};
+use zwgk_core::{EvidenceSet, Outcome, PageFacts, Probes};
+use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::inputs::{load_evidence, load_pack};
 use zwgk_crawl::{FolderSource, PageSource};
 use zwgk_report::{write_atomic, Format};
 
-use crate::cli::ScanArgs;
+use crate::cli::{CrawlArgs, ScanArgs};
 use crate::exit::Code;
+
+/// Whether the target is a URL to crawl rather than a folder.
+fn is_url(target: &str) -> bool {
+    let lower = target.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// Crawl options from the command line.
+fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
+    CrawlOptions {
+        seeds: c.seeds.clone(),
+        include: c.include.clone(),
+        exclude: c.exclude.clone(),
+        concurrency: usize::from(c.concurrency),
+        delay: if c.no_delay {
+            std::time::Duration::ZERO
+        } else {
+            std::time::Duration::from_millis(c.delay)
+        },
+        max_pages: c.max_pages,
+        max_depth: c.max_depth,
+        timeout: std::time::Duration::from_secs(c.timeout),
+        max_body: c.max_body,
+        deadline: c.deadline,
+        insecure: c.insecure,
+        contact: c.contact.clone(),
+        progress: if quiet {
+            ProgressMode::Off
+        } else {
+            ProgressMode::Auto
+        },
+        stop_on_ctrl_c: true,
+        ..CrawlOptions::default()
+    }
+}
+
+/// Read the pages of the target: crawl a URL or read a folder.
+/// `Err` carries the exit code, the message already printed.
+fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<(String, Vec<PageFacts>), Code> {
+    if is_url(&args.target) {
+        let source = match HttpSource::new(&args.target, crawl_options(&args.crawl, args.quiet)) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("zwgk: {e}");
+                return Err(Code::BadInput);
+            }
+        };
+        let pages = source.pages(probes);
+        if !args.quiet {
+            if let Some(summary) = source.summary() {
+                eprintln!("zwgk: crawl: {summary}");
+            }
+        }
+        return match pages {
+            Ok(p) => Ok((source.target(), p)),
+            Err(e) => {
+                eprintln!("zwgk: cannot scan {}: {e}", args.target);
+                Err(Code::Unscannable)
+            }
+        };
+    }
+    let source = match FolderSource::open(Path::new(&args.target), args.base_url.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("zwgk: cannot scan {}: {e}", args.target);
+            return Err(Code::Unscannable);
+        }
+    };
+    match source.pages(probes) {
+        Ok(pages) => Ok((source.target(), pages)),
+        Err(e) => {
+            eprintln!("zwgk: cannot scan {}: {e}", args.target);
+            Err(Code::Unscannable)
+        }
+    }
+}
 
 /// Today in China Standard Time (UTC+8), the default as-of date.
 fn today_cst() -> NaiveDate {
@@ -59,26 +136,13 @@ pub fn run(args: ScanArgs) -> Code {
             Err(e) => return bad(&e.to_string()),
         },
     };
-    if args.target.starts_with("http://") || args.target.starts_with("https://") {
-        return bad("this build scans mirror folders; save the portal with `wget --mirror` and scan the folder");
-    }
     let probes = match Probes::new(pack.selector_probes.iter().map(String::as_str)) {
         Ok(p) => p,
         Err(e) => return bad(&e),
     };
-    let source = match FolderSource::open(Path::new(&args.target), args.base_url.as_deref()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("zwgk: cannot scan {}: {e}", args.target);
-            return Code::Unscannable;
-        }
-    };
-    let site = match source.pages(&probes) {
-        Ok(pages) => zwgk_core::Site::new(source.target(), pages),
-        Err(e) => {
-            eprintln!("zwgk: cannot scan {}: {e}", args.target);
-            return Code::Unscannable;
-        }
+    let site = match read_pages(&args, &probes) {
+        Ok((target, pages)) => zwgk_core::Site::new(target, pages),
+        Err(code) => return code,
     };
     let report = zwgk_core::evaluate(&pack, &site, &evidence, as_of);
     let bytes = match format.renderer().render_to_vec(&report) {
@@ -126,4 +190,163 @@ pub fn run(args: ScanArgs) -> Code {
 fn bad(msg: &str) -> Code {
     eprintln!("zwgk: {msg}");
     Code::BadInput
+}
+
+#[cfg(test)]
+#[path = "../../../zwgk-crawl/tests/http_support/server.rs"]
+mod fixture_server;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
+    use clap::Parser;
+
+    use super::fixture_server::{Resp, Server};
+    use super::run;
+    use crate::cli::{Cli, Command};
+    use crate::exit::Code;
+
+    fn repo() -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+    }
+
+    /// `zwgk scan TARGET --rules rules/gd-whly-2021 --as-of 2022-02-01 --format json -o OUT -q EXTRA…`
+    fn scan(target: &str, out: &std::path::Path, extra: &[&str]) -> Code {
+        let rules = repo().join("rules/gd-whly-2021");
+        let mut argv = vec![
+            "zwgk".to_string(),
+            "scan".into(),
+            target.into(),
+            "--rules".into(),
+            rules.display().to_string(),
+            "--as-of".into(),
+            "2022-02-01".into(),
+            "--format".into(),
+            "json".into(),
+            "-o".into(),
+            out.display().to_string(),
+            "-q".into(),
+        ];
+        argv.extend(extra.iter().map(|s| s.to_string()));
+        let Command::Scan(args) = Cli::try_parse_from(argv).expect("arguments").command else {
+            panic!("not a scan");
+        };
+        run(args)
+    }
+
+    /// Task outcomes and rule outcomes of a JSON report.
+    fn outcomes(path: &std::path::Path) -> (BTreeMap<u64, String>, BTreeMap<String, String>) {
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).expect("report")).expect("json");
+        let mut tasks = BTreeMap::new();
+        let mut rules = BTreeMap::new();
+        for t in v["tasks"].as_array().expect("tasks") {
+            tasks.insert(
+                t["task"].as_u64().expect("task number"),
+                t["outcome"].as_str().expect("outcome").to_string(),
+            );
+            for r in t["rules"].as_array().expect("rules") {
+                rules.insert(
+                    r["id"].as_str().expect("id").to_string(),
+                    r["outcome"].as_str().expect("outcome").to_string(),
+                );
+            }
+        }
+        (tasks, rules)
+    }
+
+    #[test]
+    fn scan_url_gives_the_verdicts_of_scan_dir() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = repo().join("fixtures/portals/mini-2021");
+        let server = Server::start().serve_mirror(&dir.join("whly.gd.gov.cn"), "whly.gd.gov.cn");
+        let by_url = tmp.path().join("url.json");
+        let by_dir = tmp.path().join("dir.json");
+        let url_code = scan(
+            &server.url("/"),
+            &by_url,
+            &[
+                "--no-delay",
+                "--concurrency",
+                "4",
+                "--contact",
+                "ci@example.invalid",
+            ],
+        );
+        let dir_code = scan(&dir.display().to_string(), &by_dir, &[]);
+        assert_eq!(url_code, dir_code);
+        let (ut, ur) = outcomes(&by_url);
+        let (dt, dr) = outcomes(&by_dir);
+        assert!(!dt.is_empty() && !dr.is_empty());
+        assert_eq!(ut, dt, "task outcomes");
+        assert_eq!(ur, dr, "rule outcomes");
+        assert!(server.hits().values().all(|&n| n == 1));
+        assert!(server
+            .log()
+            .iter()
+            .all(|r| r.user_agent.ends_with("(+ci@example.invalid)")));
+    }
+
+    #[test]
+    fn unreachable_url_exits_3_and_deadline_still_reports() {
+        let tmp = tempfile::tempdir().unwrap();
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let out = tmp.path().join("none.json");
+        let code = scan(
+            &format!("http://127.0.0.1:{port}/"),
+            &out,
+            &["--no-delay", "--timeout", "1"],
+        );
+        assert_eq!(code, Code::Unscannable);
+        assert!(!out.exists());
+
+        // A deadline that passes mid-crawl: a report is still written, nothing fails
+        // for want of pages (they are incomplete).
+        let server = Server::start();
+        let links: String = (0..30)
+            .map(|i| format!("<a href=\"/p{i}.html\">p</a>"))
+            .collect();
+        server.fixed("/", Resp::html(format!("<title>首页</title>{links}")));
+        for i in 0..30 {
+            server.fixed(
+                &format!("/p{i}.html"),
+                Resp::html("<title>p</title>").delayed(std::time::Duration::from_millis(300)),
+            );
+        }
+        let out = tmp.path().join("deadline.json");
+        let code = scan(
+            &server.url("/"),
+            &out,
+            &["--no-delay", "--concurrency", "1", "--deadline", "500ms"],
+        );
+        assert!(matches!(code, Code::Ok | Code::Failures));
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        assert!(v["site"]["failed_pages"].as_u64().unwrap() > 0);
+    }
+
+    #[test]
+    fn bad_crawl_arguments_exit_2() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("x.json");
+        assert_eq!(
+            scan("http://127.0.0.1:9/", &out, &["--include", "("]),
+            Code::BadInput
+        );
+        let rules = repo().join("rules/gd-whly-2021").display().to_string();
+        for bad in [
+            vec!["--concurrency", "0"],
+            vec!["--max-body", "lots"],
+            vec!["--deadline", "soon"],
+            vec!["--delay", "5", "--no-delay"],
+        ] {
+            let mut argv = vec!["zwgk", "scan", "http://127.0.0.1:9/", "--rules", &rules];
+            argv.extend(bad.iter().copied());
+            assert!(Cli::try_parse_from(argv).is_err(), "{bad:?}");
+        }
+    }
 }

@@ -1,0 +1,638 @@
+//! The crawl loop: a queue of jobs, fetched under the per-host limits, analysed on the
+//! blocking pool as they arrive; links, sitemaps and catalogue pages feed the queue.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::{Id, JoinSet};
+use url::Url;
+use zwgk_core::{PageFacts, Probes};
+
+use super::catalogue::{self, ApiPage, PageCount};
+use super::fetch::{self, FetchConfig, Response};
+use super::frontier::{self, Admit, Frontier};
+use super::politeness::Politeness;
+use super::progress::{Counts, Progress};
+use super::record::{FetchRecord, FetchSummary, StatusClass};
+use super::robots::{Robots, MAX_ROBOTS_BYTES};
+use super::sitemap::{self, Sitemap};
+use super::HttpSource;
+use crate::analyze::{analyze, Limits};
+use crate::encoding;
+use crate::quirks::gkmlpt::{read_config, CatalogueConfig};
+
+/// Sitemap indexes are followed this many levels deep.
+const MAX_SITEMAP_LEVEL: u8 = 3;
+
+/// What a crawl returns.
+pub(super) struct Finished {
+    pub pages: Vec<PageFacts>,
+    pub records: Vec<FetchRecord>,
+    pub summary: FetchSummary,
+    /// Why the start URL could not be fetched, when it could not.
+    pub start_failure: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    /// A page (or attachment) whose facts are kept and whose links are followed.
+    Page,
+    /// A host's robots.txt.
+    Robots,
+    /// A sitemap (its entries are queued; it is not a page).
+    Sitemap { level: u8 },
+    /// A catalogue list page we asked for (not linked): a 4xx is dropped, not a page.
+    Api { first_size: Option<usize> },
+}
+
+#[derive(Debug, Clone)]
+struct Job {
+    url: Url,
+    depth: u32,
+    kind: Kind,
+}
+
+/// A finished job.
+struct Done {
+    job: Job,
+    record: FetchRecord,
+    /// Facts to keep (none for sitemaps and dropped catalogue pages).
+    facts: Option<PageFacts>,
+    /// Whether the page's links are followed (2xx only).
+    follow: bool,
+    /// The URL after redirects, when different.
+    final_url: Option<Url>,
+    /// `window._CONFIG` of a catalogue index page, with the path prefix.
+    catalogue: Option<(String, CatalogueConfig)>,
+    /// A catalogue list page and what it held.
+    api: Option<(ApiPage, PageCount)>,
+    /// A parsed robots.txt (`None` for other jobs).
+    robots: Option<Robots>,
+    /// A parsed sitemap.
+    sitemap: Option<Sitemap>,
+}
+
+enum RobotsState {
+    /// robots.txt is being fetched; these jobs wait for it.
+    Pending(Vec<Job>),
+    Ready(Arc<Robots>),
+}
+
+/// The state of one crawl.
+pub(super) struct Crawl<'a> {
+    src: &'a HttpSource,
+    scope: frontier::Scope,
+    /// Bodies analysed at once at most (the analysis is CPU-bound).
+    analysis: Arc<tokio::sync::Semaphore>,
+    probes: Arc<Probes>,
+    limits: Limits,
+    politeness: Arc<Politeness>,
+    frontier: Frontier,
+    queue: VecDeque<Job>,
+    robots: HashMap<String, RobotsState>,
+    inflight: JoinSet<Done>,
+    inflight_jobs: HashMap<Id, Job>,
+    pages: Vec<PageFacts>,
+    records: Vec<FetchRecord>,
+    pages_dispatched: usize,
+    not_fetched: u64,
+    disallowed: u64,
+    errors: u64,
+    start_failure: Option<String>,
+    start_done: bool,
+}
+
+fn path_and_query(url: &Url) -> String {
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    }
+}
+
+/// Analyse a fetched body (CPU-bound: runs on the blocking pool).
+fn analyse(
+    job: Job,
+    resp: Response,
+    record: FetchRecord,
+    probes: &Probes,
+    limits: &Limits,
+) -> Done {
+    let mut done = Done {
+        job,
+        record,
+        facts: None,
+        follow: false,
+        final_url: None,
+        catalogue: None,
+        api: None,
+        robots: None,
+        sitemap: None,
+    };
+    let url = done.job.url.clone();
+    let ct = resp.content_type.as_deref();
+    match done.job.kind {
+        Kind::Robots => {
+            let robots = match resp.status {
+                200..=299 => {
+                    let body = &resp.body[..resp.body.len().min(MAX_ROBOTS_BYTES)];
+                    Robots::parse(&String::from_utf8_lossy(body), super::AGENT)
+                }
+                // No robots.txt (4xx, or 3xx not followed): no restriction.
+                300..=499 => Robots::allow_all(),
+                s => Robots::unreachable(format!("HTTP {s}")),
+            };
+            done.robots = Some(robots);
+            done.facts = Some(if (200..300).contains(&resp.status) {
+                analyze(url.as_str(), resp.status, ct, &resp.body, probes, limits)
+            } else {
+                PageFacts::other(url.as_str(), resp.status, ct.unwrap_or("text/plain"))
+            });
+            return done;
+        }
+        Kind::Sitemap { .. } => {
+            if (200..300).contains(&resp.status) {
+                let text = encoding::decode(&resp.body, ct).text;
+                done.sitemap = Some(sitemap::parse(&text));
+            }
+            return done;
+        }
+        Kind::Page | Kind::Api { .. } => {}
+    }
+    let speculative = matches!(done.job.kind, Kind::Api { .. });
+    if !(200..300).contains(&resp.status) {
+        if !(speculative && (400..500).contains(&resp.status)) {
+            let ct = ct.map(str::to_string).unwrap_or_else(|| {
+                if (400..600).contains(&resp.status) {
+                    "text/html".to_string()
+                } else {
+                    crate::analyze::media_type_of(url.as_str()).to_string()
+                }
+            });
+            done.facts = Some(PageFacts::other(url.as_str(), resp.status, ct));
+        }
+        return done;
+    }
+    let final_url = frontier::normalize(resp.final_url.as_str()).unwrap_or_else(|| url.clone());
+    // Analyse as the final URL (relative links resolve against it), keep as the requested one.
+    let mut facts = analyze(
+        final_url.as_str(),
+        resp.status,
+        ct,
+        &resp.body,
+        probes,
+        limits,
+    );
+    facts.url = url.to_string();
+    if final_url != url {
+        done.final_url = Some(final_url.clone());
+    }
+    if let Some(prefix) = catalogue::index_prefix(&final_url) {
+        let text = encoding::decode(&resp.body, ct).text;
+        done.catalogue = read_config(&text).map(|c| (prefix, c));
+    }
+    if let Some(api) = ApiPage::parse(&final_url) {
+        let text = encoding::decode(&resp.body, ct).text;
+        done.api = catalogue::count(&text).map(|c| (api, c));
+    }
+    done.facts = Some(facts);
+    done.follow = true;
+    done
+}
+
+impl<'a> Crawl<'a> {
+    pub(super) fn new(src: &'a HttpSource, probes: Probes, limits: Limits) -> Self {
+        let o = &src.options;
+        let cpus = std::thread::available_parallelism().map_or(2, usize::from);
+        Crawl {
+            src,
+            scope: src.scope.clone(),
+            analysis: Arc::new(tokio::sync::Semaphore::new(cpus)),
+            probes: Arc::new(probes),
+            limits,
+            politeness: Arc::new(Politeness::new(o.concurrency, o.delay)),
+            frontier: Frontier::new(o.max_query_variants.max(1)),
+            queue: VecDeque::new(),
+            robots: HashMap::new(),
+            inflight: JoinSet::new(),
+            inflight_jobs: HashMap::new(),
+            pages: Vec::new(),
+            records: Vec::new(),
+            pages_dispatched: 0,
+            not_fetched: 0,
+            disallowed: 0,
+            errors: 0,
+            start_failure: None,
+            start_done: false,
+        }
+    }
+
+    fn is_start(&self, url: &Url) -> bool {
+        url == &self.src.start
+    }
+
+    /// A page in scope that will not be fetched: a failed page (its rules are `incomplete`).
+    fn give_up(&mut self, job: Job, why: &str) {
+        if matches!(job.kind, Kind::Page | Kind::Api { .. }) {
+            self.not_fetched += 1;
+            if self.is_start(&job.url) && !self.start_done {
+                self.start_done = true;
+                self.start_failure = Some(why.to_string());
+            }
+            self.pages.push(PageFacts::failed(job.url.as_str(), why));
+        }
+    }
+
+    /// Offer a URL found on a page, in a sitemap or in the catalogue.
+    fn offer(&mut self, url: Url, depth: u32, kind: Kind) {
+        // Catalogue pages are bounded by the per-category page cap, not the trap guard.
+        let new = match kind {
+            Kind::Api { .. } => self.frontier.mark_seen(&url),
+            _ => self.frontier.admit(&url) == Admit::New,
+        };
+        if !new {
+            return;
+        }
+        let job = Job { url, depth, kind };
+        if self.src.options.max_depth.is_some_and(|max| depth > max) {
+            self.give_up(job, "not fetched: beyond the link-depth limit");
+            return;
+        }
+        self.route(job);
+    }
+
+    /// Queue a job once its host's robots.txt is known, and if it allows it.
+    fn route(&mut self, job: Job) {
+        let host = frontier::host_key(&job.url);
+        match self.robots.get_mut(&host) {
+            Some(RobotsState::Ready(r)) => {
+                let r = r.clone();
+                if r.allowed(&path_and_query(&job.url)) {
+                    self.queue.push_back(job);
+                } else {
+                    // Not a page of the scan, as an off-scope link is not.
+                    self.disallowed += 1;
+                    if job.url == self.src.start && !self.start_done {
+                        self.start_done = true;
+                        self.start_failure = Some(match &r.unreachable {
+                            Some(why) => format!("its robots.txt could not be fetched: {why}"),
+                            None => "robots.txt disallows it".into(),
+                        });
+                    }
+                }
+            }
+            Some(RobotsState::Pending(waiting)) => waiting.push(job),
+            None => {
+                let Ok(robots_url) = job.url.join("/robots.txt") else {
+                    self.queue.push_back(job);
+                    return;
+                };
+                self.robots.insert(host, RobotsState::Pending(vec![job]));
+                self.frontier.mark_seen(&robots_url);
+                self.queue.push_front(Job {
+                    url: robots_url,
+                    depth: 0,
+                    kind: Kind::Robots,
+                });
+            }
+        }
+    }
+
+    fn max_inflight(&self) -> usize {
+        self.src.options.concurrency.max(1) * 2 + 2
+    }
+
+    fn fetch_config(&self, kind: &Kind) -> FetchConfig {
+        let o = &self.src.options;
+        FetchConfig {
+            // Only pages are analysed; robots.txt and sitemaps are read whatever their type.
+            skip_non_text: matches!(kind, Kind::Page | Kind::Api { .. }),
+            max_body: o.max_body,
+            tries: o.tries,
+            backoff: o.backoff,
+            max_retry_wait: o.max_retry_wait,
+        }
+    }
+
+    /// Start jobs while there is room.
+    fn dispatch(&mut self) {
+        while self.inflight.len() < self.max_inflight() {
+            let Some(job) = self.queue.pop_front() else {
+                return;
+            };
+            let counts_as_page = matches!(job.kind, Kind::Page | Kind::Api { .. });
+            if counts_as_page {
+                if let Some(max) = self.src.options.max_pages {
+                    if self.pages_dispatched >= max {
+                        self.give_up(job, "not fetched: page limit reached");
+                        continue;
+                    }
+                }
+                self.pages_dispatched += 1;
+            }
+            let client = self.src.client.clone();
+            let gate = self.politeness.gate(&frontier::host_key(&job.url));
+            let cfg = self.fetch_config(&job.kind);
+            let probes = self.probes.clone();
+            let limits = self.limits;
+            let analysis = self.analysis.clone();
+            let task_job = job.clone();
+            let handle = self.inflight.spawn(async move {
+                let (result, record) = fetch::fetch(&client, &gate, &task_job.url, &cfg).await;
+                match result {
+                    Ok(resp) => {
+                        let _slot = analysis.acquire_owned().await;
+                        let fallback_job = task_job.clone();
+                        let fallback_record = record.clone();
+                        match tokio::task::spawn_blocking(move || {
+                            analyse(task_job, resp, record, &probes, &limits)
+                        })
+                        .await
+                        {
+                            Ok(done) => done,
+                            Err(_) => failed_done(
+                                fallback_job,
+                                fallback_record,
+                                "the page could not be analysed".into(),
+                            ),
+                        }
+                    }
+                    Err(why) => failed_done(task_job, record, why),
+                }
+            });
+            self.inflight_jobs.insert(handle.id(), job);
+        }
+    }
+
+    fn counts(&self) -> Counts {
+        Counts {
+            fetched: self.records.len() as u64,
+            queued: (self.queue.len() + self.inflight.len()) as u64,
+            errors: self.errors,
+        }
+    }
+
+    /// Take in a finished job.
+    fn take(&mut self, done: Done) {
+        let Done {
+            job,
+            record,
+            facts,
+            follow,
+            final_url,
+            catalogue,
+            api,
+            robots,
+            sitemap,
+        } = done;
+        if matches!(record.class, StatusClass::Error | StatusClass::ServerError) {
+            self.errors += 1;
+        }
+        self.records.push(record);
+        if let Some(robots) = robots {
+            self.robots_ready(&job.url, robots);
+        }
+        if let Some(map) = sitemap {
+            let level = match job.kind {
+                Kind::Sitemap { level } => level,
+                _ => 0,
+            };
+            self.sitemap_entries(map, level);
+        }
+        let Some(facts) = facts else {
+            return;
+        };
+        if self.is_start(&job.url) && !self.start_done {
+            self.start_done = true;
+            if let zwgk_core::page::FetchState::Failed { reason } = &facts.fetch {
+                self.start_failure = Some(reason.clone());
+            }
+            // The start redirects to another host (`www.`, a new domain): crawl that one.
+            if let Some(fin) = &final_url {
+                self.scope.add_host(frontier::host_key(fin));
+            }
+        }
+        if follow {
+            let next = job.depth.saturating_add(1);
+            let links: Vec<Url> = facts
+                .links
+                .iter()
+                .filter_map(|l| frontier::normalize(&l.url))
+                .filter(|u| self.scope.contains(u))
+                .collect();
+            for u in links {
+                self.offer(u, next, Kind::Page);
+            }
+            if let Some((prefix, config)) = catalogue {
+                for p in catalogue::first_pages(&prefix, &config) {
+                    if let Some(u) = p.url(&job.url) {
+                        self.offer(u, next, Kind::Api { first_size: None });
+                    }
+                }
+            }
+            if let Some((page, held)) = api {
+                let first_size = match job.kind {
+                    Kind::Api {
+                        first_size: Some(n),
+                    } => n,
+                    _ => held.articles,
+                };
+                if catalogue::has_next(
+                    &page,
+                    held,
+                    first_size,
+                    self.src.options.max_catalogue_pages,
+                ) {
+                    if let Some(u) = page.next().url(&job.url) {
+                        if self.scope.contains(&u) {
+                            self.offer(
+                                u,
+                                job.depth,
+                                Kind::Api {
+                                    first_size: Some(first_size),
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+            if let Some(fin) = final_url {
+                if self.scope.contains(&fin) && self.frontier.mark_seen(&fin) {
+                    let mut twin = facts.clone();
+                    twin.url = fin.to_string();
+                    self.pages.push(twin);
+                }
+            }
+        }
+        self.pages.push(facts);
+    }
+
+    fn robots_ready(&mut self, robots_url: &Url, robots: Robots) {
+        let host = frontier::host_key(robots_url);
+        if let Some(delay) = robots.crawl_delay {
+            self.politeness.gate(&host).raise_interval(delay);
+        }
+        for s in &robots.sitemaps {
+            if let Some(u) = frontier::normalize(s) {
+                if self.scope.contains(&u) {
+                    self.offer(u, 0, Kind::Sitemap { level: 0 });
+                }
+            }
+        }
+        let robots = Arc::new(robots);
+        let waiting = match self.robots.insert(host, RobotsState::Ready(robots.clone())) {
+            Some(RobotsState::Pending(w)) => w,
+            _ => Vec::new(),
+        };
+        for job in waiting {
+            self.route(job);
+        }
+    }
+
+    fn sitemap_entries(&mut self, map: Sitemap, level: u8) {
+        for s in map.sitemaps {
+            if level < MAX_SITEMAP_LEVEL {
+                if let Some(u) = frontier::normalize(&s) {
+                    if self.scope.contains(&u) {
+                        self.offer(u, 0, Kind::Sitemap { level: level + 1 });
+                    }
+                }
+            }
+        }
+        for p in map.pages {
+            if let Some(u) = frontier::normalize(&p) {
+                if self.scope.contains(&u) {
+                    self.offer(u, 1, Kind::Page);
+                }
+            }
+        }
+    }
+
+    /// Stop: every job not done becomes a failed page.
+    fn stop(&mut self, why: &str) {
+        self.inflight.abort_all();
+        let inflight: Vec<Job> = self.inflight_jobs.drain().map(|(_, j)| j).collect();
+        let queued: Vec<Job> = self.queue.drain(..).collect();
+        let waiting: Vec<Job> = self
+            .robots
+            .values_mut()
+            .filter_map(|s| match s {
+                RobotsState::Pending(w) => Some(std::mem::take(w)),
+                RobotsState::Ready(_) => None,
+            })
+            .flatten()
+            .collect();
+        for job in inflight.into_iter().chain(queued).chain(waiting) {
+            self.give_up(job, why);
+        }
+    }
+
+    pub(super) async fn run(mut self) -> Finished {
+        let started = tokio::time::Instant::now();
+        let mut progress = Progress::new(self.src.options.progress);
+        let start = self.src.start.clone();
+        let seeds = self.src.seeds.clone();
+        for u in std::iter::once(start).chain(seeds) {
+            if self.frontier.admit(&u) == Admit::New {
+                self.route(Job {
+                    url: u,
+                    depth: 0,
+                    kind: Kind::Page,
+                });
+            }
+        }
+        let deadline = self.src.options.deadline;
+        let deadline_fut = async move {
+            match deadline {
+                Some(d) => tokio::time::sleep(d).await,
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::pin!(deadline_fut);
+        let ctrl_c = self.src.options.stop_on_ctrl_c;
+        let ctrl_c_fut = async move {
+            if ctrl_c && tokio::signal::ctrl_c().await.is_ok() {
+                return;
+            }
+            std::future::pending::<()>().await;
+        };
+        tokio::pin!(ctrl_c_fut);
+        let mut tick = tokio::time::interval(Duration::from_millis(500));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut stopped = false;
+        loop {
+            self.dispatch();
+            if self.inflight.is_empty() && self.queue.is_empty() {
+                break;
+            }
+            tokio::select! {
+                biased;
+                () = &mut deadline_fut => {
+                    self.stop("not fetched: the crawl's deadline passed");
+                    stopped = true;
+                    break;
+                }
+                () = &mut ctrl_c_fut => {
+                    self.stop("not fetched: the crawl was interrupted");
+                    stopped = true;
+                    break;
+                }
+                Some(joined) = self.inflight.join_next_with_id() => {
+                    match joined {
+                        Ok((id, done)) => {
+                            self.inflight_jobs.remove(&id);
+                            self.take(done);
+                        }
+                        Err(e) => {
+                            if let Some(job) = self.inflight_jobs.remove(&e.id()) {
+                                self.errors += 1;
+                                self.give_up(job, "the fetch stopped unexpectedly");
+                            }
+                        }
+                    }
+                }
+                _ = tick.tick() => progress.update(self.counts()),
+            }
+        }
+        // Hosts whose robots.txt never came (cannot happen once the loop drained, but
+        // never leave a job unaccounted for).
+        self.stop("not fetched");
+        progress.finish(self.counts());
+        if !self.start_done {
+            self.start_failure = Some("it was not fetched".into());
+        }
+        let mut summary = FetchSummary::of(&self.records);
+        summary.not_fetched = self.not_fetched;
+        summary.disallowed = self.disallowed;
+        summary.trapped = self.frontier.trapped();
+        summary.stopped_early = stopped;
+        summary.elapsed_millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let mut pages = self.pages;
+        pages.sort_by(|a, b| a.url.cmp(&b.url));
+        Finished {
+            pages,
+            records: self.records,
+            summary,
+            start_failure: self.start_failure,
+        }
+    }
+}
+
+fn failed_done(job: Job, record: FetchRecord, why: String) -> Done {
+    let robots = matches!(job.kind, Kind::Robots).then(|| Robots::unreachable(why.clone()));
+    let facts = match job.kind {
+        Kind::Page | Kind::Api { .. } => Some(PageFacts::failed(job.url.as_str(), why)),
+        Kind::Robots | Kind::Sitemap { .. } => None,
+    };
+    Done {
+        job,
+        record,
+        facts,
+        follow: false,
+        final_url: None,
+        catalogue: None,
+        api: None,
+        robots,
+        sitemap: None,
+    }
+}

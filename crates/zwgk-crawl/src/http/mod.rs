@@ -1,0 +1,296 @@
+//! The HTTP crawler: a live portal as a [`PageSource`].
+//!
+//! [`HttpSource`] crawls from a start URL (plus seeds and the sitemaps named in
+//! `/robots.txt`) within a [`frontier::Scope`], following every in-scope link of every
+//! page and the gkmlpt catalogue API ([`catalogue`]). It obeys robots.txt
+//! ([`robots`]), limits requests per host ([`politeness`]), retries transient failures
+//! ([`fetch`]), and analyses each body as it arrives (on the blocking pool), keeping only
+//! its [`PageFacts`]. Each fetch's outcome is kept ([`record`]).
+//!
+//! Pages in scope that could not be fetched (network errors, 5xx after retries,
+//! robots.txt, the deadline, Ctrl-C, `max_pages`, `max_depth`) are returned as failed
+//! pages, so the rules that needed them come out `incomplete`, never `fail`.
+
+pub mod catalogue;
+mod crawl;
+pub mod fetch;
+pub mod frontier;
+pub mod politeness;
+pub mod progress;
+pub mod record;
+pub mod robots;
+pub mod sitemap;
+
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use regex::Regex;
+use url::Url;
+use zwgk_core::{PageFacts, Probes};
+
+use crate::analyze::Limits;
+use crate::{PageSource, SourceError};
+
+pub use progress::ProgressMode;
+pub use record::{FetchRecord, FetchSummary, StatusClass};
+
+/// The product token of the `User-Agent`, also the name looked for in robots.txt.
+pub const AGENT: &str = "zwgk";
+
+/// How a crawl behaves. [`CrawlOptions::default`] gives the documented defaults.
+#[derive(Debug, Clone)]
+pub struct CrawlOptions {
+    /// Further start URLs.
+    pub seeds: Vec<String>,
+    /// With any, a URL is in scope when it matches one (whatever its host); without,
+    /// when its host is the start URL's or a seed's.
+    pub include: Vec<String>,
+    /// A URL matching any of these is out of scope.
+    pub exclude: Vec<String>,
+    /// Requests in flight per host (default 4).
+    pub concurrency: usize,
+    /// Minimum interval between request starts per host (default 250 ms); robots.txt
+    /// `Crawl-delay` raises it.
+    pub delay: Duration,
+    /// Stop fetching pages after this many.
+    pub max_pages: Option<usize>,
+    /// Follow links at most this many hops from a start URL.
+    pub max_depth: Option<u32>,
+    /// Per-request time limit (default 30 s).
+    pub timeout: Duration,
+    /// Bodies are cut at this many bytes, after decompression (default 20 MB).
+    pub max_body: usize,
+    /// Stop cleanly after this long, returning what was found.
+    pub deadline: Option<Duration>,
+    /// Accept invalid TLS certificates.
+    pub insecure: bool,
+    /// Who to contact about the crawl, put in the `User-Agent`.
+    pub contact: Option<String>,
+    /// Progress display.
+    pub progress: ProgressMode,
+    /// Stop cleanly on Ctrl-C (installs a signal handler while crawling).
+    pub stop_on_ctrl_c: bool,
+    /// Distinct query strings crawled per path at most (link-trap guard; default 50).
+    pub max_query_variants: usize,
+    /// Catalogue list pages read per category at most (default 200).
+    pub max_catalogue_pages: u32,
+    /// Requests per URL at most (default 3).
+    pub tries: u32,
+    /// Wait before the second try, doubled before each further one (default 1 s).
+    pub backoff: Duration,
+    /// The longest `Retry-After` honoured (default 120 s).
+    pub max_retry_wait: Duration,
+}
+
+impl Default for CrawlOptions {
+    fn default() -> Self {
+        CrawlOptions {
+            seeds: Vec::new(),
+            include: Vec::new(),
+            exclude: Vec::new(),
+            concurrency: 4,
+            delay: Duration::from_millis(250),
+            max_pages: None,
+            max_depth: None,
+            timeout: Duration::from_secs(30),
+            max_body: 20 * 1024 * 1024,
+            deadline: None,
+            insecure: false,
+            contact: None,
+            progress: ProgressMode::Auto,
+            stop_on_ctrl_c: false,
+            max_query_variants: 50,
+            max_catalogue_pages: catalogue::DEFAULT_MAX_PAGES_PER_CATEGORY,
+            tries: 3,
+            backoff: Duration::from_secs(1),
+            max_retry_wait: Duration::from_secs(120),
+        }
+    }
+}
+
+impl CrawlOptions {
+    /// The `User-Agent`: `zwgk/<version> (+<contact>)`.
+    pub fn user_agent(&self) -> String {
+        let version = env!("CARGO_PKG_VERSION");
+        match self.contact.as_deref().map(str::trim) {
+            Some(c) if !c.is_empty() => {
+                let c: String = c.chars().filter(|ch| !ch.is_control()).collect();
+                format!("{AGENT}/{version} (+{c})")
+            }
+            _ => format!("{AGENT}/{version}"),
+        }
+    }
+}
+
+/// Why a crawl cannot be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlError {
+    /// The start URL or a seed is not an http(s) URL.
+    #[error("not an http(s) URL: `{0}`")]
+    Url(String),
+    /// An include or exclude pattern is not a valid regular expression.
+    #[error("invalid pattern `{pattern}`: {source}")]
+    Pattern {
+        /// The pattern.
+        pattern: String,
+        /// What is wrong with it.
+        #[source]
+        source: regex::Error,
+    },
+    /// The HTTP client cannot be set up.
+    #[error("cannot set up the HTTP client: {0}")]
+    Client(#[from] reqwest::Error),
+}
+
+/// What a finished crawl leaves behind besides its pages.
+#[derive(Debug, Clone, Default)]
+struct Outcome {
+    records: Vec<FetchRecord>,
+    summary: FetchSummary,
+}
+
+/// A live portal crawled over HTTP(S).
+///
+/// ```no_run
+/// use zwgk_crawl::http::{CrawlOptions, HttpSource};
+/// use zwgk_crawl::PageSource;
+///
+/// let source = HttpSource::new("http://whly.gd.gov.cn/", CrawlOptions {
+///     contact: Some("ops@example.gov.cn".into()),
+///     ..CrawlOptions::default()
+/// })?;
+/// let pages = source.pages(&zwgk_core::Probes::none())?;
+/// println!("{} pages; {}", pages.len(), source.summary().unwrap_or_default());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct HttpSource {
+    start: Url,
+    seeds: Vec<Url>,
+    scope: frontier::Scope,
+    options: CrawlOptions,
+    client: reqwest::Client,
+    outcome: Mutex<Option<Outcome>>,
+}
+
+fn compile(patterns: &[String]) -> Result<Vec<Regex>, CrawlError> {
+    patterns
+        .iter()
+        .map(|p| {
+            Regex::new(p).map_err(|source| CrawlError::Pattern {
+                pattern: p.clone(),
+                source,
+            })
+        })
+        .collect()
+}
+
+impl HttpSource {
+    /// Set up a crawl from `start`.
+    ///
+    /// # Errors
+    /// [`CrawlError`] for a start URL or seed that is not http(s), an invalid pattern,
+    /// or an HTTP client that cannot be built.
+    pub fn new(start: &str, options: CrawlOptions) -> Result<Self, CrawlError> {
+        let start = frontier::normalize(start).ok_or_else(|| CrawlError::Url(start.into()))?;
+        let seeds = options
+            .seeds
+            .iter()
+            .map(|s| frontier::normalize(s).ok_or_else(|| CrawlError::Url(s.clone())))
+            .collect::<Result<Vec<Url>, CrawlError>>()?;
+        let hosts = std::iter::once(&start)
+            .chain(&seeds)
+            .map(frontier::host_key)
+            .collect::<Vec<_>>();
+        let scope = frontier::Scope::new(
+            hosts,
+            compile(&options.include)?,
+            compile(&options.exclude)?,
+        );
+        let client = fetch::client(&fetch::ClientConfig {
+            user_agent: options.user_agent(),
+            timeout: options.timeout,
+            insecure: options.insecure,
+        })?;
+        Ok(HttpSource {
+            start,
+            seeds,
+            scope,
+            options,
+            client,
+            outcome: Mutex::new(None),
+        })
+    }
+
+    /// The start URL (normalised).
+    pub fn start(&self) -> &Url {
+        &self.start
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &CrawlOptions {
+        &self.options
+    }
+
+    /// Summary of every fetch of the last [`PageSource::pages`] call; `None` before one.
+    pub fn summary(&self) -> Option<FetchSummary> {
+        self.lock().as_ref().map(|o| o.summary.clone())
+    }
+
+    /// Every fetch record of the last [`PageSource::pages`] call (empty before one).
+    pub fn records(&self) -> Vec<FetchRecord> {
+        self.lock()
+            .as_ref()
+            .map(|o| o.records.clone())
+            .unwrap_or_default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Outcome>> {
+        self.outcome.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            max_body: self.options.max_body,
+            ..Limits::default()
+        }
+    }
+}
+
+impl PageSource for HttpSource {
+    fn target(&self) -> String {
+        self.start.to_string()
+    }
+
+    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, SourceError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("zwgk-crawl")
+            .build()
+            .map_err(|source| SourceError::Io {
+                path: "the crawler's runtime".into(),
+                source,
+            })?;
+        let job = crawl::Crawl::new(self, probes.clone(), self.limits());
+        // A thread of its own, so that a caller already inside an async runtime is fine.
+        let result = std::thread::scope(|s| {
+            s.spawn(|| runtime.block_on(job.run()))
+                .join()
+                .map_err(|_| SourceError::Target("the crawler stopped unexpectedly".into()))
+        })?;
+        let crawl::Finished {
+            pages,
+            records,
+            summary,
+            start_failure,
+        } = result;
+        *self.lock() = Some(Outcome { records, summary });
+        if let Some(why) = start_failure {
+            return Err(SourceError::Target(format!(
+                "cannot fetch {}: {why}",
+                self.start
+            )));
+        }
+        Ok(pages)
+    }
+}

@@ -1,0 +1,207 @@
+//! What each fetch came to: status class, time, bytes; and their summary.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The class of a fetch's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusClass {
+    /// 2xx.
+    Success,
+    /// 3xx (a redirect not followed, or one that ended in a loop).
+    Redirect,
+    /// 4xx.
+    ClientError,
+    /// 5xx.
+    ServerError,
+    /// No HTTP answer: network error, timeout, TLS, body error, or not fetched at all.
+    Error,
+}
+
+impl StatusClass {
+    /// The class of an HTTP status code.
+    pub fn of(status: u16) -> Self {
+        match status {
+            200..=299 => StatusClass::Success,
+            300..=399 => StatusClass::Redirect,
+            400..=499 => StatusClass::ClientError,
+            500..=599 => StatusClass::ServerError,
+            _ => StatusClass::Error,
+        }
+    }
+
+    /// The short name: `2xx`, `3xx`, `4xx`, `5xx`, `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusClass::Success => "2xx",
+            StatusClass::Redirect => "3xx",
+            StatusClass::ClientError => "4xx",
+            StatusClass::ServerError => "5xx",
+            StatusClass::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for StatusClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The outcome of fetching one URL (after retries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchRecord {
+    /// The URL requested.
+    pub url: String,
+    /// The final status class.
+    pub class: StatusClass,
+    /// The final HTTP status, when there was one.
+    pub status: Option<u16>,
+    /// Time from the start of the first request to the end of the last body, in
+    /// milliseconds (waits between tries included; the wait for the host's turn not).
+    pub millis: u64,
+    /// Body bytes kept (after decompression, at most the body limit).
+    pub bytes: u64,
+    /// How many requests were sent for this URL (1 unless retried).
+    pub tries: u32,
+    /// Whether the body was cut at the body limit.
+    pub truncated: bool,
+}
+
+/// Counts and totals over every fetch of a crawl.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FetchSummary {
+    /// Fetches per status class.
+    pub by_class: BTreeMap<StatusClass, u64>,
+    /// URLs fetched (one per record).
+    pub fetches: u64,
+    /// Requests sent, retries included.
+    pub requests: u64,
+    /// Body bytes kept.
+    pub total_bytes: u64,
+    /// Mean time per fetch in milliseconds.
+    pub mean_millis: f64,
+    /// Bodies cut at the body limit.
+    pub truncated: u64,
+    /// In-scope URLs never fetched (deadline, Ctrl-C, `max_pages`, `max_depth`).
+    pub not_fetched: u64,
+    /// In-scope URLs not fetched because robots.txt disallows them.
+    pub disallowed: u64,
+    /// URLs dropped by the link-trap guard (too many query strings on one path).
+    pub trapped: u64,
+    /// Whether the crawl stopped early (deadline or Ctrl-C).
+    pub stopped_early: bool,
+    /// Wall time of the crawl in milliseconds.
+    pub elapsed_millis: u64,
+}
+
+impl FetchSummary {
+    /// Summarise fetch records.
+    pub fn of(records: &[FetchRecord]) -> Self {
+        let mut s = FetchSummary::default();
+        let mut total_ms = 0u128;
+        for r in records {
+            *s.by_class.entry(r.class).or_default() += 1;
+            s.fetches += 1;
+            s.requests += u64::from(r.tries);
+            s.total_bytes += r.bytes;
+            total_ms += u128::from(r.millis);
+            if r.truncated {
+                s.truncated += 1;
+            }
+        }
+        if s.fetches > 0 {
+            s.mean_millis = total_ms as f64 / s.fetches as f64;
+        }
+        s
+    }
+
+    /// Fetches of one class.
+    pub fn count(&self, class: StatusClass) -> u64 {
+        self.by_class.get(&class).copied().unwrap_or(0)
+    }
+}
+
+impl fmt::Display for FetchSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let classes: Vec<String> = self
+            .by_class
+            .iter()
+            .map(|(c, n)| format!("{n} {c}"))
+            .collect();
+        write!(
+            f,
+            "{} fetched ({}), {} requests, {} bytes, mean {:.0} ms",
+            self.fetches,
+            if classes.is_empty() {
+                "none".to_string()
+            } else {
+                classes.join(", ")
+            },
+            self.requests,
+            self.total_bytes,
+            self.mean_millis
+        )?;
+        if self.truncated > 0 {
+            write!(f, ", {} cut at the body limit", self.truncated)?;
+        }
+        if self.disallowed > 0 {
+            write!(f, ", {} disallowed by robots.txt", self.disallowed)?;
+        }
+        if self.trapped > 0 {
+            write!(f, ", {} dropped as link-trap variants", self.trapped)?;
+        }
+        if self.not_fetched > 0 {
+            write!(f, ", {} not fetched", self.not_fetched)?;
+        }
+        if self.stopped_early {
+            write!(f, " (stopped early)")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(status: Option<u16>, millis: u64, bytes: u64) -> FetchRecord {
+        FetchRecord {
+            url: "http://a/".into(),
+            class: status.map_or(StatusClass::Error, StatusClass::of),
+            status,
+            millis,
+            bytes,
+            tries: 1,
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn summary_counts_classes_bytes_and_mean() {
+        let s = FetchSummary::of(&[
+            rec(Some(200), 10, 100),
+            rec(Some(404), 20, 5),
+            rec(Some(503), 30, 0),
+            rec(None, 40, 0),
+            rec(Some(204), 0, 0),
+        ]);
+        assert_eq!(s.fetches, 5);
+        assert_eq!(s.count(StatusClass::Success), 2);
+        assert_eq!(s.count(StatusClass::ClientError), 1);
+        assert_eq!(s.count(StatusClass::ServerError), 1);
+        assert_eq!(s.count(StatusClass::Error), 1);
+        assert_eq!(s.count(StatusClass::Redirect), 0);
+        assert_eq!(s.total_bytes, 105);
+        assert!((s.mean_millis - 20.0).abs() < 1e-9);
+        assert!(s.to_string().contains("2 2xx"));
+        assert_eq!(FetchSummary::of(&[]).mean_millis, 0.0);
+    }
+
+    #[test]
+    fn classes() {
+        assert_eq!(StatusClass::of(301), StatusClass::Redirect);
+        assert_eq!(StatusClass::of(99), StatusClass::Error);
+        assert_eq!(StatusClass::ServerError.as_str(), "5xx");
+    }
+}

@@ -1,0 +1,3 @@
+//! Support code shared by the HTTP tests.
+
+pub mod server;

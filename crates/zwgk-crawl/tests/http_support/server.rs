@@ -1,0 +1,368 @@
+//! A fixture HTTP server on 127.0.0.1 for the crawler's tests (standard library only).
+//!
+//! It serves a mirror folder laid out as `wget --mirror` saves a site (`/x/` is
+//! `x/index.html`; a query string is part of the file name) with content types by
+//! ending, rewriting the mirror's own host (`http://whly.gd.gov.cn`) to its address.
+//! Routes registered with [`Server::route`] take precedence and inject faults
+//! (delays, 503 flaps, redirect loops, big bodies, compression bombs, link traps, …).
+//! It counts requests per path and the requests in flight at once.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+/// A response.
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Wait this long before answering (the request counts as in flight meanwhile).
+    pub delay: Duration,
+}
+
+impl Resp {
+    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Resp {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    pub fn html(body: impl Into<String>) -> Self {
+        Resp::new(200, "text/html; charset=utf-8", body.into().into_bytes())
+    }
+
+    pub fn status(status: u16) -> Self {
+        Resp::new(
+            status,
+            "text/html",
+            format!("<title>{status}</title>").into_bytes(),
+        )
+    }
+
+    pub fn redirect(to: &str) -> Self {
+        Resp::status(302).header("Location", to)
+    }
+
+    pub fn header(mut self, k: &str, v: &str) -> Self {
+        self.headers.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn delayed(mut self, d: Duration) -> Self {
+        self.delay = d;
+        self
+    }
+}
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub target: String,
+    pub user_agent: String,
+}
+
+/// A route: the request target (path and query) and how many times it was asked for
+/// before (0 the first time).
+pub type Handler = Arc<dyn Fn(&str, usize) -> Resp + Send + Sync>;
+
+#[derive(Default)]
+struct State {
+    hits: Mutex<HashMap<String, usize>>,
+    log: Mutex<Vec<Seen>>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    routes: Mutex<Vec<(String, bool, Handler)>>,
+    mirror: Mutex<Option<PathBuf>>,
+    mirror_host: Mutex<Option<String>>,
+    stop: AtomicBool,
+    base: Mutex<String>,
+}
+
+/// The server; it stops when dropped.
+pub struct Server {
+    addr: std::net::SocketAddr,
+    state: Arc<State>,
+}
+
+fn content_type_of(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let (name, query) = match name.split_once('?') {
+        Some((n, _)) => (n, true),
+        None => (name, false),
+    };
+    if path.contains("/gkmlpt/api/") {
+        return "application/json; charset=utf-8";
+    }
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("html" | "htm") => "text/html",
+        Some("json") => "application/json",
+        Some("txt") => "text/plain",
+        Some("xml") => "application/xml",
+        Some("js") => "application/javascript",
+        Some("css") => "text/css",
+        Some("pdf") => "application/pdf",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xls") => "application/vnd.ms-excel",
+        None if !query => "text/html",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if let (Some(h), Some(l)) = (
+                b.get(i + 1).and_then(|c| (*c as char).to_digit(16)),
+                b.get(i + 2).and_then(|c| (*c as char).to_digit(16)),
+            ) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+impl Server {
+    /// Start on 127.0.0.1 with a free port.
+    pub fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("address");
+        let state = Arc::new(State::default());
+        *state.base.lock().unwrap() = format!("http://{addr}");
+        let st = state.clone();
+        thread::spawn(move || {
+            for conn in listener.incoming() {
+                if st.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let st = st.clone();
+                thread::spawn(move || handle(conn, &st));
+            }
+        });
+        Server { addr, state }
+    }
+
+    /// Serve a mirror folder (the folder holding the site's files), rewriting
+    /// `http://<host>` in text bodies to this server's address.
+    pub fn serve_mirror(self, dir: &Path, host: &str) -> Server {
+        *self.state.mirror.lock().unwrap() = Some(dir.to_path_buf());
+        *self.state.mirror_host.lock().unwrap() = Some(host.to_string());
+        self
+    }
+
+    /// Answer requests whose target is `target` (exactly, or starting with it when
+    /// `prefix`) with `handler`.
+    pub fn route(
+        &self,
+        target: &str,
+        prefix: bool,
+        handler: impl Fn(&str, usize) -> Resp + Send + Sync + 'static,
+    ) {
+        self.state
+            .routes
+            .lock()
+            .unwrap()
+            .push((target.to_string(), prefix, Arc::new(handler)));
+    }
+
+    /// Always the same response.
+    pub fn fixed(&self, target: &str, resp: Resp) {
+        self.route(target, false, move |_, _| resp.clone());
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn base(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `http://127.0.0.1:PORT<path>`
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base())
+    }
+
+    /// Requests per target.
+    pub fn hits(&self) -> HashMap<String, usize> {
+        self.state.hits.lock().unwrap().clone()
+    }
+
+    /// Requests for one target.
+    pub fn hits_of(&self, target: &str) -> usize {
+        self.hits().get(target).copied().unwrap_or(0)
+    }
+
+    /// Every request, in order of arrival.
+    pub fn log(&self) -> Vec<Seen> {
+        self.state.log.lock().unwrap().clone()
+    }
+
+    /// The most requests that were in flight at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.state.max_in_flight.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.state.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+    }
+}
+
+fn read_request(conn: &TcpStream) -> Option<(String, String)> {
+    let mut reader = BufReader::new(conn.try_clone().ok()?.take(64 * 1024));
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let _method = parts.next()?;
+    let target = parts.next()?.to_string();
+    let mut ua = String::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).ok()? == 0 {
+            break;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            if k.eq_ignore_ascii_case("user-agent") {
+                ua = v.trim().to_string();
+            }
+        }
+    }
+    Some((target, ua))
+}
+
+fn mirror_response(st: &State, target: &str) -> Resp {
+    let Some(root) = st.mirror.lock().unwrap().clone() else {
+        return Resp::status(404);
+    };
+    let (path, query) = match target.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (target, None),
+    };
+    let mut rel = percent_decode(path.trim_start_matches('/'));
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    if rel.split('/').any(|s| s == "..") {
+        return Resp::status(404);
+    }
+    if let Some(q) = query {
+        rel = format!("{rel}?{q}");
+    }
+    let file = root.join(&rel);
+    let file = if file.is_dir() {
+        file.join("index.html")
+    } else {
+        file
+    };
+    let Ok(mut body) = std::fs::read(&file) else {
+        return Resp::status(404);
+    };
+    let ct = content_type_of(&format!("/{rel}"));
+    if let Some(host) = st.mirror_host.lock().unwrap().clone() {
+        if ct.starts_with("text/") || ct.contains("json") || ct.contains("xml") {
+            let from = format!("http://{host}");
+            if let Ok(text) = String::from_utf8(body.clone()) {
+                let to = st.base.lock().unwrap().clone();
+                body = text.replace(&from, &to).into_bytes();
+            }
+        }
+    }
+    Resp::new(200, ct, body)
+}
+
+fn handle(mut conn: TcpStream, st: &State) {
+    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
+    let Some((target, ua)) = read_request(&conn) else {
+        return;
+    };
+    let now = st.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+    st.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    let count = {
+        let mut hits = st.hits.lock().unwrap();
+        let n = hits.entry(target.clone()).or_default();
+        *n += 1;
+        *n - 1
+    };
+    st.log.lock().unwrap().push(Seen {
+        target: target.clone(),
+        user_agent: ua,
+    });
+    let handler = st
+        .routes
+        .lock()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|(t, prefix, _)| {
+            if *prefix {
+                target.starts_with(t.as_str())
+            } else {
+                *t == target
+            }
+        })
+        .map(|(_, _, h)| h.clone());
+    let resp = match handler {
+        Some(h) => h(&target, count),
+        None => mirror_response(st, &target),
+    };
+    if !resp.delay.is_zero() {
+        thread::sleep(resp.delay);
+    }
+    // No longer in flight once the answer starts: the client may finish reading it
+    // and send its next request before this thread runs again.
+    st.in_flight.fetch_sub(1, Ordering::SeqCst);
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        resp.status,
+        reason(resp.status),
+        resp.body.len()
+    );
+    for (k, v) in &resp.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = conn.write_all(head.as_bytes());
+    let _ = conn.write_all(&resp.body);
+    let _ = conn.flush();
+    let _ = conn.shutdown(Shutdown::Both);
+}
