@@ -21,6 +21,9 @@ pub struct Located<'a> {
     pub description: String,
     /// What was searched (the site's target) and how many pages it held.
     pub searched: (String, usize),
+    /// Pages that could not be fetched while the locator selects pages by the links
+    /// to them: those pages may hold the links sought, so an absence is unknown.
+    pub unknown_linkers: usize,
 }
 
 /// Whether a criterion can be decided for a page, and how.
@@ -106,6 +109,11 @@ pub fn locate<'a>(locator: &Locator, site: &'a Site, as_of: NaiveDate) -> Locate
     let mut located = Located {
         description: describe(&locator.include),
         searched: (site.target().to_string(), site.pages().len()),
+        unknown_linkers: if locator.include.link_text.is_some() {
+            site.failed_count()
+        } else {
+            0
+        },
         ..Located::default()
     };
     for page in site.pages() {
@@ -147,6 +155,20 @@ impl Located<'_> {
     /// The result when no page was located: `incomplete` if pages that might
     /// match could not be fetched, else `fail`.
     pub fn absent(&self, kind: &str) -> CheckResult {
+        if self.unknown.is_empty() && self.unknown_linkers > 0 {
+            return CheckResult::new(
+                Outcome::Incomplete,
+                kind,
+                format!(
+                    "未找到{}的页面，但有{}个页面无法获取，其中可能有所需链接，无法判定",
+                    self.description, self.unknown_linkers
+                ),
+                vec![Evidence::new(
+                    self.searched.0.clone(),
+                    format!("{}个页面无法获取", self.unknown_linkers),
+                )],
+            );
+        }
         if !self.unknown.is_empty() {
             let evidence = self
                 .unknown

@@ -379,6 +379,21 @@ mod tests {
     }
 
     #[test]
+    fn link_located_absence_is_unknown_when_pages_failed() {
+        let mut p = pages(&PAGES[1..]);
+        p.push(crate::page::PageFacts::failed(
+            format!("{HOST}/zwgk/gfxwj/index.html"),
+            "timeout",
+        ));
+        let s = crate::site::Site::new(HOST, p);
+        let r = run(
+            &s,
+            "locate = { link_text = \"印发\" }\n[[rule.checks]]\nkind = \"exists\"",
+        );
+        assert_eq!(r.outcome, Outcome::Incomplete, "{}", r.message);
+    }
+
+    #[test]
     fn all_any_not() {
         let s = site(&PAGES);
         let base = "locate = { url = \"post_1\" }\n[[rule.checks]]\n";
