@@ -78,6 +78,7 @@ pub fn evaluate_with_calendar(
         },
         tasks,
         by_division,
+        fetch: None,
     }
 }
 

@@ -35,6 +35,36 @@ pub struct Report {
     pub tasks: Vec<TaskReport>,
     /// Outcomes grouped per responsible division.
     pub by_division: Vec<DivisionReport>,
+    /// How the crawl went, for a scan of a URL (absent for a mirror folder).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetch: Option<FetchStats>,
+}
+
+/// A crawl's fetch record, summarised.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FetchStats {
+    /// Fetches per status class: `2xx`, `3xx`, `4xx`, `5xx`, `error`.
+    pub by_class: std::collections::BTreeMap<String, u64>,
+    /// URLs fetched (each once).
+    pub fetches: u64,
+    /// HTTP requests sent, retries included.
+    pub requests: u64,
+    /// Body bytes received.
+    pub total_bytes: u64,
+    /// Mean time per fetch, in milliseconds.
+    pub mean_millis: f64,
+    /// Bodies cut at the size limit.
+    pub truncated: u64,
+    /// Pages known but not fetched (deadline, interruption, page or depth limit).
+    pub not_fetched: u64,
+    /// URLs robots.txt disallowed.
+    pub disallowed: u64,
+    /// URLs dropped by the link-trap guard.
+    pub trapped: u64,
+    /// Whether the crawl stopped before its end (deadline or Ctrl-C).
+    pub stopped_early: bool,
+    /// Crawl time, in milliseconds.
+    pub elapsed_millis: u64,
 }
 
 /// Identification of the rule pack.

@@ -75,6 +75,7 @@ pub fn sample() -> Report {
                 rules: vec![],
             },
         ],
+        fetch: None,
         by_division: vec![DivisionReport {
             division: "政策法规处".into(),
             lead: vec![1],

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use chrono::{Duration, NaiveDate, Utc};
+use zwgk_core::report::FetchStats;
 use zwgk_core::{EvidenceSet, Outcome, PageFacts, Probes};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::inputs::{load_evidence, load_pack};
@@ -50,7 +51,10 @@ fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
 
 /// Read the pages of the target: crawl a URL or read a folder.
 /// `Err` carries the exit code, the message already printed.
-fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<(String, Vec<PageFacts>), Code> {
+fn read_pages(
+    args: &ScanArgs,
+    probes: &Probes,
+) -> Result<(String, Vec<PageFacts>, Option<FetchStats>), Code> {
     if is_url(&args.target) {
         let source = match HttpSource::new(&args.target, crawl_options(&args.crawl, args.quiet)) {
             Ok(s) => s,
@@ -65,8 +69,9 @@ fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<(String, Vec<PageFacts
                 eprintln!("zwgk: crawl: {summary}");
             }
         }
+        let stats = source.summary().map(|s| fetch_stats(&s));
         return match pages {
-            Ok(p) => Ok((source.target(), p)),
+            Ok(p) => Ok((source.target(), p, stats)),
             Err(e) => {
                 eprintln!("zwgk: cannot scan {}: {e}", args.target);
                 Err(Code::Unscannable)
@@ -81,11 +86,43 @@ fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<(String, Vec<PageFacts
         }
     };
     match source.pages(probes) {
-        Ok(pages) => Ok((source.target(), pages)),
+        Ok(pages) => Ok((source.target(), pages, None)),
         Err(e) => {
             eprintln!("zwgk: cannot scan {}: {e}", args.target);
             Err(Code::Unscannable)
         }
+    }
+}
+
+/// The crawl summary in the report's terms.
+fn fetch_stats(s: &zwgk_crawl::http::FetchSummary) -> FetchStats {
+    use zwgk_crawl::http::StatusClass;
+    let by_class = s
+        .by_class
+        .iter()
+        .map(|(class, n)| {
+            let name = match class {
+                StatusClass::Success => "2xx",
+                StatusClass::Redirect => "3xx",
+                StatusClass::ClientError => "4xx",
+                StatusClass::ServerError => "5xx",
+                StatusClass::Error => "error",
+            };
+            (name.to_string(), *n)
+        })
+        .collect();
+    FetchStats {
+        by_class,
+        fetches: s.fetches,
+        requests: s.requests,
+        total_bytes: s.total_bytes,
+        mean_millis: s.mean_millis,
+        truncated: s.truncated,
+        not_fetched: s.not_fetched,
+        disallowed: s.disallowed,
+        trapped: s.trapped,
+        stopped_early: s.stopped_early,
+        elapsed_millis: s.elapsed_millis,
     }
 }
 
@@ -140,11 +177,12 @@ pub fn run(args: ScanArgs) -> Code {
         Ok(p) => p,
         Err(e) => return bad(&e),
     };
-    let site = match read_pages(&args, &probes) {
-        Ok((target, pages)) => zwgk_core::Site::new(target, pages),
+    let (site, fetch) = match read_pages(&args, &probes) {
+        Ok((target, pages, fetch)) => (zwgk_core::Site::new(target, pages), fetch),
         Err(code) => return code,
     };
-    let report = zwgk_core::evaluate(&pack, &site, &evidence, as_of);
+    let mut report = zwgk_core::evaluate(&pack, &site, &evidence, as_of);
+    report.fetch = fetch;
     let bytes = match format.renderer().render_to_vec(&report) {
         Ok(b) => b,
         Err(e) => {
@@ -283,6 +321,16 @@ mod tests {
         assert_eq!(ut, dt, "task outcomes");
         assert_eq!(ur, dr, "rule outcomes");
         assert!(server.hits().values().all(|&n| n == 1));
+        let json = |p: &std::path::Path| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+        };
+        let fetch = &json(&by_url)["fetch"];
+        assert!(fetch["fetches"].as_u64().unwrap() > 50, "{fetch}");
+        assert_eq!(fetch["by_class"]["5xx"], serde_json::Value::Null);
+        assert!(
+            json(&by_dir).get("fetch").is_none(),
+            "a folder scan has no fetch record"
+        );
         assert!(server
             .log()
             .iter()
