@@ -92,7 +92,7 @@ pub fn evaluate_rule(
     calendar: &WorkCalendar,
 ) -> RuleReport {
     let located = match &rule.locate {
-        Some(l) => locate(l, site, as_of),
+        Some(l) => locate(l, site, as_of, plan_year),
         None => Located::default(),
     };
     let cx = Context {

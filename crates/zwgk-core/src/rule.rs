@@ -122,6 +122,10 @@ pub struct Criteria {
     pub link_text: Option<Pattern>,
     /// A CSS selector that must match an element of the page (a selector probe).
     pub selector: Option<String>,
+    /// Published on or after this date (pages without a date do not match).
+    pub published_after: Option<DateSpec>,
+    /// Published on or before this date (pages without a date do not match).
+    pub published_before: Option<DateSpec>,
 }
 
 impl Criteria {
@@ -133,6 +137,8 @@ impl Criteria {
             && self.column.is_none()
             && self.link_text.is_none()
             && self.selector.is_none()
+            && self.published_after.is_none()
+            && self.published_before.is_none()
     }
 }
 
@@ -261,6 +267,8 @@ pub enum Check {
         min: usize,
         /// Only items whose title matches.
         title: Option<Pattern>,
+        /// Only items dated on or after this date.
+        since: Option<DateSpec>,
     },
     /// The newest dated item is at most `max_age_days` old on the as-of date.
     Fresh {

@@ -21,7 +21,7 @@ pub(super) fn check(cx: &Context<'_>, max_age_days: i64, source: DateSource) -> 
         return cx.located.absent("fresh");
     }
     let newest: Option<(NaiveDate, String, String)> = match source {
-        DateSource::Items => items(cx, None)
+        DateSource::Items => items(cx, None, None)
             .first()
             .map(|i| (i.date, i.url.clone(), i.title.clone())),
         DateSource::Published => cx

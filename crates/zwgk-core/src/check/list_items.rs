@@ -14,14 +14,22 @@ use std::collections::BTreeMap;
 use super::{CheckResult, Context, MAX_EVIDENCE};
 use crate::outcome::{Evidence, Outcome};
 use crate::page::ListItem;
-use crate::rule::Pattern;
+use crate::rule::{DateSpec, Pattern};
+use chrono::NaiveDate;
 
 /// Distinct dated items of the located pages, dated on or before the as-of date.
-pub(crate) fn items<'a>(cx: &Context<'a>, title: Option<&Pattern>) -> Vec<&'a ListItem> {
+pub(crate) fn items<'a>(
+    cx: &Context<'a>,
+    title: Option<&Pattern>,
+    since: Option<NaiveDate>,
+) -> Vec<&'a ListItem> {
     let mut seen: BTreeMap<&str, &ListItem> = BTreeMap::new();
     for page in &cx.located.pages {
         for item in &page.list_items {
-            if item.date <= cx.as_of && title.is_none_or(|p| p.is_match(&item.title)) {
+            if item.date <= cx.as_of
+                && since.is_none_or(|s| item.date >= s)
+                && title.is_none_or(|p| p.is_match(&item.title))
+            {
                 seen.entry(item.url.as_str()).or_insert(item);
             }
         }
@@ -31,19 +39,28 @@ pub(crate) fn items<'a>(cx: &Context<'a>, title: Option<&Pattern>) -> Vec<&'a Li
     v
 }
 
-pub(super) fn check(cx: &Context<'_>, min: usize, title: Option<&Pattern>) -> CheckResult {
+pub(super) fn check(
+    cx: &Context<'_>,
+    min: usize,
+    title: Option<&Pattern>,
+    since: Option<DateSpec>,
+) -> CheckResult {
     if cx.located.pages.is_empty() {
         return cx.located.absent("list_items");
     }
-    let items = items(cx, title);
+    let since = since.and_then(|s| s.resolve(cx.plan_year));
+    let items = items(cx, title, since);
     let evidence: Vec<Evidence> = items
         .iter()
         .take(MAX_EVIDENCE)
         .map(|i| Evidence::new(i.url.clone(), format!("{} {}", i.date, i.title)))
         .collect();
-    let filter = title
+    let mut filter = title
         .map(|p| format!("（标题匹配「{}」）", p.source))
         .unwrap_or_default();
+    if let Some(s) = since {
+        filter.push_str(&format!("（{s}以来）"));
+    }
     let msg = format!("列表共{}条{filter}，要求至少{min}条", items.len());
     if items.len() >= min {
         CheckResult::new(Outcome::Pass, "list_items", msg, evidence)
@@ -88,6 +105,15 @@ mod tests {
             r.message
         );
         assert_eq!(run(&site, &rule(4)).outcome, Outcome::Fail);
+        let since = run(&site, "locate = { url = \"/c/\" }\n[[rule.checks]]\nkind = \"list_items\"\nsince = \"{year}-01-01\"\nmin = 2");
+        assert_eq!(since.outcome, Outcome::Pass, "{}", since.message);
+        assert!(
+            since.message.contains("2021-01-01以来"),
+            "{}",
+            since.message
+        );
+        let since = run(&site, "locate = { url = \"/c/\" }\n[[rule.checks]]\nkind = \"list_items\"\nsince = \"2021-07-01\"\nmin = 2");
+        assert_eq!(since.outcome, Outcome::Fail, "{}", since.message);
         let titled = run(&site, "locate = { url = \"/c/\" }\n[[rule.checks]]\nkind = \"list_items\"\ntitle = \"文件\"\nmin = 3");
         assert_eq!(titled.outcome, Outcome::Fail, "{}", titled.message);
     }

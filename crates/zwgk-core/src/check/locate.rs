@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use super::CheckResult;
 use crate::outcome::{Evidence, Outcome};
 use crate::page::PageFacts;
-use crate::rule::{Criteria, Locator};
+use crate::rule::{Criteria, DateSpec, Locator};
 use crate::site::Site;
 
 /// The pages a locator found.
@@ -34,7 +34,7 @@ enum Tri {
     Unknown,
 }
 
-fn matches(c: &Criteria, page: &PageFacts, site: &Site) -> Tri {
+fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
     if let Some(p) = &c.url {
         if !p.is_match(&page.url) {
             return Tri::No;
@@ -48,8 +48,12 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site) -> Tri {
             return Tri::No;
         }
     }
-    let content_criteria =
-        c.title.is_some() || c.breadcrumb.is_some() || c.column.is_some() || c.selector.is_some();
+    let content_criteria = c.title.is_some()
+        || c.breadcrumb.is_some()
+        || c.column.is_some()
+        || c.selector.is_some()
+        || c.published_after.is_some()
+        || c.published_before.is_some();
     if page.is_failed() {
         return if content_criteria {
             Tri::Unknown
@@ -83,6 +87,16 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site) -> Tri {
             return Tri::No;
         }
     }
+    let in_range =
+        |spec: Option<DateSpec>, after: bool| match spec.and_then(|s| s.resolve(plan_year)) {
+            None => true,
+            Some(bound) => page
+                .published
+                .is_some_and(|d| if after { d >= bound } else { d <= bound }),
+        };
+    if !in_range(c.published_after, true) || !in_range(c.published_before, false) {
+        return Tri::No;
+    }
     Tri::Yes
 }
 
@@ -101,11 +115,33 @@ fn describe(c: &Criteria) -> String {
     if let Some(s) = &c.selector {
         parts.push(format!("含元素「{s}」"));
     }
+    let show = |spec: DateSpec| match spec {
+        DateSpec::Fixed(d) => d.to_string(),
+        DateSpec::PlanYear { offset, month, day } => {
+            let year = if offset == 0 {
+                String::new()
+            } else {
+                format!("{offset:+}年")
+            };
+            format!("计划年{year}{month:02}-{day:02}")
+        }
+    };
+    if let Some(d) = c.published_after {
+        parts.push(format!("发布于{}或之后", show(d)));
+    }
+    if let Some(d) = c.published_before {
+        parts.push(format!("发布于{}或之前", show(d)));
+    }
     parts.join("，")
 }
 
 /// Find the pages a locator selects, as of a date.
-pub fn locate<'a>(locator: &Locator, site: &'a Site, as_of: NaiveDate) -> Located<'a> {
+pub fn locate<'a>(
+    locator: &Locator,
+    site: &'a Site,
+    as_of: NaiveDate,
+    plan_year: i32,
+) -> Located<'a> {
     let mut located = Located {
         description: describe(&locator.include),
         searched: (site.target().to_string(), site.pages().len()),
@@ -120,14 +156,14 @@ pub fn locate<'a>(locator: &Locator, site: &'a Site, as_of: NaiveDate) -> Locate
         if !page.is_failed() && !page.is_ok() {
             continue; // 404 and other error statuses: the page is not there
         }
-        let included = matches(&locator.include, page, site);
+        let included = matches(&locator.include, page, site, plan_year);
         if included == Tri::No {
             continue;
         }
         if locator
             .exclude
             .iter()
-            .any(|e| matches(e, page, site) == Tri::Yes)
+            .any(|e| matches(e, page, site, plan_year) == Tri::Yes)
         {
             continue;
         }

@@ -92,7 +92,9 @@ pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
             pages,
         } => text::check(cx, matcher, scope, *pages),
         Check::Sections { names, keys, pages } => sections::check(cx, names, keys, *pages),
-        Check::ListItems { min, title } => list_items::check(cx, *min, title.as_ref()),
+        Check::ListItems { min, title, since } => {
+            list_items::check(cx, *min, title.as_ref(), *since)
+        }
         Check::Fresh {
             max_age_days,
             source,
@@ -391,6 +393,36 @@ mod tests {
             "locate = { link_text = \"印发\" }\n[[rule.checks]]\nkind = \"exists\"",
         );
         assert_eq!(r.outcome, Outcome::Incomplete, "{}", r.message);
+    }
+
+    #[test]
+    fn locate_by_publication_date() {
+        let s = site(&[
+            (
+                "/a.html",
+                "<title>新闻发布会</title><div>时间 : 2021-06-01 10:00</div>",
+            ),
+            (
+                "/b.html",
+                "<title>新闻发布会</title><div>时间 : 2020-06-01 10:00</div>",
+            ),
+            ("/c.html", "<title>新闻发布会</title>"),
+        ]);
+        let r = run(&s, "locate = { title = \"发布会\", published_after = \"{year}-01-01\", published_before = \"{year}-12-31\" }\n[[rule.checks]]\nkind = \"exists\"\nmin = 1");
+        assert_eq!(r.outcome, Outcome::Pass);
+        assert_eq!(
+            r.evidence.len(),
+            1,
+            "undated and 2020 pages left out: {:?}",
+            r.evidence
+        );
+        let r = run(&s, "locate = { title = \"发布会\", published_after = \"{year+1}-01-01\" }\n[[rule.checks]]\nkind = \"exists\"");
+        assert_eq!(r.outcome, Outcome::Fail);
+        assert!(
+            r.message.contains("发布于计划年+1年01-01或之后"),
+            "{}",
+            r.message
+        );
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub fn run_with(site: &Site, body: &str, as_of: &str, evidence: &EvidenceSet) ->
     let rule = &pack.rules[0];
     let as_of = NaiveDate::parse_from_str(as_of, "%Y-%m-%d").unwrap();
     let located = match &rule.locate {
-        Some(l) => locate(l, site, as_of),
+        Some(l) => locate(l, site, as_of, 2021),
         None => Located::default(),
     };
     let cx = Context {

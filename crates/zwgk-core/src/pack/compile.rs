@@ -25,7 +25,7 @@ fn allowed_fields(kind: &str) -> &'static [&'static str] {
         "exists" => &["min"],
         "text" => &["pattern", "keywords", "match", "in", "selector", "pages"],
         "sections" => &["sections", "pages"],
-        "list_items" => &["min", "title"],
+        "list_items" => &["min", "title", "since"],
         "fresh" => &["max_age_days", "source"],
         "deadline" => &["by"],
         "within_working_days" => &["days", "from", "link_text", "date_pattern", "pages"],
@@ -73,6 +73,7 @@ fn present_fields(c: &RawCheck) -> Vec<(&'static str, Range<usize>)> {
     field!("extensions", c.extensions);
     field!("name", c.name);
     field!("summary", c.summary);
+    field!("since", c.since);
     field!("report_title", c.report_title);
     field!("checks", c.checks);
     v
@@ -139,6 +140,27 @@ impl Ctx<'_> {
                 );
                 None
             }
+        }
+    }
+
+    fn date_spec(&mut self, s: &Spanned<String>) -> Option<DateSpec> {
+        let spec = parse_date_spec(s.get_ref());
+        if spec.is_none() {
+            self.invalid(
+                s.span(),
+                format!(
+                    "a date must be YYYY-MM-DD or {{year}}-MM-DD / {{year+N}}-MM-DD, not `{}`",
+                    s.get_ref()
+                ),
+            );
+        }
+        spec
+    }
+
+    fn opt_date_spec(&mut self, s: &Option<Spanned<String>>) -> Option<Option<DateSpec>> {
+        match s {
+            None => Some(None),
+            Some(s) => self.date_spec(s).map(Some),
         }
     }
 
@@ -298,6 +320,8 @@ impl<'p> Compiler<'p> {
             column: cx.opt_pattern(&raw.column).flatten(),
             link_text: cx.opt_pattern(&raw.link_text).flatten(),
             selector: None,
+            published_after: cx.opt_date_spec(&raw.published_after).flatten(),
+            published_before: cx.opt_date_spec(&raw.published_before).flatten(),
         };
         if let Some(s) = &raw.selector {
             if self.selector(cx, s) {
@@ -309,7 +333,7 @@ impl<'p> Compiler<'p> {
         if ok && c.is_empty() {
             cx.invalid(
                 span,
-                "a locate block needs at least one of url, title, breadcrumb, column, link_text, selector",
+                "a locate block needs at least one of url, title, breadcrumb, column, link_text, selector, published_after, published_before",
             );
             return None;
         }
@@ -532,6 +556,10 @@ impl<'p> Compiler<'p> {
             "list_items" => Some(Check::ListItems {
                 min: count(cx, &c.min, 1, "min")?,
                 title: cx.opt_pattern(&c.title)?,
+                since: match &c.since {
+                    None => None,
+                    Some(s) => Some(cx.date_spec(s)?),
+                },
             }),
             "fresh" => {
                 let Some(age) = &c.max_age_days else {

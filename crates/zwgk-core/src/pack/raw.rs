@@ -70,6 +70,8 @@ pub(crate) struct RawCriteria {
     pub column: Option<Spanned<String>>,
     pub link_text: Option<Spanned<String>>,
     pub selector: Option<Spanned<String>>,
+    pub published_after: Option<Spanned<String>>,
+    pub published_before: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -81,6 +83,8 @@ pub(crate) struct RawLocate {
     pub column: Option<Spanned<String>>,
     pub link_text: Option<Spanned<String>>,
     pub selector: Option<Spanned<String>>,
+    pub published_after: Option<Spanned<String>>,
+    pub published_before: Option<Spanned<String>>,
     #[serde(default)]
     pub exclude: Vec<Spanned<RawCriteria>>,
 }
@@ -123,6 +127,7 @@ pub(crate) struct RawCheck {
     pub extensions: Option<Spanned<Vec<String>>>,
     pub name: Option<Spanned<String>>,
     pub summary: Option<Spanned<String>>,
+    pub since: Option<Spanned<String>>,
     pub report_title: Option<Spanned<String>>,
     pub checks: Option<Spanned<Vec<Spanned<RawCheck>>>>,
 }
@@ -137,6 +142,8 @@ impl RawLocate {
             column: self.column.clone(),
             link_text: self.link_text.clone(),
             selector: self.selector.clone(),
+            published_after: self.published_after.clone(),
+            published_before: self.published_before.clone(),
         }
     }
 }
