@@ -80,6 +80,11 @@ fn fold(s: &str, keep_lines: bool) -> String {
     if out.ends_with('\n') {
         out.pop();
     }
+    // Traditional characters (copies of documents in Traditional script) fold to
+    // Simplified; ASCII-only text has nothing to fold.
+    if out.bytes().any(|b| b >= 0xE0) {
+        out = fast2s::convert(&out);
+    }
     out
 }
 
@@ -88,6 +93,8 @@ fn fold(s: &str, keep_lines: bool) -> String {
 /// other Unicode dashes) to `-`; drop zero-width characters; turn every run of
 /// whitespace inside a line (including U+3000, NBSP and tabs) into one ASCII
 /// space; trim each line, drop empty lines and join the lines with `'\n'`.
+///
+/// Traditional characters are folded to Simplified (`政府信息公開` → `政府信息公开`).
 ///
 /// The ideographic full stop `。` is kept. The result is a fixed point:
 /// `normalize(&normalize(s)) == normalize(s)`.
@@ -287,6 +294,26 @@ pub fn parse_amount_yuan(s: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn normalize_folds_traditional_to_simplified() {
+        assert_eq!(
+            normalize("廣東省文化和旅遊廳2021年政府信息公開工作年度報告"),
+            "广东省文化和旅游厅2021年政府信息公开工作年度报告"
+        );
+        assert_eq!(
+            normalize_line("三、收到和處理政府信息公開申請情況"),
+            "三、收到和处理政府信息公开申请情况"
+        );
+        let simplified = "广东省文化和旅游厅关于印发《广东省旅游民宿等级评定管理办法》的通知";
+        assert_eq!(
+            normalize(simplified),
+            simplified,
+            "Simplified text is left as it is"
+        );
+        assert_eq!(first_unnormalized_char("年度報告"), Some('報'));
+    }
+
     use super::*;
 
     #[test]
