@@ -195,9 +195,58 @@ pub fn analyze(
             let ct = content_type
                 .map(str::to_string)
                 .unwrap_or_else(|| media_type_of(url).to_string());
-            PageFacts::other(url, status, ct)
+            document(url, status, content_type, ct, bytes, limits)
         }
     }
+}
+
+/// A non-HTML body: a document (PDF, DOCX, XLS/XLSX) keeps its text and tables,
+/// anything else only its URL and type. A document that cannot be read keeps
+/// its URL and type too (its content is unknown, never a compliance failure).
+fn document(
+    url: &str,
+    status: u16,
+    content_type: Option<&str>,
+    media_type: String,
+    bytes: &[u8],
+    limits: &Limits,
+) -> PageFacts {
+    use zwgk_extract::DocKind;
+    let mut page = PageFacts::other(url, status, media_type);
+    let kind = zwgk_extract::detect(url, content_type, bytes);
+    if !matches!(
+        kind,
+        DocKind::Pdf | DocKind::Docx | DocKind::Xlsx | DocKind::Xls
+    ) {
+        return page;
+    }
+    let extract_limits = zwgk_extract::Limits {
+        max_bytes: limits.max_body,
+        ..zwgk_extract::Limits::default()
+    };
+    if let Ok(extracted) = zwgk_extract::extract(kind, bytes, &extract_limits) {
+        page.text = zwgk_core::text::normalize(&extracted.text);
+        page.tables = extracted
+            .tables
+            .into_iter()
+            .take(zwgk_core::page::MAX_TABLES)
+            .map(|rows| {
+                let rows: Vec<Vec<String>> = rows
+                    .into_iter()
+                    .take(zwgk_core::page::MAX_TABLE_ROWS)
+                    .map(|r| {
+                        r.iter()
+                            .take(zwgk_core::page::MAX_TABLE_COLS)
+                            .map(|c| zwgk_core::text::normalize_line(c))
+                            .collect()
+                    })
+                    .collect();
+                let spanned = rows.iter().map(|r| vec![false; r.len()]).collect();
+                zwgk_core::page::Table { rows, spanned }
+            })
+            .collect();
+    }
+    page
 }
 
 /// The media type of a file by its ending.
@@ -274,6 +323,44 @@ mod tests {
             &Limits::default(),
         );
         assert_eq!(p.title, "深");
+    }
+
+    #[test]
+    fn documents_keep_their_text_and_tables() {
+        let docx = include_bytes!("../../zwgk-extract/tests/data/accounts.docx");
+        let p = analyze(
+            "http://a/attachment/1.docx",
+            200,
+            None,
+            docx,
+            &Probes::none(),
+            &Limits::default(),
+        );
+        assert!(
+            p.text.contains("广东省文化和旅游厅2020年部门决算"),
+            "{}",
+            p.text
+        );
+        assert!(!p.tables.is_empty());
+        let pdf = include_bytes!("../../zwgk-extract/tests/data/accounts_cid.pdf");
+        let p = analyze(
+            "http://a/attachment/1.pdf",
+            200,
+            Some("application/pdf"),
+            pdf,
+            &Probes::none(),
+            &Limits::default(),
+        );
+        assert!(p.text.contains("因公出国(境)费"), "normalised: {}", p.text);
+        let junk = analyze(
+            "http://a/attachment/2.pdf",
+            200,
+            None,
+            b"%PDF-1.4 garbage",
+            &Probes::none(),
+            &Limits::default(),
+        );
+        assert!(junk.text.is_empty() && junk.is_ok());
     }
 
     #[test]

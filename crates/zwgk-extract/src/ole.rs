@@ -1,0 +1,352 @@
+//! A guard for OLE2 compound files (XLS) before calamine reads them.
+//!
+//! calamine follows sector chains through the file allocation table (FAT) until their end
+//! marker; a crafted FAT with a cycle makes it loop, growing a buffer until memory runs out,
+//! which no `catch_unwind` can stop. This module rebuilds the FAT the way calamine's reader
+//! sees it (same header fields, same DIFAT walk, same short-read behaviour at the end of
+//! the file) and refuses the file when the FAT has a cycle or claims more FAT sectors than
+//! the file has sectors. Without a cycle every chain visits each sector at most once, so
+//! what calamine reads is bounded by the file's size.
+//!
+//! calamine also reserves room for every cell a sheet's DIMENSIONS record claims (up to
+//! 2^32 rows), and computes `last - first + 1` without checking the order: a crafted
+//! record aborts the process on allocation. The guard reads the workbook stream as calamine
+//! will and refuses a DIMENSIONS record that claims an impossible or huge sheet.
+
+const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
+const DIFSECT: u32 = 0xFFFF_FFFC;
+const ENDOFCHAIN: u32 = 0xFFFF_FFFE;
+/// Most cells a sheet may claim (an XLS sheet holds at most 65,536 × 256).
+const MAX_CLAIMED_CELLS: u64 = 8 << 20;
+
+fn u32s(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    b.chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+}
+
+/// The sector store as calamine's reader fills it: the bytes after the header, read in
+/// order, with zeros past the end of the file once a read has gone past it.
+struct Sectors<'a> {
+    file: &'a [u8],
+    size: usize,
+    maxid: u32,
+    /// How much calamine's buffer holds (it grows, zero-filled past the end of the file).
+    loaded: usize,
+}
+
+impl Sectors<'_> {
+    /// The bytes calamine's `Sectors::get` returns for `id`, or `None` where it errs or
+    /// panics.
+    fn get(&mut self, id: u32) -> Option<Vec<u8>> {
+        if self.maxid < id {
+            return None;
+        }
+        let start = id as usize * self.size;
+        let end = start + self.size;
+        if end > self.loaded {
+            let read_to = self.loaded.max(end.min(self.file.len()));
+            self.loaded = end;
+            if read_to < end {
+                // A short read returns what the buffer holds up to there (calamine panics
+                // when that is before the sector's start).
+                return (start <= read_to).then(|| self.bytes(start, read_to));
+            }
+        }
+        Some(self.bytes(start, end))
+    }
+
+    /// The buffer's bytes `start..end`: the file's, then zeros.
+    fn bytes(&self, start: usize, end: usize) -> Vec<u8> {
+        let mut out = vec![0u8; end - start];
+        if let Some(avail) = self.file.get(start..end.min(self.file.len())) {
+            out[..avail.len()].copy_from_slice(avail);
+        }
+        out
+    }
+}
+
+/// `Ok` when calamine can read the compound file's chains without looping; otherwise why not.
+pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
+    let header = bytes.get(..512).ok_or("shorter than an OLE2 header")?;
+    let shift = u16::from_le_bytes([header[30], header[31]]);
+    let (size, skip) = match shift {
+        9 => (512usize, 512usize),
+        12 => (4096, 4096),
+        _ => return Ok(()), // calamine refuses it itself.
+    };
+    let after_header = bytes.get(skip..).unwrap_or(&[]);
+    let maxid = bytes.len() / size;
+    let mut sectors = Sectors {
+        file: after_header,
+        size,
+        maxid: maxid as u32,
+        loaded: 0,
+    };
+    let mut difat: Vec<u32> = u32s(&header[76..512]).collect();
+    let mut sector_id = u32::from_le_bytes([header[68], header[69], header[70], header[71]]);
+    let mut difat_sectors = 0usize;
+    while sector_id < RESERVED_SECTORS {
+        difat_sectors += 1;
+        if difat_sectors > maxid.saturating_add(1) {
+            return Ok(()); // calamine stops here with an error.
+        }
+        let Some(sector) = sectors.get(sector_id) else {
+            return Ok(());
+        };
+        difat.extend(u32s(&sector));
+        match difat.pop() {
+            Some(next) => sector_id = next,
+            None => return Ok(()),
+        }
+    }
+    let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFSECT).collect();
+    if fat_sectors.len() > maxid + 1 {
+        return Err(format!(
+            "{} FAT sectors in a file of {} sectors",
+            fat_sectors.len(),
+            maxid
+        ));
+    }
+    let mut fats: Vec<u32> = Vec::new();
+    for id in fat_sectors {
+        match sectors.get(id) {
+            Some(sector) => fats.extend(u32s(&sector)),
+            None => return Ok(()),
+        }
+    }
+    // Cycle search over the functional graph i → fats[i] (iterative colouring).
+    let n = fats.len();
+    let mut state = vec![0u8; n]; // 0 unseen, 1 on the current path, 2 done
+    let mut path = Vec::new();
+    for start in 0..n {
+        if state[start] != 0 {
+            continue;
+        }
+        let mut i = start;
+        loop {
+            match state.get(i) {
+                Some(0) => {
+                    state[i] = 1;
+                    path.push(i);
+                    i = fats[i] as usize;
+                }
+                Some(1) => return Err(format!("the FAT has a cycle through sector {i}")),
+                _ => break,
+            }
+        }
+        for j in path.drain(..) {
+            state[j] = 2;
+        }
+    }
+    drop(state);
+    check_workbook(header, &mut sectors, &fats, bytes)
+}
+
+/// Read a chain as calamine's `get_chain` does (the FAT is known to have no cycle).
+fn chain(sectors: &mut Sectors<'_>, fats: &[u32], mut id: u32, len: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    while id != ENDOFCHAIN {
+        let Some(sector) = sectors.get(id) else { break };
+        let take = sector.len().min(len - out.len());
+        out.extend_from_slice(&sector[..take]);
+        if out.len() >= len {
+            break;
+        }
+        match fats.get(id as usize) {
+            Some(next) => id = *next,
+            None => break,
+        }
+    }
+    out
+}
+
+/// Find the workbook stream as calamine does and check its DIMENSIONS records.
+fn check_workbook(
+    header: &[u8],
+    sectors: &mut Sectors<'_>,
+    fats: &[u32],
+    file: &[u8],
+) -> Result<(), String> {
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let large = sectors.size == 4096;
+    let dirs = chain(sectors, fats, u32_at(header, 48), usize::MAX);
+    let entries: Vec<(String, u32, u64)> = dirs
+        .chunks_exact(128)
+        .map(|e| {
+            let units: Vec<u16> = e[..64]
+                .chunks_exact(2)
+                .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                .collect();
+            let mut name: String = char::decode_utf16(units)
+                .map(|c| c.unwrap_or('\u{FFFD}'))
+                .collect();
+            if let Some(l) = name.find('\0') {
+                name.truncate(l);
+            }
+            let len = if large {
+                u64::from_le_bytes(e[120..128].try_into().unwrap_or([0; 8]))
+            } else {
+                u64::from(u32_at(e, 120))
+            };
+            (name, u32_at(e, 116), len)
+        })
+        .collect();
+    let Some(root) = entries.first() else {
+        return Ok(());
+    };
+    let mini_fat_len = u32_at(header, 64) as usize;
+    let (mini_fats, ministream) = if mini_fat_len > 0 {
+        let ministream = chain(
+            sectors,
+            fats,
+            root.1,
+            usize::try_from(root.2).unwrap_or(usize::MAX),
+        );
+        let minifat = chain(
+            sectors,
+            fats,
+            u32_at(header, 60),
+            mini_fat_len.saturating_mul(sectors.size),
+        );
+        (u32s(&minifat).collect::<Vec<u32>>(), ministream)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let find = |name: &str| {
+        entries
+            .iter()
+            .find(|e| e.0.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+    };
+    let Some(&(_, start, len)) = find("Workbook").or_else(|| find("Book")) else {
+        return Ok(());
+    };
+    if len < 4096 {
+        // A small stream lives in the mini stream: check every offset of what it can be
+        // read from (the mini stream, and the file for reads past its end).
+        let mut data = ministream.clone();
+        let mut id = start;
+        let mut steps = 0;
+        let mut stream = Vec::new();
+        while id != ENDOFCHAIN && stream.len() < len as usize && steps < 64 {
+            let at = id as usize * 64;
+            stream.extend_from_slice(
+                ministream
+                    .get(at..(at + 64).min(ministream.len()))
+                    .unwrap_or(&[]),
+            );
+            id = mini_fats.get(id as usize).copied().unwrap_or(ENDOFCHAIN);
+            steps += 1;
+        }
+        data.extend_from_slice(&stream);
+        data.extend_from_slice(file);
+        return scan_every_offset(&data);
+    }
+    let stream = chain(
+        sectors,
+        fats,
+        start,
+        usize::try_from(len).unwrap_or(usize::MAX),
+    );
+    check_records(&stream)
+}
+
+/// Walk the BIFF records from the start and from every sheet's offset (BOUNDSHEET), as
+/// calamine does, checking each DIMENSIONS record.
+fn check_records(stream: &[u8]) -> Result<(), String> {
+    let mut starts = vec![0usize];
+    let mut k = 0;
+    while k < starts.len() && k < 4096 {
+        let mut at = starts[k];
+        while at + 4 <= stream.len() {
+            let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
+            let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+            let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
+            match typ {
+                0x0200 => dimensions(data)?,
+                0x0085 if k == 0 && data.len() >= 4 => {
+                    let pos = u32::from_le_bytes([data[0], data[1], data[2], data[3]]);
+                    starts.push(pos as usize);
+                }
+                0x000A if k > 0 => break,
+                _ => {}
+            }
+            at += 4 + len;
+        }
+        k += 1;
+    }
+    Ok(())
+}
+
+/// Every place in `data` that reads as a DIMENSIONS record header.
+fn scan_every_offset(data: &[u8]) -> Result<(), String> {
+    for at in 0..data.len().saturating_sub(4) {
+        if data[at] == 0x00 && data[at + 1] == 0x02 && data[at + 3] == 0 {
+            let len = usize::from(data[at + 2]);
+            if let Some(rec) = data.get(at + 4..at + 4 + len) {
+                dimensions(rec)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A DIMENSIONS record read as calamine reads it, refused when it overflows or is huge.
+fn dimensions(r: &[u8]) -> Result<(), String> {
+    let u16_at = |at: usize| u32::from(u16::from_le_bytes([r[at], r[at + 1]]));
+    let u32_at = |at: usize| u32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]);
+    let (rf, rl, mut cf, cl) = match r.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        _ => return Ok(()),
+    };
+    if 0xFF < cf || cl < cf {
+        cf = 0;
+    }
+    let (start, end) = if 1 <= rl && 1 <= cl {
+        ((rf, cf), (rl - 1, cl - 1))
+    } else {
+        ((rf, cf), (rf, cf))
+    };
+    if end.0 < start.0 || end.1 < start.1 {
+        return Err(format!(
+            "a sheet's dimensions end before they start: {start:?} {end:?}"
+        ));
+    }
+    let cells = (u64::from(end.0 - start.0) + 1) * (u64::from(end.1 - start.1) + 1);
+    if cells > MAX_CLAIMED_CELLS {
+        return Err(format!("a sheet claims {cells} cells"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    fn compound(fat: &[u32]) -> Vec<u8> {
+        let mut b = vec![0u8; 512];
+        b[..8].copy_from_slice(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+        b[30] = 9;
+        b[32] = 6;
+        b[68..72].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        // DIFAT: sector 0 is the FAT.
+        b[76..80].copy_from_slice(&0u32.to_le_bytes());
+        for k in 1..109 {
+            b[76 + 4 * k..80 + 4 * k].copy_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+        }
+        let mut sector = vec![0xFFu8; 512];
+        for (k, v) in fat.iter().enumerate() {
+            sector[4 * k..4 * k + 4].copy_from_slice(&v.to_le_bytes());
+        }
+        b.extend_from_slice(&sector);
+        b.extend_from_slice(&[0u8; 1024]);
+        b
+    }
+
+    #[test]
+    fn cycles_are_refused() {
+        assert!(check(&compound(&[0xFFFF_FFFD, 0xFFFF_FFFE, 0xFFFF_FFFE])).is_ok());
+        assert!(check(&compound(&[0xFFFF_FFFD, 2, 1])).is_err());
+        assert!(check(&compound(&[0xFFFF_FFFD, 1])).is_err());
+    }
+}

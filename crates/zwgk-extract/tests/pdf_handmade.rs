@@ -1,0 +1,201 @@
+//! Hand-made PDFs: the text operators, fonts and forms the generated documents do not
+//! use, and structures built to exhaust the stack or loop.
+
+use std::time::{Duration, Instant};
+
+use zwgk_extract::{extract, DocKind, Limits};
+
+/// A PDF whose objects are `objects` (numbered from 1, object 1 the catalog), with a
+/// correct cross-reference table.
+fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut b = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(b.len());
+        b.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        b.extend_from_slice(o);
+        b.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = b.len();
+    b.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for off in offsets {
+        b.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    b.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    b
+}
+
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut b = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    b.extend_from_slice(data);
+    b.extend_from_slice(b"\nendstream");
+    b
+}
+
+/// One page showing `content` with font F1 = object 5 and XObject X1 = object 6.
+fn one_page(content: &[u8], font: Vec<u8>, xobject: Vec<u8>, extra: Vec<Vec<u8>>) -> Vec<u8> {
+    let mut objects = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+           /Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >> >>"
+            .to_vec(),
+        stream("", content),
+        font,
+        xobject,
+    ];
+    objects.extend(extra);
+    pdf(&objects)
+}
+
+const TO_UNICODE: &str = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+    1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+    3 beginbfchar <0001> <5E7F> <0002> <4E1C> <0003> <7701> endbfchar\n\
+    1 beginbfrange <0010> <0019> <0030> endbfrange\n\
+    endcmap end end";
+
+fn identity_h_font() -> Vec<u8> {
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /SimSun /Encoding /Identity-H \
+       /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SimSun \
+       /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
+       /DW 1000 /W [16 25 500] >>] /ToUnicode 7 0 R >>"
+        .to_vec()
+}
+
+fn form(content: &[u8]) -> Vec<u8> {
+    stream(
+        "/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >>",
+        content,
+    )
+}
+
+#[test]
+fn identity_h_with_to_unicode_tj_arrays_and_forms() {
+    let content = b"BT /F1 12 Tf 72 800 Td <000100020003> Tj 0 -20 Td [<0012> -100 <0010> -3000 <0011>] TJ ET\n\
+                    q 1 0 0 1 0 -100 cm /X1 Do Q";
+    // The form shows text and calls itself: the cycle is not followed.
+    let x = extract(
+        DocKind::Pdf,
+        &one_page(
+            content,
+            identity_h_font(),
+            form(b"BT /F1 10 Tf 72 600 Tm (\x00\x01\x00\x02) Tj ET /X1 Do"),
+            vec![stream("", TO_UNICODE.as_bytes())],
+        ),
+        &Limits::default(),
+    )
+    .unwrap();
+    // Small kerning joins, a gap of three ems separates.
+    assert_eq!(x.text, "广东省\n20 1\n广东");
+}
+
+#[test]
+fn gbk_encoded_cid_font_without_to_unicode() {
+    let (gbk, _, _) = encoding_rs::GBK.encode("部门预算2021");
+    let mut content = b"BT /F1 12 Tf 72 800 Td (".to_vec();
+    content.extend_from_slice(&gbk);
+    content.extend_from_slice(b") Tj ET");
+    let font = b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /GBK-EUC-H \
+                 /DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light >>] >>"
+        .to_vec();
+    let x = extract(
+        DocKind::Pdf,
+        &one_page(&content, font, b"<< >>".to_vec(), vec![]),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(x.text, "部门预算2021");
+}
+
+#[test]
+fn deep_nesting_and_huge_operands_do_not_overflow() {
+    let started = Instant::now();
+    for open in [&b"["[..], b"<<", b"<< /A ", b"("] {
+        let deep = open.repeat(200_000);
+        // In an object.
+        let mut objects = vec![deep.clone()];
+        objects.push(b"<< /Type /Pages /Kids [] /Count 0 >>".to_vec());
+        let _ = extract(DocKind::Pdf, &pdf(&objects), &Limits::default());
+        // In a page's content stream and in a font's ToUnicode map.
+        let mut content = b"BT /F1 12 Tf ".to_vec();
+        content.extend_from_slice(&deep);
+        content.extend_from_slice(b" TJ ET");
+        let _ = extract(
+            DocKind::Pdf,
+            &one_page(
+                &content,
+                identity_h_font(),
+                form(&deep),
+                vec![stream("", &deep)],
+            ),
+            &Limits::default(),
+        );
+    }
+    // A ToUnicode range over every code, a W array over every CID.
+    let cmap = "1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfrange <0000> <FFFF> <4E00> endbfrange";
+    let mut content = b"BT /F1 12 Tf 72 800 Td <".to_vec();
+    content.extend_from_slice(b"0001".repeat(50_000).as_slice());
+    content.extend_from_slice(b"> Tj ET");
+    let x = extract(
+        DocKind::Pdf,
+        &one_page(
+            &content,
+            identity_h_font(),
+            form(b""),
+            vec![stream("", cmap.as_bytes())],
+        ),
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(x.text.chars().count(), 50_000);
+    assert!(x.text.starts_with("丁丁"));
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn forms_calling_each_other_many_times_stay_bounded() {
+    // Each form calls the next one 16 times: 16^8 calls if unbounded. Objects 8.. are
+    // the levels; the page's form (object 6) starts the chain.
+    let mut extra = vec![stream("", TO_UNICODE.as_bytes())];
+    for level in 0..8 {
+        let body = format!(
+            "BT /F1 10 Tf 72 600 Tm <0001> Tj ET {}",
+            "/N Do ".repeat(16)
+        );
+        extra.push(stream(
+            &format!(
+                "/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /Font << /F1 5 0 R >> /XObject << /N {} 0 R >> >>",
+                level + 9
+            ),
+            body.as_bytes(),
+        ));
+    }
+    let first = stream(
+        "/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /N 8 0 R >> >>",
+        "/N Do ".repeat(16).as_bytes(),
+    );
+    let started = Instant::now();
+    let limits = Limits {
+        max_unzipped: 1 << 20,
+        ..Limits::default()
+    };
+    let x = extract(
+        DocKind::Pdf,
+        &one_page(b"/X1 Do", identity_h_font(), first, extra),
+        &limits,
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    let x = x.unwrap();
+    assert!(x.truncated);
+    assert!(x.text.starts_with("广广"));
+}
