@@ -99,6 +99,14 @@ pub struct CrawlArgs {
     /// A contact (e-mail or URL) for the site's operators, sent in the User-Agent.
     #[arg(long, value_name = "STRING")]
     pub contact: Option<String>,
+    /// Keep responses in this folder (created if needed) and re-scan with conditional
+    /// requests (ETag, Last-Modified): an unchanged page is not downloaded again.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Also save what was fetched here as a mirror folder, which `zwgk scan DIR` reads
+    /// back offline; an earlier snapshot there is replaced once the crawl is over.
+    #[arg(long, value_name = "DIR")]
+    pub snapshot: Option<PathBuf>,
 }
 
 /// Parse a byte count: a number with an optional unit (B, KB, MB, GB; powers of 1024).
@@ -223,5 +231,27 @@ mod tests {
         assert_eq!(a.crawl.timeout, 30);
         assert_eq!(a.crawl.max_body, 20 << 20);
         assert!(a.crawl.deadline.is_none() && !a.crawl.no_delay && !a.crawl.insecure);
+        assert!(a.crawl.cache.is_none() && a.crawl.snapshot.is_none());
+    }
+
+    #[test]
+    fn cache_and_snapshot_folders() {
+        let cli = Cli::try_parse_from([
+            "zwgk",
+            "scan",
+            "http://a.cn/",
+            "--rules",
+            "r",
+            "--cache",
+            "c",
+            "--snapshot",
+            "s",
+        ])
+        .unwrap();
+        let Command::Scan(a) = cli.command else {
+            panic!("scan")
+        };
+        assert_eq!(a.crawl.cache, Some(PathBuf::from("c")));
+        assert_eq!(a.crawl.snapshot, Some(PathBuf::from("s")));
     }
 }

@@ -261,8 +261,8 @@ fn polite_robust_crawl_of_a_faulty_site() {
     assert_eq!(rec("/loop-a").class, StatusClass::Error);
     assert_eq!(rec("/missing.html").class, StatusClass::ClientError);
     assert_eq!(page("/slow.html").title, "slow");
-    // A PDF is known by its status and type; its body is not read.
-    assert_eq!(rec("/report.pdf").bytes, 0);
+    // A PDF is a document whose text rules read: its body is fetched.
+    assert_eq!(rec("/report.pdf").bytes, 10);
 
     // The link trap: at most 5 query strings on /trap.
     let trap_hits: usize = s

@@ -45,6 +45,8 @@ fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
             ProgressMode::Auto
         },
         stop_on_ctrl_c: true,
+        cache: c.cache.clone(),
+        snapshot: c.snapshot.clone(),
         ..CrawlOptions::default()
     }
 }
@@ -69,6 +71,7 @@ fn read_pages(
                 eprintln!("zwgk: crawl: {summary}");
             }
         }
+        report_snapshot(&source, args.quiet);
         let stats = source.summary().map(|s| fetch_stats(&s));
         return match pages {
             Ok(p) => Ok((source.target(), p, stats)),
@@ -90,6 +93,37 @@ fn read_pages(
         Err(e) => {
             eprintln!("zwgk: cannot scan {}: {e}", args.target);
             Err(Code::Unscannable)
+        }
+    }
+}
+
+/// Say what the snapshot and cache came to: problems always, counts unless quiet.
+fn report_snapshot(source: &HttpSource, quiet: bool) {
+    if let Some(s) = source.snapshot() {
+        let dir = s.dir.display();
+        if s.files == 0 {
+            if let Some(why) = &s.first_error {
+                eprintln!("zwgk: snapshot {dir}: {why}");
+            }
+        } else {
+            if !quiet {
+                eprintln!("zwgk: snapshot: {} files in {dir}", s.files);
+            }
+            if s.failed > 0 {
+                eprintln!(
+                    "zwgk: snapshot {dir}: {} pages not saved (first: {})",
+                    s.failed,
+                    s.first_error.as_deref().unwrap_or("unknown")
+                );
+            }
+        }
+    }
+    if let Some(c) = source.cache_stats() {
+        if c.write_errors > 0 {
+            eprintln!(
+                "zwgk: cache: {} entries could not be written (fetched in full next time)",
+                c.write_errors
+            );
         }
     }
 }
@@ -335,6 +369,63 @@ mod tests {
             .log()
             .iter()
             .all(|r| r.user_agent.ends_with("(+ci@example.invalid)")));
+    }
+
+    #[test]
+    fn a_snapshot_scans_like_the_crawl_that_wrote_it() {
+        for portal in ["mini-2021", "mini-2021-faulty"] {
+            let tmp = tempfile::tempdir().unwrap();
+            let dir = repo().join("fixtures/portals").join(portal);
+            let server = Server::start()
+                .serve_mirror(&dir.join("whly.gd.gov.cn"), "whly.gd.gov.cn")
+                .with_validators();
+            let snap = tmp.path().join("snap");
+            let cache = tmp.path().join("cache");
+            let flags = [
+                "--no-delay",
+                "--cache",
+                cache.to_str().unwrap(),
+                "--snapshot",
+                snap.to_str().unwrap(),
+            ];
+            let by_url = tmp.path().join("url.json");
+            let by_snap = tmp.path().join("snap.json");
+            let url_code = scan(&server.url("/"), &by_url, &flags);
+            let snap_code = scan(snap.to_str().unwrap(), &by_snap, &[]);
+            assert_eq!(url_code, snap_code, "{portal}");
+            let (ut, ur) = outcomes(&by_url);
+            assert!(!ut.is_empty() && !ur.is_empty());
+            assert_eq!(
+                (&ut, &ur),
+                (&outcomes(&by_snap).0, &outcomes(&by_snap).1),
+                "{portal}"
+            );
+            // A re-scan from the cache: the same verdicts, a snapshot replaced whole.
+            let again = tmp.path().join("again.json");
+            assert_eq!(scan(&server.url("/"), &again, &flags), url_code);
+            assert_eq!(outcomes(&again), (ut, ur), "{portal}");
+            assert!(server.answers().iter().any(|(_, s)| *s == 304));
+            let snap_again = tmp.path().join("snap-again.json");
+            scan(snap.to_str().unwrap(), &snap_again, &[]);
+            assert_eq!(outcomes(&snap_again), outcomes(&by_snap), "{portal}");
+        }
+    }
+
+    #[test]
+    fn a_snapshot_never_replaces_other_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+        let out = tmp.path().join("x.json");
+        let code = scan(
+            "http://127.0.0.1:9/",
+            &out,
+            &["--snapshot", tmp.path().to_str().unwrap()],
+        );
+        assert_eq!(code, Code::BadInput);
+        assert_eq!(
+            std::fs::read(tmp.path().join("notes.txt")).unwrap(),
+            b"mine"
+        );
     }
 
     #[test]

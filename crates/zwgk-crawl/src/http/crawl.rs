@@ -9,6 +9,7 @@ use tokio::task::{Id, JoinSet};
 use url::Url;
 use zwgk_core::{PageFacts, Probes};
 
+use super::cache;
 use super::catalogue::{self, ApiPage, PageCount};
 use super::fetch::{self, FetchConfig, Response};
 use super::frontier::{self, Admit, Frontier};
@@ -17,6 +18,7 @@ use super::progress::{Counts, Progress};
 use super::record::{FetchRecord, FetchSummary, StatusClass};
 use super::robots::{Robots, MAX_ROBOTS_BYTES};
 use super::sitemap::{self, Sitemap};
+use super::snapshot::Snapshot;
 use super::HttpSource;
 use crate::analyze::{analyze, Limits};
 use crate::encoding;
@@ -101,6 +103,8 @@ pub(super) struct Crawl<'a> {
     errors: u64,
     start_failure: Option<String>,
     start_done: bool,
+    /// Where fetched bodies are saved as a mirror folder, if anywhere.
+    snapshot: Option<Arc<Snapshot>>,
 }
 
 fn path_and_query(url: &Url) -> String {
@@ -201,7 +205,12 @@ fn analyse(
 }
 
 impl<'a> Crawl<'a> {
-    pub(super) fn new(src: &'a HttpSource, probes: Probes, limits: Limits) -> Self {
+    pub(super) fn new(
+        src: &'a HttpSource,
+        probes: Probes,
+        limits: Limits,
+        snapshot: Option<Arc<Snapshot>>,
+    ) -> Self {
         let o = &src.options;
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
         Crawl {
@@ -224,6 +233,7 @@ impl<'a> Crawl<'a> {
             errors: 0,
             start_failure: None,
             start_done: false,
+            snapshot,
         }
     }
 
@@ -306,7 +316,8 @@ impl<'a> Crawl<'a> {
         let o = &self.src.options;
         FetchConfig {
             // Only pages are analysed; robots.txt and sitemaps are read whatever their type.
-            skip_non_text: matches!(kind, Kind::Page | Kind::Api { .. }),
+            // A snapshot keeps attachments too.
+            skip_non_text: matches!(kind, Kind::Page | Kind::Api { .. }) && self.snapshot.is_none(),
             max_body: o.max_body,
             tries: o.tries,
             backoff: o.backoff,
@@ -337,14 +348,44 @@ impl<'a> Crawl<'a> {
             let limits = self.limits;
             let analysis = self.analysis.clone();
             let task_job = job.clone();
+            let cache = self.src.cache.clone();
+            let snapshot = self.snapshot.clone();
             let handle = self.inflight.spawn(async move {
-                let (result, record) = fetch::fetch(&client, &gate, &task_job.url, &cfg).await;
+                let kept = match &cache {
+                    Some(c) => {
+                        let (c, url) = (c.clone(), task_job.url.clone());
+                        tokio::task::spawn_blocking(move || {
+                            c.usable(&url, cfg.max_body, cfg.skip_non_text)
+                        })
+                        .await
+                        .ok()
+                        .flatten()
+                    }
+                    None => None,
+                };
+                let validators = kept.as_ref().map(|e| e.validators.clone());
+                let (result, mut record) = fetch::fetch_conditional(
+                    &client,
+                    &gate,
+                    &task_job.url,
+                    &cfg,
+                    validators.as_ref(),
+                )
+                .await;
                 match result {
                     Ok(resp) => {
+                        let (resp, from_cache) =
+                            cache::revalidated(&task_job.url, resp, kept, &mut record);
                         let _slot = analysis.acquire_owned().await;
                         let fallback_job = task_job.clone();
                         let fallback_record = record.clone();
                         match tokio::task::spawn_blocking(move || {
+                            if let (Some(c), false) = (&cache, from_cache) {
+                                c.store(&task_job.url, &resp, cfg.skip_non_text);
+                            }
+                            if let Some(s) = &snapshot {
+                                save(s, &task_job, &resp);
+                            }
                             analyse(task_job, resp, record, &probes, &limits)
                         })
                         .await
@@ -614,6 +655,20 @@ impl<'a> Crawl<'a> {
             records: self.records,
             summary,
             start_failure: self.start_failure,
+        }
+    }
+}
+
+/// Save a fetched page (not a sitemap) in the snapshot, under its URL and, after a
+/// redirect within the host, under the final URL too (the crawl keeps both).
+fn save(snapshot: &Snapshot, job: &Job, resp: &Response) {
+    if matches!(job.kind, Kind::Sitemap { .. }) || !(200..300).contains(&resp.status) {
+        return;
+    }
+    snapshot.write(&job.url, &resp.body);
+    if let Some(fin) = frontier::normalize(resp.final_url.as_str()) {
+        if fin != job.url && frontier::host_key(&fin) == frontier::host_key(&job.url) {
+            snapshot.write(&fin, &resp.body);
         }
     }
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use url::Url;
 
+use super::cache::{forbids_store, Validators};
 use super::politeness::HostGate;
 use super::record::{FetchRecord, StatusClass};
 
@@ -45,8 +46,9 @@ pub fn client(cfg: &ClientConfig) -> Result<reqwest::Client, reqwest::Error> {
 /// How a URL is fetched.
 #[derive(Debug, Clone, Copy)]
 pub struct FetchConfig {
-    /// Do not read the body when the `Content-Type` says it is neither HTML, JSON nor
-    /// plain text (a PDF, an image): only its status and type are kept of such pages.
+    /// Do not read the body when the `Content-Type` says it is neither HTML, JSON,
+    /// plain text nor a document (an image, an archive): only its status and type are
+    /// kept of such pages.
     pub skip_non_text: bool,
     /// Bodies are cut at this many bytes (after decompression).
     pub max_body: usize,
@@ -71,6 +73,12 @@ pub struct Response {
     pub truncated: bool,
     /// The URL after redirects.
     pub final_url: Url,
+    /// The `ETag` header.
+    pub etag: Option<String>,
+    /// The `Last-Modified` header.
+    pub last_modified: Option<String>,
+    /// Whether `Cache-Control` says `no-store`.
+    pub no_store: bool,
 }
 
 /// Why a request got no usable answer.
@@ -135,16 +143,54 @@ fn trim_partial_utf8(body: &mut Vec<u8>) {
     }
 }
 
-/// Whether a body of this type is analysed beyond its type (see [`crate::analyze::body_kind`]).
+/// Whether a body of this type is analysed beyond its type (see [`crate::analyze::body_kind`]):
+/// pages, JSON, and documents whose text rules read (PDF, Word, Excel).
 pub fn is_analysed_type(content_type: Option<&str>) -> bool {
     let Some(ct) = content_type else { return true };
     let ct = ct.trim().to_ascii_lowercase();
-    ct.is_empty() || ct.contains("html") || ct.contains("json") || ct.starts_with("text/plain")
+    ct.is_empty()
+        || ct.contains("html")
+        || ct.contains("json")
+        || ct.starts_with("text/plain")
+        || ct.starts_with("application/pdf")
+        || ct.starts_with("application/msword")
+        || ct.starts_with("application/vnd.ms-excel")
+        || ct.contains("officedocument.wordprocessingml")
+        || ct.contains("officedocument.spreadsheetml")
 }
 
-async fn attempt(client: &reqwest::Client, url: &Url, cfg: &FetchConfig) -> AttemptResult {
+/// The request, made conditional when validators of a kept response are given (a
+/// value that is not a valid header is left out).
+fn request(
+    client: &reqwest::Client,
+    url: &Url,
+    validators: Option<&Validators>,
+) -> reqwest::RequestBuilder {
+    let mut req = client.get(url.clone());
+    let Some(v) = validators else { return req };
+    let headers = [
+        (reqwest::header::IF_NONE_MATCH, &v.etag),
+        (reqwest::header::IF_MODIFIED_SINCE, &v.last_modified),
+    ];
+    for (name, value) in headers {
+        if let Some(value) = value
+            .as_deref()
+            .and_then(|s| reqwest::header::HeaderValue::from_str(s).ok())
+        {
+            req = req.header(name, value);
+        }
+    }
+    req
+}
+
+async fn attempt(
+    client: &reqwest::Client,
+    url: &Url,
+    cfg: &FetchConfig,
+    validators: Option<&Validators>,
+) -> AttemptResult {
     let max_body = cfg.max_body;
-    let mut resp = match client.get(url.clone()).send().await {
+    let mut resp = match request(client, url, validators).send().await {
         Ok(r) => r,
         Err(e) => return AttemptResult::Failed(classify(&e)),
     };
@@ -157,6 +203,14 @@ async fn attempt(client: &reqwest::Client, url: &Url, cfg: &FetchConfig) -> Atte
             .map(str::to_string)
     };
     let content_type = header(reqwest::header::CONTENT_TYPE);
+    let etag = header(reqwest::header::ETAG);
+    let last_modified = header(reqwest::header::LAST_MODIFIED);
+    let no_store = resp
+        .headers()
+        .get_all(reqwest::header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(forbids_store);
     if status == 429 || status >= 500 {
         let wait =
             header(reqwest::header::RETRY_AFTER).and_then(|v| retry_after(&v, SystemTime::now()));
@@ -169,6 +223,9 @@ async fn attempt(client: &reqwest::Client, url: &Url, cfg: &FetchConfig) -> Atte
             body: Vec::new(),
             truncated: false,
             final_url,
+            etag,
+            last_modified,
+            no_store,
         });
     }
     let mut body = Vec::new();
@@ -204,6 +261,9 @@ async fn attempt(client: &reqwest::Client, url: &Url, cfg: &FetchConfig) -> Atte
         body,
         truncated,
         final_url,
+        etag,
+        last_modified,
+        no_store,
     })
 }
 
@@ -223,6 +283,19 @@ pub async fn fetch(
     url: &Url,
     cfg: &FetchConfig,
 ) -> (Result<Response, String>, FetchRecord) {
+    fetch_conditional(client, gate, url, cfg, None).await
+}
+
+/// [`fetch`], sending the validators of a kept response (`If-None-Match`,
+/// `If-Modified-Since`) when given: a `304 Not Modified` is then a response like any
+/// other (see [`super::cache::revalidated`]).
+pub async fn fetch_conditional(
+    client: &reqwest::Client,
+    gate: &HostGate,
+    url: &Url,
+    cfg: &FetchConfig,
+    validators: Option<&Validators>,
+) -> (Result<Response, String>, FetchRecord) {
     // Timed from the first request's start (not the wait for the host's turn).
     let mut started: Option<tokio::time::Instant> = None;
     let tries = cfg.tries.max(1);
@@ -234,6 +307,7 @@ pub async fn fetch(
         bytes: 0,
         tries: 0,
         truncated: false,
+        not_modified: false,
     };
     let mut backoff = cfg.backoff;
     let result = loop {
@@ -243,7 +317,7 @@ pub async fn fetch(
                 break Err("no request slot for the host".to_string());
             };
             started.get_or_insert_with(tokio::time::Instant::now);
-            attempt(client, url, cfg).await
+            attempt(client, url, cfg, validators).await
         };
         let last = record.tries >= tries;
         match outcome {
@@ -315,7 +389,11 @@ mod tests {
         assert!(is_analysed_type(Some("text/html; charset=gbk")));
         assert!(is_analysed_type(Some("application/json")));
         assert!(is_analysed_type(Some("text/plain")));
-        assert!(!is_analysed_type(Some("application/pdf")));
+        assert!(is_analysed_type(Some("application/pdf")));
+        assert!(is_analysed_type(Some(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )));
+        assert!(!is_analysed_type(Some("application/zip")));
         assert!(!is_analysed_type(Some("image/png")));
     }
 

@@ -5,12 +5,15 @@
 //! page and the gkmlpt catalogue API ([`catalogue`]). It obeys robots.txt
 //! ([`robots`]), limits requests per host ([`politeness`]), retries transient failures
 //! ([`fetch`]), and analyses each body as it arrives (on the blocking pool), keeping only
-//! its [`PageFacts`]. Each fetch's outcome is kept ([`record`]).
+//! its [`PageFacts`]. Each fetch's outcome is kept ([`record`]). Re-scans can send
+//! conditional requests from an on-disk cache ([`cache`]) and a crawl can be saved as a
+//! mirror folder ([`snapshot`]).
 //!
 //! Pages in scope that could not be fetched (network errors, 5xx after retries,
 //! robots.txt, the deadline, Ctrl-C, `max_pages`, `max_depth`) are returned as failed
 //! pages, so the rules that needed them come out `incomplete`, never `fail`.
 
+pub mod cache;
 pub mod catalogue;
 mod crawl;
 pub mod fetch;
@@ -20,8 +23,10 @@ pub mod progress;
 pub mod record;
 pub mod robots;
 pub mod sitemap;
+pub mod snapshot;
 
-use std::sync::{Mutex, PoisonError};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use regex::Regex;
@@ -33,6 +38,7 @@ use crate::{PageSource, SourceError};
 
 pub use progress::ProgressMode;
 pub use record::{FetchRecord, FetchSummary, StatusClass};
+pub use snapshot::SnapshotSummary;
 
 /// The product token of the `User-Agent`, also the name looked for in robots.txt.
 pub const AGENT: &str = "zwgk";
@@ -80,6 +86,12 @@ pub struct CrawlOptions {
     pub backoff: Duration,
     /// The longest `Retry-After` honoured (default 120 s).
     pub max_retry_wait: Duration,
+    /// An on-disk HTTP cache folder: responses with validators are kept there and
+    /// later crawls send conditional requests ([`cache`]).
+    pub cache: Option<PathBuf>,
+    /// Save what is fetched as a mirror folder here, which a folder scan reads back
+    /// ([`snapshot`]); attachments' bodies are then downloaded too.
+    pub snapshot: Option<PathBuf>,
 }
 
 impl Default for CrawlOptions {
@@ -104,6 +116,8 @@ impl Default for CrawlOptions {
             tries: 3,
             backoff: Duration::from_secs(1),
             max_retry_wait: Duration::from_secs(120),
+            cache: None,
+            snapshot: None,
         }
     }
 }
@@ -140,6 +154,12 @@ pub enum CrawlError {
     /// The HTTP client cannot be set up.
     #[error("cannot set up the HTTP client: {0}")]
     Client(#[from] reqwest::Error),
+    /// The cache folder cannot be used.
+    #[error(transparent)]
+    Cache(#[from] cache::CacheError),
+    /// The snapshot folder cannot be used.
+    #[error(transparent)]
+    Snapshot(#[from] snapshot::SnapshotError),
 }
 
 /// What a finished crawl leaves behind besides its pages.
@@ -147,6 +167,7 @@ pub enum CrawlError {
 struct Outcome {
     records: Vec<FetchRecord>,
     summary: FetchSummary,
+    snapshot: Option<SnapshotSummary>,
 }
 
 /// A live portal crawled over HTTP(S).
@@ -170,6 +191,7 @@ pub struct HttpSource {
     scope: frontier::Scope,
     options: CrawlOptions,
     client: reqwest::Client,
+    cache: Option<Arc<cache::Cache>>,
     outcome: Mutex<Option<Outcome>>,
 }
 
@@ -212,12 +234,20 @@ impl HttpSource {
             timeout: options.timeout,
             insecure: options.insecure,
         })?;
+        let cache = match &options.cache {
+            Some(dir) => Some(Arc::new(cache::Cache::open(dir)?)),
+            None => None,
+        };
+        if let Some(dir) = &options.snapshot {
+            snapshot::check(dir)?;
+        }
         Ok(HttpSource {
             start,
             seeds,
             scope,
             options,
             client,
+            cache,
             outcome: Mutex::new(None),
         })
     }
@@ -243,6 +273,18 @@ impl HttpSource {
             .as_ref()
             .map(|o| o.records.clone())
             .unwrap_or_default()
+    }
+
+    /// What the snapshot of the last [`PageSource::pages`] call holds; `None` without
+    /// `snapshot` or before a call. When it could not be put in place,
+    /// [`SnapshotSummary::first_error`] says why and the folder is left as it was.
+    pub fn snapshot(&self) -> Option<SnapshotSummary> {
+        self.lock().as_ref().and_then(|o| o.snapshot.clone())
+    }
+
+    /// Writes to the cache since the source was set up; `None` without `cache`.
+    pub fn cache_stats(&self) -> Option<cache::CacheStats> {
+        self.cache.as_ref().map(|c| c.stats())
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Outcome>> {
@@ -271,7 +313,13 @@ impl PageSource for HttpSource {
                 path: "the crawler's runtime".into(),
                 source,
             })?;
-        let job = crawl::Crawl::new(self, probes.clone(), self.limits());
+        let snap = match &self.options.snapshot {
+            Some(dir) => Some(Arc::new(
+                snapshot::Snapshot::begin(dir).map_err(|e| SourceError::Target(e.to_string()))?,
+            )),
+            None => None,
+        };
+        let job = crawl::Crawl::new(self, probes.clone(), self.limits(), snap.clone());
         // A thread of its own, so that a caller already inside an async runtime is fine.
         let result = std::thread::scope(|s| {
             s.spawn(|| runtime.block_on(job.run()))
@@ -284,7 +332,27 @@ impl PageSource for HttpSource {
             summary,
             start_failure,
         } = result;
-        *self.lock() = Some(Outcome { records, summary });
+        // A crawl that could not start leaves an earlier snapshot in place.
+        // Analyses still running after a stop write no more once the runtime is gone.
+        drop(runtime);
+        let snapshot = snap.map(|s| {
+            let unwritten = |why: String| SnapshotSummary {
+                dir: self.options.snapshot.clone().unwrap_or_default(),
+                first_error: Some(why),
+                ..SnapshotSummary::default()
+            };
+            if start_failure.is_some() {
+                s.discard();
+                unwritten("not written: the start URL could not be fetched".into())
+            } else {
+                s.finish().unwrap_or_else(|e| unwritten(e.to_string()))
+            }
+        });
+        *self.lock() = Some(Outcome {
+            records,
+            summary,
+            snapshot,
+        });
         if let Some(why) = start_failure {
             return Err(SourceError::Target(format!(
                 "cannot fetch {}: {why}",

@@ -66,6 +66,9 @@ pub struct FetchRecord {
     pub tries: u32,
     /// Whether the body was cut at the body limit.
     pub truncated: bool,
+    /// Whether the server answered `304 Not Modified` and the cached body was used
+    /// (counted as 2xx, with no body bytes transferred).
+    pub not_modified: bool,
 }
 
 /// Counts and totals over every fetch of a crawl.
@@ -83,6 +86,8 @@ pub struct FetchSummary {
     pub mean_millis: f64,
     /// Bodies cut at the body limit.
     pub truncated: u64,
+    /// Fetches answered `304 Not Modified`, their bodies taken from the cache.
+    pub not_modified: u64,
     /// In-scope URLs never fetched (deadline, Ctrl-C, `max_pages`, `max_depth`).
     pub not_fetched: u64,
     /// In-scope URLs not fetched because robots.txt disallows them.
@@ -108,6 +113,9 @@ impl FetchSummary {
             total_ms += u128::from(r.millis);
             if r.truncated {
                 s.truncated += 1;
+            }
+            if r.not_modified {
+                s.not_modified += 1;
             }
         }
         if s.fetches > 0 {
@@ -142,6 +150,9 @@ impl fmt::Display for FetchSummary {
             self.total_bytes,
             self.mean_millis
         )?;
+        if self.not_modified > 0 {
+            write!(f, ", {} not modified (cached)", self.not_modified)?;
+        }
         if self.truncated > 0 {
             write!(f, ", {} cut at the body limit", self.truncated)?;
         }
@@ -174,6 +185,7 @@ mod tests {
             bytes,
             tries: 1,
             truncated: false,
+            not_modified: false,
         }
     }
 

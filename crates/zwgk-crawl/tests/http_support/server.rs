@@ -5,7 +5,10 @@
 //! ending, rewriting the mirror's own host (`http://whly.gd.gov.cn`) to its address.
 //! Routes registered with [`Server::route`] take precedence and inject faults
 //! (delays, 503 flaps, redirect loops, big bodies, compression bombs, link traps, …).
-//! It counts requests per path and the requests in flight at once.
+//! It counts requests per path and the requests in flight at once. It answers
+//! conditional requests: a 200 whose `ETag` matches `If-None-Match`, or whose
+//! `Last-Modified` equals `If-Modified-Since`, becomes `304 Not Modified`; with
+//! [`Server::with_validators`] mirror files carry both, derived from their content.
 
 #![allow(dead_code)]
 
@@ -70,6 +73,8 @@ impl Resp {
 pub struct Seen {
     pub target: String,
     pub user_agent: String,
+    pub if_none_match: Option<String>,
+    pub if_modified_since: Option<String>,
 }
 
 /// A route: the request target (path and query) and how many times it was asked for
@@ -87,6 +92,9 @@ struct State {
     mirror_host: Mutex<Option<String>>,
     stop: AtomicBool,
     base: Mutex<String>,
+    validators: AtomicBool,
+    /// Every answer's target and status, in order.
+    answers: Mutex<Vec<(String, u16)>>,
 }
 
 /// The server; it stops when dropped.
@@ -148,6 +156,7 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         301 => "Moved Permanently",
         302 => "Found",
+        304 => "Not Modified",
         404 => "Not Found",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
@@ -183,6 +192,26 @@ impl Server {
         *self.state.mirror.lock().unwrap() = Some(dir.to_path_buf());
         *self.state.mirror_host.lock().unwrap() = Some(host.to_string());
         self
+    }
+
+    /// Give mirror files an `ETag` and a `Last-Modified` derived from their content.
+    pub fn with_validators(self) -> Server {
+        self.state.validators.store(true, Ordering::SeqCst);
+        self
+    }
+
+    /// Every answer's target and status, in order.
+    pub fn answers(&self) -> Vec<(String, u16)> {
+        self.state.answers.lock().unwrap().clone()
+    }
+
+    /// Answers per target and status.
+    pub fn status_counts(&self) -> HashMap<String, HashMap<u16, usize>> {
+        let mut out: HashMap<String, HashMap<u16, usize>> = HashMap::new();
+        for (t, s) in self.answers() {
+            *out.entry(t).or_default().entry(s).or_default() += 1;
+        }
+        out
     }
 
     /// Answer requests whose target is `target` (exactly, or starting with it when
@@ -244,7 +273,15 @@ impl Drop for Server {
     }
 }
 
-fn read_request(conn: &TcpStream) -> Option<(String, String)> {
+/// The request line's target and the headers the server looks at.
+struct Request {
+    target: String,
+    user_agent: String,
+    if_none_match: Option<String>,
+    if_modified_since: Option<String>,
+}
+
+fn read_request(conn: &TcpStream) -> Option<Request> {
     let mut reader = BufReader::new(conn.try_clone().ok()?.take(64 * 1024));
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
@@ -252,6 +289,8 @@ fn read_request(conn: &TcpStream) -> Option<(String, String)> {
     let _method = parts.next()?;
     let target = parts.next()?.to_string();
     let mut ua = String::new();
+    let mut if_none_match = None;
+    let mut if_modified_since = None;
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).ok()? == 0 {
@@ -264,10 +303,19 @@ fn read_request(conn: &TcpStream) -> Option<(String, String)> {
         if let Some((k, v)) = h.split_once(':') {
             if k.eq_ignore_ascii_case("user-agent") {
                 ua = v.trim().to_string();
+            } else if k.eq_ignore_ascii_case("if-none-match") {
+                if_none_match = Some(v.trim().to_string());
+            } else if k.eq_ignore_ascii_case("if-modified-since") {
+                if_modified_since = Some(v.trim().to_string());
             }
         }
     }
-    Some((target, ua))
+    Some(Request {
+        target,
+        user_agent: ua,
+        if_none_match,
+        if_modified_since,
+    })
 }
 
 fn mirror_response(st: &State, target: &str) -> Resp {
@@ -307,14 +355,67 @@ fn mirror_response(st: &State, target: &str) -> Resp {
             }
         }
     }
-    Resp::new(200, ct, body)
+    let mut resp = Resp::new(200, ct, body);
+    if st.validators.load(Ordering::SeqCst) {
+        let h = fnv(&resp.body);
+        let (hh, mm, ss) = ((h >> 8) % 24, (h >> 16) % 60, (h >> 24) % 60);
+        resp = resp.header("ETag", &format!("\"{h:016x}\"")).header(
+            "Last-Modified",
+            &format!("Thu, 01 Jan 2015 {hh:02}:{mm:02}:{ss:02} GMT"),
+        );
+    }
+    resp
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn header_of<'a>(resp: &'a Resp, name: &str) -> Option<&'a str> {
+    resp.headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// A 200 the client already holds becomes 304 (no body, same validators).
+fn conditional(resp: Resp, req: &Request) -> Resp {
+    if resp.status != 200 {
+        return resp;
+    }
+    let etag_matches = match (header_of(&resp, "ETag"), req.if_none_match.as_deref()) {
+        (Some(e), Some(inm)) => inm == "*" || inm.split(',').any(|t| t.trim() == e),
+        _ => false,
+    };
+    let date_matches = req.if_none_match.is_none()
+        && matches!(
+            (header_of(&resp, "Last-Modified"), req.if_modified_since.as_deref()),
+            (Some(lm), Some(ims)) if lm == ims
+        );
+    if !(etag_matches || date_matches) {
+        return resp;
+    }
+    Resp {
+        status: 304,
+        headers: resp
+            .headers
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("content-type"))
+            .cloned()
+            .collect(),
+        body: Vec::new(),
+        delay: resp.delay,
+    }
 }
 
 fn handle(mut conn: TcpStream, st: &State) {
     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
-    let Some((target, ua)) = read_request(&conn) else {
+    let Some(req) = read_request(&conn) else {
         return;
     };
+    let target = req.target.clone();
     let now = st.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     st.max_in_flight.fetch_max(now, Ordering::SeqCst);
     let count = {
@@ -325,7 +426,9 @@ fn handle(mut conn: TcpStream, st: &State) {
     };
     st.log.lock().unwrap().push(Seen {
         target: target.clone(),
-        user_agent: ua,
+        user_agent: req.user_agent.clone(),
+        if_none_match: req.if_none_match.clone(),
+        if_modified_since: req.if_modified_since.clone(),
     });
     let handler = st
         .routes
@@ -345,6 +448,11 @@ fn handle(mut conn: TcpStream, st: &State) {
         Some(h) => h(&target, count),
         None => mirror_response(st, &target),
     };
+    let resp = conditional(resp, &req);
+    st.answers
+        .lock()
+        .unwrap()
+        .push((target.clone(), resp.status));
     if !resp.delay.is_zero() {
         thread::sleep(resp.delay);
     }

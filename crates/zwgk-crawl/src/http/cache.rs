@@ -1,0 +1,522 @@
+//! The on-disk HTTP cache for re-scans (`--cache DIR`).
+//!
+//! One file per URL, `DIR/v1/<2 hex>/<32 hex>`, named by a hash of the normalised URL.
+//! A file holds a short text head (the URL, status, content type, `ETag`,
+//! `Last-Modified`, body length and checksum) and then the body bytes, which are kept
+//! because page facts depend on the rule pack's selector probes and are re-extracted
+//! on every scan. Files are written to a temporary name and renamed into place, so a
+//! reader never sees half an entry; an entry that cannot be read, is cut short, fails
+//! its checksum or names another URL is ignored (the URL is fetched in full).
+//!
+//! Only 2xx answers with a validator (`ETag` or `Last-Modified`) are kept, and never
+//! those marked `Cache-Control: no-store`, cut at the body limit, or redirected. The
+//! next crawl sends `If-None-Match` / `If-Modified-Since`; on `304 Not Modified` the
+//! kept body is analysed as if it had been fetched.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use url::Url;
+
+use super::fetch::{is_analysed_type, Response};
+use super::record::{FetchRecord, StatusClass};
+
+/// The first line of every entry; a change of format changes it (and the folder).
+const MAGIC: &str = "zwgk-cache/1";
+
+/// The folder under `DIR` holding entries of this format.
+const LAYOUT: &str = "v1";
+
+/// An entry's text head is at most this long.
+const MAX_HEAD: usize = 16 * 1024;
+
+/// Validators of a kept response, sent back as conditional request headers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// The `ETag`, sent as `If-None-Match`.
+    pub etag: Option<String>,
+    /// The `Last-Modified` date, sent as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    /// Whether there is anything to send.
+    pub fn is_empty(&self) -> bool {
+        self.etag.is_none() && self.last_modified.is_none()
+    }
+}
+
+/// A kept response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The URL it answers (normalised).
+    pub url: String,
+    /// Its HTTP status (2xx).
+    pub status: u16,
+    /// Its `Content-Type`.
+    pub content_type: Option<String>,
+    /// Its validators.
+    pub validators: Validators,
+    /// Whether the body was read in full (a PDF's body is not read unless a snapshot
+    /// is written; such an entry serves only crawls that do not need the body).
+    pub complete: bool,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// Why the cache folder cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot use the cache folder {path}: {source}")]
+pub struct CacheError {
+    /// The folder.
+    pub path: String,
+    /// What went wrong.
+    #[source]
+    pub source: io::Error,
+}
+
+/// Counts of a cache's writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Entries written.
+    pub written: u64,
+    /// Entries that could not be written (the URL is fetched in full next time).
+    pub write_errors: u64,
+}
+
+/// The on-disk cache.
+#[derive(Debug)]
+pub struct Cache {
+    root: PathBuf,
+    temp_serial: AtomicU64,
+    written: AtomicU64,
+    write_errors: AtomicU64,
+}
+
+/// FNV-1a over `bytes` from `seed`.
+pub(super) fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(seed, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// A body checksum (not cryptographic: it catches damaged files, not forgeries).
+fn checksum(bytes: &[u8]) -> String {
+    format!("{:016x}", fnv1a(0xcbf2_9ce4_8422_2325, bytes))
+}
+
+/// The key of a URL: 32 hex digits from two differently seeded hashes. A collision
+/// only costs a full fetch, since an entry names its URL.
+pub fn key(url: &Url) -> String {
+    let b = url.as_str().as_bytes();
+    format!(
+        "{:016x}{:016x}",
+        fnv1a(0xcbf2_9ce4_8422_2325, b),
+        fnv1a(0x6c62_272e_07bb_0142, b)
+    )
+}
+
+/// Whether a `Cache-Control` value forbids storing.
+pub fn forbids_store(cache_control: &str) -> bool {
+    cache_control
+        .split(',')
+        .any(|d| d.trim().eq_ignore_ascii_case("no-store"))
+}
+
+fn clean(v: &str) -> bool {
+    !v.contains(['\r', '\n'])
+}
+
+impl Entry {
+    /// The entry as file bytes.
+    fn encode(&self) -> Option<Vec<u8>> {
+        let mut head = format!("{MAGIC}\nurl {}\nstatus {}\n", self.url, self.status);
+        let fields = [
+            ("content-type", &self.content_type),
+            ("etag", &self.validators.etag),
+            ("last-modified", &self.validators.last_modified),
+        ];
+        for (name, value) in fields {
+            if let Some(v) = value {
+                if !clean(v) {
+                    return None;
+                }
+                head.push_str(&format!("{name} {v}\n"));
+            }
+        }
+        if !clean(&self.url) {
+            return None;
+        }
+        head.push_str(&format!(
+            "complete {}\nbody {} {}\n\n",
+            u8::from(self.complete),
+            self.body.len(),
+            checksum(&self.body)
+        ));
+        let mut out = head.into_bytes();
+        out.extend_from_slice(&self.body);
+        Some(out)
+    }
+
+    /// Read an entry from file bytes; `None` when anything is off.
+    fn decode(bytes: &[u8]) -> Option<Entry> {
+        let split = bytes.windows(2).take(MAX_HEAD).position(|w| w == b"\n\n")?;
+        let head = std::str::from_utf8(&bytes[..split]).ok()?;
+        let body = &bytes[split + 2..];
+        let mut lines = head.lines();
+        if lines.next()? != MAGIC {
+            return None;
+        }
+        let mut url = None;
+        let mut status = None;
+        let mut content_type = None;
+        let mut validators = Validators::default();
+        let mut complete = None;
+        let mut body_check = None;
+        for line in lines {
+            let (name, value) = line.split_once(' ')?;
+            match name {
+                "url" => url = Some(value.to_string()),
+                "status" => status = value.parse::<u16>().ok(),
+                "content-type" => content_type = Some(value.to_string()),
+                "etag" => validators.etag = Some(value.to_string()),
+                "last-modified" => validators.last_modified = Some(value.to_string()),
+                "complete" => complete = Some(value == "1"),
+                "body" => {
+                    let (len, sum) = value.split_once(' ')?;
+                    body_check = Some((len.parse::<usize>().ok()?, sum.to_string()));
+                }
+                _ => return None,
+            }
+        }
+        let (len, sum) = body_check?;
+        if body.len() != len || checksum(body) != sum {
+            return None;
+        }
+        let status = status.filter(|s| (200..300).contains(s))?;
+        Some(Entry {
+            url: url?,
+            status,
+            content_type,
+            validators,
+            complete: complete?,
+            body: body.to_vec(),
+        })
+    }
+
+    /// The kept response, as if fetched from `url`.
+    pub fn into_response(self, url: &Url) -> Response {
+        Response {
+            status: self.status,
+            content_type: self.content_type,
+            body: self.body,
+            truncated: false,
+            final_url: url.clone(),
+            etag: self.validators.etag,
+            last_modified: self.validators.last_modified,
+            no_store: false,
+        }
+    }
+}
+
+impl Cache {
+    /// Open (and create) a cache folder.
+    ///
+    /// # Errors
+    /// [`CacheError`] when the folder cannot be created.
+    pub fn open(dir: &Path) -> Result<Cache, CacheError> {
+        let root = dir.join(LAYOUT);
+        fs::create_dir_all(&root).map_err(|source| CacheError {
+            path: dir.display().to_string(),
+            source,
+        })?;
+        Ok(Cache {
+            root,
+            temp_serial: AtomicU64::new(0),
+            written: AtomicU64::new(0),
+            write_errors: AtomicU64::new(0),
+        })
+    }
+
+    /// Counts of writes so far.
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            written: self.written.load(Ordering::Relaxed),
+            write_errors: self.write_errors.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The file of a URL's entry.
+    pub fn path_of(&self, url: &Url) -> PathBuf {
+        let k = key(url);
+        self.root.join(&k[..2]).join(&k)
+    }
+
+    /// The entry for `url`, if a sound one is kept (at most `max_body` bytes of body).
+    pub fn load(&self, url: &Url, max_body: usize) -> Option<Entry> {
+        let file = fs::File::open(self.path_of(url)).ok()?;
+        let cap = (max_body as u64).saturating_add(MAX_HEAD as u64 + 2);
+        let mut bytes = Vec::new();
+        file.take(cap.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .ok()?;
+        if bytes.len() as u64 > cap {
+            return None;
+        }
+        Entry::decode(&bytes).filter(|e| e.url == url.as_str() && e.body.len() <= max_body)
+    }
+
+    /// The entry for `url` if it can answer a conditional request of a crawl that
+    /// needs (`!skip_non_text`) or not every body.
+    pub fn usable(&self, url: &Url, max_body: usize, skip_non_text: bool) -> Option<Entry> {
+        self.load(url, max_body)
+            .filter(|e| (e.complete || skip_non_text) && !e.validators.is_empty())
+    }
+
+    /// Keep a freshly fetched response of `url`, or forget the URL's entry when the
+    /// response may not or need not be kept. Errors are counted, never raised.
+    pub fn store(&self, url: &Url, resp: &Response, skip_non_text: bool) {
+        let path = self.path_of(url);
+        let keep = (200..300).contains(&resp.status)
+            && !resp.no_store
+            && !resp.truncated
+            && not_redirected(&resp.final_url, url)
+            && (resp.etag.is_some() || resp.last_modified.is_some());
+        if !keep {
+            // Stale validators must not be sent again.
+            if path.exists() && fs::remove_file(&path).is_err() {
+                self.write_errors.fetch_add(1, Ordering::Relaxed);
+            }
+            return;
+        }
+        let entry = Entry {
+            url: url.to_string(),
+            status: resp.status,
+            content_type: resp.content_type.clone(),
+            validators: Validators {
+                etag: resp.etag.clone(),
+                last_modified: resp.last_modified.clone(),
+            },
+            complete: !skip_non_text || is_analysed_type(resp.content_type.as_deref()),
+            body: resp.body.clone(),
+        };
+        let written = entry
+            .encode()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "unusable header value"))
+            .and_then(|bytes| self.write_atomic(&path, &bytes));
+        match written {
+            Ok(()) => self.written.fetch_add(1, Ordering::Relaxed),
+            Err(_) => self.write_errors.fetch_add(1, Ordering::Relaxed),
+        };
+    }
+
+    fn write_atomic(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let dir = path
+            .parent()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no folder"))?;
+        fs::create_dir_all(dir)?;
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let serial = self.temp_serial.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(".{name}.{}.{serial}.tmp", std::process::id()));
+        let result = fs::File::create(&temp)
+            .and_then(|mut f| f.write_all(bytes))
+            .and_then(|()| fs::rename(&temp, path));
+        if result.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        result
+    }
+}
+
+/// Whether the response came from the URL asked for (no redirect).
+fn not_redirected(final_url: &Url, url: &Url) -> bool {
+    super::frontier::normalize(final_url.as_str()).as_ref() == Some(url)
+}
+
+/// What a fetch came to once the cache is taken into account: on `304 Not Modified`
+/// for a URL with a kept entry, the kept response (the record marked not modified,
+/// counted as 2xx, with no body bytes); otherwise (a 304 from elsewhere after a
+/// redirect included) the response as fetched. The flag
+/// tells whether the response came from the cache.
+pub fn revalidated(
+    url: &Url,
+    resp: Response,
+    entry: Option<Entry>,
+    record: &mut FetchRecord,
+) -> (Response, bool) {
+    match entry {
+        Some(entry) if resp.status == 304 && not_redirected(&resp.final_url, url) => {
+            record.not_modified = true;
+            record.class = StatusClass::Success;
+            record.bytes = 0;
+            (entry.into_response(url), true)
+        }
+        _ => (resp, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(url: &Url, body: &[u8]) -> Response {
+        Response {
+            status: 200,
+            content_type: Some("text/html; charset=utf-8".into()),
+            body: body.to_vec(),
+            truncated: false,
+            final_url: url.clone(),
+            etag: Some("\"v1\"".into()),
+            last_modified: Some("Wed, 21 Oct 2015 07:28:00 GMT".into()),
+            no_store: false,
+        }
+    }
+
+    #[test]
+    fn round_trip_and_keys() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path()).unwrap();
+        let url = Url::parse("http://a.cn/x?page=1").unwrap();
+        assert!(cache.load(&url, 1 << 20).is_none());
+        cache.store(&url, &resp(&url, "<title>政务</title>".as_bytes()), true);
+        let e = cache.load(&url, 1 << 20).expect("kept");
+        assert_eq!(e.body, "<title>政务</title>".as_bytes());
+        assert_eq!(e.validators.etag.as_deref(), Some("\"v1\""));
+        assert!(e.complete);
+        assert!(cache.load(&url, 3).is_none(), "over the body limit");
+        assert_eq!(cache.stats().written, 1);
+        let other = Url::parse("http://a.cn/x?page=2").unwrap();
+        assert_ne!(key(&url), key(&other));
+        assert_eq!(key(&url).len(), 32);
+        // No temporary files left behind.
+        let dir = cache.path_of(&url).parent().unwrap().to_path_buf();
+        assert_eq!(fs::read_dir(dir).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn damaged_entries_are_ignored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path()).unwrap();
+        let url = Url::parse("http://a.cn/").unwrap();
+        cache.store(&url, &resp(&url, b"<title>t</title>"), true);
+        let path = cache.path_of(&url);
+        let good = fs::read(&path).unwrap();
+        let cases: Vec<Vec<u8>> = vec![
+            good[..good.len() - 3].to_vec(), // cut short
+            [&good[..], b"x"].concat(),      // too long
+            good.iter()
+                .map(|b| if *b == b't' { b'T' } else { *b })
+                .collect(), // damaged
+            Vec::new(),                      // empty
+            b"zwgk-cache/0\n\n".to_vec(),    // another format
+            vec![0xff; 64],                  // garbage
+            good[..20].to_vec(),             // no body at all
+        ];
+        for (i, bad) in cases.iter().enumerate() {
+            fs::write(&path, bad).unwrap();
+            assert!(cache.load(&url, 1 << 20).is_none(), "case {i}");
+        }
+        // Another URL's entry at this key (a collision) is not used.
+        fs::write(&path, &good).unwrap();
+        assert!(cache.load(&url, 1 << 20).is_some());
+        let text = String::from_utf8(good.clone()).unwrap();
+        fs::write(&path, text.replace("url http://a.cn/", "url http://b.cn/")).unwrap();
+        assert!(cache.load(&url, 1 << 20).is_none());
+    }
+
+    #[test]
+    fn what_is_not_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path()).unwrap();
+        let url = Url::parse("http://a.cn/p.html").unwrap();
+        let base = resp(&url, b"x");
+        let no_store = Response {
+            no_store: true,
+            ..base.clone()
+        };
+        let cut = Response {
+            truncated: true,
+            ..base.clone()
+        };
+        let bare = Response {
+            etag: None,
+            last_modified: None,
+            ..base.clone()
+        };
+        let missing = Response {
+            status: 404,
+            ..base.clone()
+        };
+        let moved = Response {
+            final_url: Url::parse("http://a.cn/q.html").unwrap(),
+            ..base.clone()
+        };
+        for r in [no_store, cut, bare, missing, moved] {
+            cache.store(&url, &base, true);
+            assert!(cache.load(&url, 100).is_some());
+            cache.store(&url, &r, true);
+            assert!(cache.load(&url, 100).is_none(), "{r:?}");
+        }
+        assert!(forbids_store("private, No-Store"));
+        assert!(!forbids_store("no-cache, max-age=0"));
+    }
+
+    #[test]
+    fn bodies_not_read_serve_only_crawls_that_skip_them() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path()).unwrap();
+        let url = Url::parse("http://a.cn/a.zip").unwrap();
+        let zip = Response {
+            content_type: Some("application/zip".into()),
+            body: Vec::new(),
+            ..resp(&url, b"")
+        };
+        cache.store(&url, &zip, true);
+        assert!(cache.usable(&url, 100, true).is_some());
+        assert!(cache.usable(&url, 100, false).is_none());
+    }
+
+    #[test]
+    fn not_modified_uses_the_kept_body() {
+        let url = Url::parse("http://a.cn/").unwrap();
+        let entry = Entry {
+            url: url.to_string(),
+            status: 200,
+            content_type: Some("text/html".into()),
+            validators: Validators {
+                etag: Some("\"e\"".into()),
+                last_modified: None,
+            },
+            complete: true,
+            body: b"kept".to_vec(),
+        };
+        let mut record = FetchRecord {
+            url: url.to_string(),
+            class: StatusClass::Redirect,
+            status: Some(304),
+            millis: 1,
+            bytes: 0,
+            tries: 1,
+            truncated: false,
+            not_modified: false,
+        };
+        let not_modified = Response {
+            status: 304,
+            body: Vec::new(),
+            ..resp(&url, b"")
+        };
+        let (r, cached) = revalidated(&url, not_modified, Some(entry.clone()), &mut record);
+        assert!(cached && record.not_modified);
+        assert_eq!(record.class, StatusClass::Success);
+        assert_eq!((r.status, r.body.as_slice()), (200, &b"kept"[..]));
+        let mut record2 = record.clone();
+        record2.not_modified = false;
+        let (r, cached) = revalidated(&url, resp(&url, b"new"), Some(entry), &mut record2);
+        assert!(!cached && !record2.not_modified);
+        assert_eq!(r.body, b"new");
+    }
+}

@@ -1,0 +1,289 @@
+//! Re-scans: the on-disk cache (conditional requests, 304) and the snapshot folder.
+
+mod http_support;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use http_support::server::{Resp, Server};
+use zwgk_core::{evaluate, EvidenceSet, PageFacts, Probes, Report, RulePack, Site};
+use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode, StatusClass};
+use zwgk_crawl::inputs::load_pack;
+use zwgk_crawl::{FolderSource, PageSource};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn opts(cache: Option<&Path>, snapshot: Option<&Path>) -> CrawlOptions {
+    CrawlOptions {
+        delay: Duration::ZERO,
+        backoff: Duration::from_millis(5),
+        timeout: Duration::from_secs(5),
+        progress: ProgressMode::Off,
+        cache: cache.map(Path::to_path_buf),
+        snapshot: snapshot.map(Path::to_path_buf),
+        ..CrawlOptions::default()
+    }
+}
+
+/// Task and rule outcomes by number and id.
+type Outcomes = (BTreeMap<u32, String>, BTreeMap<String, String>);
+
+fn outcomes(r: &Report) -> Outcomes {
+    let tasks = r
+        .tasks
+        .iter()
+        .map(|t| (t.task, t.outcome.as_str().to_string()))
+        .collect();
+    let rules = r
+        .tasks
+        .iter()
+        .flat_map(|t| &t.rules)
+        .map(|x| (x.id.clone(), x.outcome.as_str().to_string()))
+        .collect();
+    (tasks, rules)
+}
+
+struct Pack {
+    pack: RulePack,
+    probes: Probes,
+}
+
+impl Pack {
+    fn load() -> Pack {
+        let pack = load_pack(&repo().join("rules/gd-whly-2021")).expect("pack");
+        let probes = Probes::new(pack.selector_probes.iter().map(String::as_str)).expect("probes");
+        Pack { pack, probes }
+    }
+
+    fn outcomes(&self, target: String, pages: Vec<PageFacts>) -> Outcomes {
+        let as_of = NaiveDate::from_ymd_opt(2022, 2, 1).unwrap();
+        let site = Site::new(target, pages);
+        outcomes(&evaluate(&self.pack, &site, &EvidenceSet::empty(), as_of))
+    }
+}
+
+/// Crawl; the source (for its records) and the pages.
+fn crawl(server: &Server, o: CrawlOptions, probes: &Probes) -> (HttpSource, Vec<PageFacts>) {
+    let src = HttpSource::new(&server.url("/"), o).expect("source");
+    let pages = src.pages(probes).expect("crawl");
+    (src, pages)
+}
+
+/// Targets answered with this status among `answers`.
+fn answered(answers: &[(String, u16)], status: u16) -> HashSet<String> {
+    answers
+        .iter()
+        .filter(|(_, s)| *s == status)
+        .map(|(t, _)| t.clone())
+        .collect()
+}
+
+#[test]
+fn a_cached_rescan_gets_304s_the_same_verdicts_and_sees_changes() {
+    let pack = Pack::load();
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let mirror = repo().join("fixtures/portals/mini-2021/whly.gd.gov.cn");
+    let server = Server::start()
+        .serve_mirror(&mirror, "whly.gd.gov.cn")
+        .with_validators();
+
+    let (first_src, first) = crawl(&server, opts(Some(&cache), None), &pack.probes);
+    let first_answers = server.answers();
+    let fetched = answered(&first_answers, 200);
+    assert!(fetched.len() > 50, "{}", fetched.len());
+    assert!(first_src.records().iter().all(|r| !r.not_modified));
+    assert!(first_src.cache_stats().unwrap().written as usize >= fetched.len());
+
+    let (second_src, second) = crawl(&server, opts(Some(&cache), None), &pack.probes);
+    let second_answers = server.answers()[first_answers.len()..].to_vec();
+    assert_eq!(
+        answered(&second_answers, 304),
+        fetched,
+        "every page kept the first time is answered 304"
+    );
+    assert!(answered(&second_answers, 200).is_empty());
+    assert!(server.log()[first_answers.len()..]
+        .iter()
+        .filter(|s| fetched.contains(&s.target))
+        .all(|s| s.if_none_match.is_some() && s.if_modified_since.is_some()));
+    let records = second_src.records();
+    let cached: Vec<_> = records.iter().filter(|r| r.not_modified).collect();
+    assert_eq!(cached.len(), fetched.len());
+    assert!(cached
+        .iter()
+        .all(|r| r.class == StatusClass::Success && r.bytes == 0));
+    let summary = second_src.summary().unwrap();
+    assert_eq!(summary.not_modified as usize, fetched.len());
+    assert!(summary.to_string().contains("not modified"), "{summary}");
+    assert_eq!(first, second, "the same page facts");
+    let first_outcomes = pack.outcomes(first_src.target(), first);
+    assert_eq!(
+        first_outcomes,
+        pack.outcomes(second_src.target(), second.clone())
+    );
+    // And the verdicts of the mirror itself.
+    let folder = FolderSource::open(&mirror, None).unwrap();
+    let folder_pages = folder.pages(&pack.probes).unwrap();
+    assert_eq!(first_outcomes, pack.outcomes(folder.target(), folder_pages));
+
+    // A page changes on the server: it is fetched again and its new content seen.
+    let changed = "/tonglan/content/post_3764082.html";
+    let page = |pages: &[PageFacts]| {
+        pages
+            .iter()
+            .find(|p| p.url.ends_with(changed))
+            .expect("changed page")
+            .clone()
+    };
+    let old_title = page(&second).title;
+    assert!(!old_title.is_empty());
+    let text = std::fs::read_to_string(mirror.join(&changed[1..]))
+        .unwrap()
+        .replace("http://whly.gd.gov.cn", &server.base())
+        .replace(&old_title, &format!("改版 {old_title}"));
+    server.fixed(changed, Resp::html(text).header("ETag", "\"changed\""));
+    let before = server.answers().len();
+    let (_, third) = crawl(&server, opts(Some(&cache), None), &pack.probes);
+    let third_answers = server.answers()[before..].to_vec();
+    assert_eq!(
+        answered(&third_answers, 200),
+        HashSet::from([changed.to_string()])
+    );
+    assert_eq!(answered(&third_answers, 304).len(), fetched.len() - 1);
+    assert!(
+        page(&third).title.starts_with("改版 "),
+        "{}",
+        page(&third).title
+    );
+    assert!(!page(&second).title.starts_with("改版 "));
+    // The new version is kept in turn.
+    let before = server.answers().len();
+    let (_, fourth) = crawl(&server, opts(Some(&cache), None), &pack.probes);
+    assert!(answered(&server.answers()[before..], 200).is_empty());
+    assert_eq!(page(&fourth).title, page(&third).title);
+}
+
+#[test]
+fn validators_no_store_and_damaged_entries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let server = Server::start();
+    server.fixed(
+        "/",
+        Resp::html(
+            "<title>首页</title><a href=\"/lm.html\">a</a><a href=\"/nostore.html\">b</a>\
+             <a href=\"/plain.html\">c</a><a href=\"/a.pdf\">d</a>",
+        )
+        .header("ETag", "W/\"home\""),
+    );
+    server.fixed(
+        "/lm.html",
+        Resp::html("<title>lm</title>").header("Last-Modified", "Wed, 21 Oct 2015 07:28:00 GMT"),
+    );
+    server.fixed(
+        "/nostore.html",
+        Resp::html("<title>ns</title>")
+            .header("ETag", "\"ns\"")
+            .header("Cache-Control", "private, no-store"),
+    );
+    server.fixed("/plain.html", Resp::html("<title>plain</title>"));
+    server.fixed(
+        "/a.pdf",
+        Resp::new(200, "application/pdf", b"%PDF-1.4 tiny".to_vec()).header("ETag", "\"pdf\""),
+    );
+    let probes = Probes::none();
+    let (_, first) = crawl(&server, opts(Some(&cache), None), &probes);
+    let n = server.answers().len();
+    let (_, second) = crawl(&server, opts(Some(&cache), None), &probes);
+    assert_eq!(first, second);
+    let status: BTreeMap<String, u16> = server.answers()[n..].iter().cloned().collect();
+    assert_eq!(status["/"], 304, "weak ETag");
+    assert_eq!(status["/lm.html"], 304, "Last-Modified only");
+    assert_eq!(
+        status["/a.pdf"], 304,
+        "an attachment whose body was not read"
+    );
+    assert_eq!(status["/nostore.html"], 200, "no-store is not kept");
+    assert_eq!(status["/plain.html"], 200, "no validator, nothing to ask");
+    assert_eq!(status["/robots.txt"], 404);
+    let sent = |t: &str| {
+        server.log()[n..]
+            .iter()
+            .find(|s| s.target == t)
+            .cloned()
+            .unwrap()
+    };
+    assert!(sent("/nostore.html").if_none_match.is_none());
+    assert_eq!(
+        sent("/lm.html").if_modified_since.as_deref(),
+        Some("Wed, 21 Oct 2015 07:28:00 GMT")
+    );
+
+    // Damage every entry: each is ignored and fetched in full, never a failure.
+    let mut files = Vec::new();
+    let mut stack = vec![cache.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap().map(Result::unwrap) {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                files.push(e.path());
+            }
+        }
+    }
+    assert_eq!(files.len(), 3, "{files:?}");
+    for (i, f) in files.iter().enumerate() {
+        let bytes = std::fs::read(f).unwrap();
+        let damaged = match i {
+            0 => bytes[..bytes.len() / 2].to_vec(),
+            1 => Vec::new(),
+            _ => bytes.iter().map(|b| b ^ 0x55).collect(),
+        };
+        std::fs::write(f, damaged).unwrap();
+    }
+    let n = server.answers().len();
+    let (_, third) = crawl(&server, opts(Some(&cache), None), &probes);
+    assert_eq!(first, third);
+    assert!(answered(&server.answers()[n..], 304).is_empty());
+    // Rewritten whole: the next crawl is answered 304 again.
+    let n = server.answers().len();
+    crawl(&server, opts(Some(&cache), None), &probes);
+    assert_eq!(answered(&server.answers()[n..], 304).len(), 3);
+}
+
+#[test]
+fn a_snapshot_written_from_a_cached_rescan_scans_the_same() {
+    let pack = Pack::load();
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let snap = tmp.path().join("snap");
+    let mirror = repo().join("fixtures/portals/mini-2021-faulty/whly.gd.gov.cn");
+    let server = Server::start()
+        .serve_mirror(&mirror, "whly.gd.gov.cn")
+        .with_validators();
+    // The first crawl fills the cache; the second, mostly 304s, writes the snapshot.
+    crawl(&server, opts(Some(&cache), Some(&snap)), &pack.probes);
+    let n = server.answers().len();
+    let (src, pages) = crawl(&server, opts(Some(&cache), Some(&snap)), &pack.probes);
+    assert!(answered(&server.answers()[n..], 200).is_empty());
+    let summary = src.snapshot().expect("snapshot");
+    assert_eq!(summary.failed, 0, "{summary:?}");
+    assert!(summary.files > 50);
+    let crawled = pack.outcomes(src.target(), pages);
+    let folder = FolderSource::open(&snap, None).expect("snapshot folder");
+    assert_eq!(folder.base().as_str(), format!("{}/", server.base()));
+    let folder_pages = folder.pages(&pack.probes).unwrap();
+    assert_eq!(crawled, pack.outcomes(folder.target(), folder_pages));
+    // Attachments are saved whole.
+    let pdf = "attachment/0/291/291036/2931775.pdf";
+    let host = snap.join(server.base().trim_start_matches("http://"));
+    assert_eq!(
+        std::fs::read(host.join(pdf)).unwrap(),
+        std::fs::read(mirror.join(pdf)).unwrap()
+    );
+}
