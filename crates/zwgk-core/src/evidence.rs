@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::pack::{line_col, SourceFile};
+use crate::pack::{SourceError, SourceFile};
 
 /// One recorded piece of evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,19 +34,8 @@ pub struct EvidenceRecord {
     pub reference: Option<String>,
 }
 
-/// A malformed evidence file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
-pub struct EvidenceError {
-    /// File name as given.
-    pub file: String,
-    /// 1-based line (0 when unknown).
-    pub line: usize,
-    /// 1-based column (0 when unknown).
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-}
+/// A malformed evidence file: file, line, column and what is wrong.
+pub type EvidenceError = SourceError;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,15 +106,7 @@ impl EvidenceSet {
     /// missing fields, a date that is not a plain `YYYY-MM-DD`, an empty summary.
     pub fn parse(file: &SourceFile) -> Result<Self, EvidenceError> {
         let at = |span: Option<std::ops::Range<usize>>, message: String| {
-            let (line, column) = span
-                .map(|s| line_col(&file.text, s.start))
-                .unwrap_or((0, 0));
-            EvidenceError {
-                file: file.name.clone(),
-                line,
-                column,
-                message,
-            }
+            SourceError::at(file, span, message)
         };
         let raw: RawEvidenceFile =
             toml::from_str(&file.text).map_err(|e| at(e.span(), e.message().to_string()))?;

@@ -208,6 +208,22 @@ impl Report {
             .flat_map(|t| t.rules.iter().map(move |r| (t, r)))
     }
 
+    /// Task outcomes by task number and rule outcomes by rule id: the verdicts alone,
+    /// e.g. to compare two scans of the same site.
+    pub fn outcome_maps(
+        &self,
+    ) -> (
+        std::collections::BTreeMap<u32, Outcome>,
+        std::collections::BTreeMap<String, Outcome>,
+    ) {
+        let tasks = self.tasks.iter().map(|t| (t.task, t.outcome)).collect();
+        let rules = self
+            .rules()
+            .map(|(_, r)| (r.id.clone(), r.outcome))
+            .collect();
+        (tasks, rules)
+    }
+
     /// Whether any rule failed.
     pub fn has_failures(&self) -> bool {
         self.summary.rules.fail > 0

@@ -30,23 +30,12 @@ use crate::calendar::WorkCalendar;
 use crate::eval::evaluate_rule;
 use crate::evidence::{EvidenceSet, RawRecord};
 use crate::outcome::Outcome;
-use crate::pack::{line_col, RulePack, SourceFile};
+use crate::pack::{line_col, RulePack, SourceError, SourceFile};
 use crate::page::{PageFacts, Probes};
 use crate::site::Site;
 
-/// A malformed test file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {message}")]
-pub struct RuleTestError {
-    /// File name.
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-}
+/// A malformed test file: file, line, column and what is wrong.
+pub type RuleTestError = SourceError;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -108,15 +97,7 @@ impl CaseResult {
 /// A malformed file, an unknown rule id, or an `as_of` that is not a plain date.
 pub fn run_file(pack: &RulePack, file: &SourceFile) -> Result<Vec<CaseResult>, RuleTestError> {
     let at = |span: Option<std::ops::Range<usize>>, message: String| {
-        let (line, column) = span
-            .map(|s| line_col(&file.text, s.start))
-            .unwrap_or((0, 0));
-        RuleTestError {
-            file: file.name.clone(),
-            line,
-            column,
-            message,
-        }
+        SourceError::at(file, span, message)
     };
     let raw: RawFile =
         toml::from_str(&file.text).map_err(|e| at(e.span(), e.message().to_string()))?;

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use http_support::server::{Resp, Server};
-use zwgk_core::{evaluate, EvidenceSet, PageFacts, Probes, Report, RulePack, Site};
+use zwgk_core::{evaluate, EvidenceSet, Outcome, PageFacts, Probes, Report, RulePack, Site};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode, StatusClass};
 use zwgk_crawl::inputs::load_pack;
 use zwgk_crawl::{FolderSource, PageSource};
@@ -30,21 +30,10 @@ fn opts(cache: Option<&Path>, snapshot: Option<&Path>) -> CrawlOptions {
 }
 
 /// Task and rule outcomes by number and id.
-type Outcomes = (BTreeMap<u32, String>, BTreeMap<String, String>);
+type Outcomes = (BTreeMap<u32, Outcome>, BTreeMap<String, Outcome>);
 
 fn outcomes(r: &Report) -> Outcomes {
-    let tasks = r
-        .tasks
-        .iter()
-        .map(|t| (t.task, t.outcome.as_str().to_string()))
-        .collect();
-    let rules = r
-        .tasks
-        .iter()
-        .flat_map(|t| &t.rules)
-        .map(|x| (x.id.clone(), x.outcome.as_str().to_string()))
-        .collect();
-    (tasks, rules)
+    r.outcome_maps()
 }
 
 struct Pack {

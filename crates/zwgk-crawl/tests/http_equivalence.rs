@@ -2,35 +2,18 @@
 
 mod http_support;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::NaiveDate;
 use http_support::server::Server;
-use zwgk_core::{evaluate, EvidenceSet, Probes, Report, Site};
+use zwgk_core::{evaluate, EvidenceSet, Probes, Site};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::inputs::load_pack;
 use zwgk_crawl::{FolderSource, PageSource};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Task and rule outcomes by number and id.
-fn outcomes(r: &Report) -> (BTreeMap<u32, String>, BTreeMap<String, String>) {
-    let tasks = r
-        .tasks
-        .iter()
-        .map(|t| (t.task, t.outcome.as_str().to_string()))
-        .collect();
-    let rules = r
-        .tasks
-        .iter()
-        .flat_map(|t| &t.rules)
-        .map(|x| (x.id.clone(), x.outcome.as_str().to_string()))
-        .collect();
-    (tasks, rules)
 }
 
 fn check(portal: &str) {
@@ -66,8 +49,8 @@ fn check(portal: &str) {
     let http_site = Site::new(http.target(), pages);
     let http_report = evaluate(&pack, &http_site, &EvidenceSet::empty(), as_of);
 
-    let (ft, fr) = outcomes(&folder_report);
-    let (ht, hr) = outcomes(&http_report);
+    let (ft, fr) = folder_report.outcome_maps();
+    let (ht, hr) = http_report.outcome_maps();
     let differing: Vec<String> = fr
         .iter()
         .filter(|(id, o)| hr.get(*id) != Some(*o))

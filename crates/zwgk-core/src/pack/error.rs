@@ -91,6 +91,39 @@ fn display_list(errors: &[PackError]) -> String {
         .join("\n")
 }
 
+/// An error at a place in a source file (evidence files, rule-test files).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct SourceError {
+    /// File name as given.
+    pub file: String,
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// 1-based column in characters (0 when unknown).
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl SourceError {
+    /// An error at a byte span of `file` (or at no known place).
+    pub fn at(
+        file: &super::SourceFile,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
+        let (line, column) = span
+            .map(|s| line_col(&file.text, s.start))
+            .unwrap_or((0, 0));
+        SourceError {
+            file: file.name.clone(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+}
+
 /// Line and column (1-based, column in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

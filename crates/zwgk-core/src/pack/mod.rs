@@ -13,7 +13,7 @@ use std::ops::Range;
 
 use serde::de::{Deserialize, IntoDeserializer};
 
-pub use error::{line_col, PackError, PackErrorKind, PackErrors};
+pub use error::{line_col, PackError, PackErrorKind, PackErrors, SourceError};
 
 use crate::plan::{Divisions, Plan, Task};
 use crate::rule::Rule;
