@@ -53,10 +53,40 @@ fn classify(c: char) -> Class {
 
 /// Shared worker of [`normalize`] and [`normalize_line`].
 fn fold(s: &str, keep_lines: bool) -> String {
+    fold_with(s, keep_lines, false)
+}
+
+fn fold_with(s: &str, keep_lines: bool, whole_text_nfkc: bool) -> String {
+    // NFKC leaves ASCII and CJK ideographs as they are, and a character only composes
+    // with its neighbour through combining marks or conjoining jamo: without those,
+    // each other character is normalised on its own, much cheaper than the whole text.
+    let is_joining = |c: char| {
+        unicode_normalization::char::is_combining_mark(c) || ('\u{1100}'..='\u{11FF}').contains(&c)
+    };
+    let mut chars: Vec<char> = Vec::with_capacity(s.len());
+    let mut per_char = !whole_text_nfkc;
+    if per_char {
+        for c in s.chars() {
+            if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                chars.push(c);
+                continue;
+            }
+            let start = chars.len();
+            chars.extend(std::iter::once(c).nfkc());
+            if is_joining(c) || chars[start..].iter().any(|&d| is_joining(d)) {
+                per_char = false;
+                break;
+            }
+        }
+    }
+    if !per_char {
+        chars.clear();
+        chars.extend(s.nfkc());
+    }
     let mut out = String::with_capacity(s.len());
     let mut line_start = 0;
     let mut pending_space = false;
-    for c in s.nfkc() {
+    for c in chars {
         match classify(c) {
             Class::Drop => {}
             Class::Space => pending_space = true,
@@ -294,6 +324,20 @@ pub fn parse_amount_yuan(s: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn per_character_nfkc_equals_whole_text_nfkc() {
+        let samples = [
+            "广东省文化和旅游厅（２０２１）：〔规〕，“引号”　全角空格",
+            "ＡＢＣ①②③㈠㈡ ﬁ ㎏ ㍻ 丽 欄 \u{2F00}",
+            "cafe\u{301} e\u{0301}\u{0323} 한글 \u{1100}\u{1161}\u{11A8}",
+            "廣東省文化和旅遊廳 發布時間：2022年1月13日",
+            "\u{212B} \u{2126} \u{FF76}\u{FF9E} ｶﾞ",
+        ];
+        for s in samples {
+            assert_eq!(fold_with(s, true, false), fold_with(s, true, true), "{s:?}");
+        }
+    }
 
     #[test]
     fn normalize_folds_traditional_to_simplified() {
