@@ -282,10 +282,13 @@ pub enum Check {
         /// The deadline.
         by: DateSpec,
     },
-    /// Publication within `days` working days of another date.
+    /// Publication within `days` working days (or calendar days) of another date.
     WithinWorkingDays {
-        /// Maximum working days.
+        /// Maximum days.
         days: u32,
+        /// Whether `days` counts official working days (`within_working_days`) or
+        /// calendar days (`within_days`).
+        working: bool,
         /// The other date.
         from: FromDate,
         /// Any or every located page.
@@ -359,7 +362,8 @@ impl Check {
             Check::ListItems { .. } => "list_items",
             Check::Fresh { .. } => "fresh",
             Check::Deadline { .. } => "deadline",
-            Check::WithinWorkingDays { .. } => "within_working_days",
+            Check::WithinWorkingDays { working: true, .. } => "within_working_days",
+            Check::WithinWorkingDays { working: false, .. } => "within_days",
             Check::Metadata { .. } => "metadata",
             Check::LinksTo { .. } => "links_to",
             Check::Attachment { .. } => "attachment",
@@ -384,7 +388,7 @@ impl Check {
 }
 
 /// All kind names accepted in rule files.
-pub const CHECK_KINDS: [&str; 16] = [
+pub const CHECK_KINDS: [&str; 17] = [
     "exists",
     "text",
     "sections",
@@ -392,6 +396,7 @@ pub const CHECK_KINDS: [&str; 16] = [
     "fresh",
     "deadline",
     "within_working_days",
+    "within_days",
     "metadata",
     "links_to",
     "attachment",

@@ -100,9 +100,12 @@ pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
             source,
         } => fresh::check(cx, *max_age_days, *source),
         Check::Deadline { by } => deadline::check(cx, *by),
-        Check::WithinWorkingDays { days, from, pages } => {
-            working_days::check(cx, *days, from, *pages)
-        }
+        Check::WithinWorkingDays {
+            days,
+            working,
+            from,
+            pages,
+        } => working_days::check(cx, *days, *working, from, *pages),
         Check::Metadata { fields, pages } => metadata::check(cx, fields, *pages),
         Check::LinksTo {
             url,

@@ -84,10 +84,16 @@ fn other_date(cx: &Context<'_>, page: &PageFacts, from: &FromDate) -> Other {
 pub(super) fn check(
     cx: &Context<'_>,
     days: u32,
+    working: bool,
     from: &FromDate,
     pages: Quantifier,
 ) -> CheckResult {
-    per_page(cx, "within_working_days", pages, |page| {
+    let (kind, unit) = if working {
+        ("within_working_days", "个工作日")
+    } else {
+        ("within_days", "天")
+    };
+    per_page(cx, kind, pages, |page| {
         let Some(published) = page.published else {
             return PageVerdict::Fail(format!("《{}》未标注发布日期", page.title));
         };
@@ -96,10 +102,15 @@ pub(super) fn check(
             Other::Missing(m) => return PageVerdict::Fail(m),
             Other::Unknown(m) => return PageVerdict::Unknown(m),
         };
-        match cx.calendar.working_days_between(start, published) {
+        let counted = if working {
+            cx.calendar.working_days_between(start, published)
+        } else {
+            Ok((published - start).num_days())
+        };
+        match counted {
             Ok(n) => {
                 let msg = format!(
-                    "《{}》发布于{published}，距{label}{start}共{n}个工作日（要求不超过{days}个）",
+                    "《{}》发布于{published}，距{label}{start}共{n}{unit}（要求不超过{days}{unit}）",
                     page.title
                 );
                 if n <= i64::from(days) {
@@ -150,6 +161,22 @@ mod tests {
         let r = run(&site(&[("/x.html", &page("2021-12-31"))]), rule);
         assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
         assert!(r.message.contains("共17个工作日"), "{}", r.message);
+    }
+
+    #[test]
+    fn calendar_days() {
+        let page = |published: &str| {
+            format!("<title>广东省文化和旅游厅2021年部门预算</title><div>时间 : {published} 10:00 来源 : 本网</div><p>（省财政厅于2021年1月26日批复）</p>")
+        };
+        let rule = "locate = { title = \"部门预算\" }\n[[rule.checks]]\nkind = \"within_days\"\ndays = 20\nfrom = \"text\"\ndate_pattern = \"(\\\\d{4}年\\\\d{1,2}月\\\\d{1,2}日)批复\"";
+        let r = run(&site(&[("/b.html", &page("2021-02-09"))]), rule);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert!(r.message.contains("共14天"), "{}", r.message);
+        // 春节 holidays count as days: 2021-02-16 is 21 calendar days later.
+        assert_eq!(
+            run(&site(&[("/b.html", &page("2021-02-16"))]), rule).outcome,
+            Outcome::Fail
+        );
     }
 
     #[test]

@@ -28,7 +28,9 @@ fn allowed_fields(kind: &str) -> &'static [&'static str] {
         "list_items" => &["min", "title", "since"],
         "fresh" => &["max_age_days", "source"],
         "deadline" => &["by"],
-        "within_working_days" => &["days", "from", "link_text", "date_pattern", "pages"],
+        "within_working_days" | "within_days" => {
+            &["days", "from", "link_text", "date_pattern", "pages"]
+        }
         "metadata" => &["fields", "pages"],
         "links_to" => &["url", "text", "resolves", "pages"],
         "attachment" => &["extensions", "name", "min", "pages"],
@@ -602,7 +604,7 @@ impl<'p> Compiler<'p> {
                     }
                 }
             }
-            "within_working_days" => {
+            "within_working_days" | "within_days" => {
                 let Some(days) = &c.days else {
                     required(cx, "days");
                     return None;
@@ -645,6 +647,7 @@ impl<'p> Compiler<'p> {
                     }
                 };
                 Some(Check::WithinWorkingDays {
+                    working: k == "within_working_days",
                     days: *days.get_ref() as u32,
                     from,
                     pages: pages(cx, Quantifier::Every)?,
