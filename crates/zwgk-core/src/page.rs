@@ -162,6 +162,11 @@ impl Probes {
         Probes::default()
     }
 
+    /// The selectors, as given.
+    pub fn selectors(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().map(|(s, _)| s.as_str())
+    }
+
     /// Compile selectors; an invalid one is returned as the error.
     pub fn new<'a>(selectors: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
         let mut list = Vec::new();

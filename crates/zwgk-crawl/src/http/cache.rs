@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use url::Url;
+use zwgk_core::PageFacts;
 
 use super::fetch::{is_analysed_type, Response};
 use super::record::{FetchRecord, StatusClass};
@@ -289,6 +290,7 @@ impl Cache {
             if path.exists() && fs::remove_file(&path).is_err() {
                 self.write_errors.fetch_add(1, Ordering::Relaxed);
             }
+            let _ = fs::remove_file(self.facts_path(url));
             return;
         }
         let entry = Entry {
@@ -312,6 +314,43 @@ impl Cache {
         };
     }
 
+    fn facts_path(&self, url: &Url) -> PathBuf {
+        let mut p = self.path_of(url).into_os_string();
+        p.push(".facts");
+        p.into()
+    }
+
+    /// The page facts kept for `url` when they were made from this very `body` by
+    /// the same analysis `setup` (see [`analysis_setup`]); a 304 then skips the analysis.
+    pub fn load_facts(&self, url: &Url, setup: &str, body: &[u8]) -> Option<PageFacts> {
+        let bytes = fs::read(self.facts_path(url)).ok()?;
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let (head, json) = text.split_once('\n')?;
+        if head != format!("{setup}\t{}", checksum(body)) {
+            return None;
+        }
+        serde_json::from_str::<PageFacts>(json)
+            .ok()
+            .filter(|f| f.url == url.as_str())
+    }
+
+    /// Keep the page facts made from `body` beside the kept response, for the next
+    /// re-scan (nothing when the response is not kept). Errors are counted.
+    pub fn store_facts(&self, url: &Url, setup: &str, body: &[u8], facts: &PageFacts) {
+        if !self.path_of(url).exists() {
+            return; // the response itself is not kept: nothing to answer a 304 with
+        }
+        let Ok(json) = serde_json::to_string(facts) else {
+            self.write_errors.fetch_add(1, Ordering::Relaxed);
+            return;
+        };
+        let bytes = format!("{setup}\t{}\n{json}", checksum(body));
+        match self.write_atomic(&self.facts_path(url), bytes.as_bytes()) {
+            Ok(()) => self.written.fetch_add(1, Ordering::Relaxed),
+            Err(_) => self.write_errors.fetch_add(1, Ordering::Relaxed),
+        };
+    }
+
     fn write_atomic(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
         let dir = path
             .parent()
@@ -330,6 +369,23 @@ impl Cache {
         }
         result
     }
+}
+
+/// Revision of the page analysis; bump it when the facts a body yields change, so
+/// facts kept by an older build are not reused.
+pub const ANALYSIS_REVISION: u32 = 1;
+
+/// What the facts of a body depend on besides the body: the analysis code, the
+/// selector probes of the rule pack and the limits.
+pub fn analysis_setup(probes: &zwgk_core::Probes, limits: &crate::analyze::Limits) -> String {
+    let selectors: Vec<&str> = probes.selectors().collect();
+    let probes_key = fnv1a(7, selectors.join("\u{1f}").as_bytes());
+    format!(
+        "facts/{}/{ANALYSIS_REVISION}/{probes_key:016x}/{}/{}",
+        env!("CARGO_PKG_VERSION"),
+        limits.max_body,
+        limits.max_depth
+    )
 }
 
 /// Whether the response came from the URL asked for (no redirect).
@@ -478,6 +534,50 @@ mod tests {
         cache.store(&url, &zip, true);
         assert!(cache.usable(&url, 100, true).is_some());
         assert!(cache.usable(&url, 100, false).is_none());
+    }
+
+    #[test]
+    fn facts_are_kept_for_one_body_and_one_setup() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path()).unwrap();
+        let url = Url::parse("http://a.cn/p.html").unwrap();
+        let facts = PageFacts::from_html(url.as_str(), 200, "<title>页</title>");
+        cache.store_facts(&url, "s1", "<title>页</title>".as_bytes(), &facts);
+        assert!(
+            cache
+                .load_facts(&url, "s1", "<title>页</title>".as_bytes())
+                .is_none(),
+            "no kept response, no facts"
+        );
+        cache.store(&url, &resp(&url, "<title>页</title>".as_bytes()), false);
+        cache.store_facts(&url, "s1", "<title>页</title>".as_bytes(), &facts);
+        assert_eq!(
+            cache.load_facts(&url, "s1", "<title>页</title>".as_bytes()),
+            Some(facts.clone())
+        );
+        assert!(
+            cache
+                .load_facts(&url, "s2", "<title>页</title>".as_bytes())
+                .is_none(),
+            "other probes or limits"
+        );
+        assert!(
+            cache
+                .load_facts(&url, "s1", "<title>改</title>".as_bytes())
+                .is_none(),
+            "other body"
+        );
+        std::fs::write(cache.facts_path(&url), b"s1\tgarbage\n{").unwrap();
+        assert!(
+            cache
+                .load_facts(&url, "s1", "<title>页</title>".as_bytes())
+                .is_none(),
+            "damaged"
+        );
+        let limits = crate::analyze::Limits::default();
+        let a = analysis_setup(&zwgk_core::Probes::none(), &limits);
+        let b = analysis_setup(&zwgk_core::Probes::new(["div.x"]).unwrap(), &limits);
+        assert_ne!(a, b);
     }
 
     #[test]

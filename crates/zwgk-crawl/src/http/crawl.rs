@@ -87,6 +87,8 @@ pub(super) struct Crawl<'a> {
     scope: frontier::Scope,
     /// Bodies analysed at once at most (the analysis is CPU-bound).
     analysis: Arc<tokio::sync::Semaphore>,
+    /// What page facts depend on besides the body (the key of facts kept in the cache).
+    setup: Arc<str>,
     probes: Arc<Probes>,
     limits: Limits,
     politeness: Arc<Politeness>,
@@ -114,6 +116,13 @@ fn path_and_query(url: &Url) -> String {
     }
 }
 
+/// Page facts kept in the cache: reused for a body answered 304, stored otherwise.
+struct KeptFacts<'a> {
+    cache: &'a cache::Cache,
+    setup: &'a str,
+    reuse: bool,
+}
+
 /// Analyse a fetched body (CPU-bound: runs on the blocking pool).
 fn analyse(
     job: Job,
@@ -121,6 +130,7 @@ fn analyse(
     record: FetchRecord,
     probes: &Probes,
     limits: &Limits,
+    kept: Option<KeptFacts<'_>>,
 ) -> Done {
     let mut done = Done {
         job,
@@ -179,14 +189,28 @@ fn analyse(
     }
     let final_url = frontier::normalize(resp.final_url.as_str()).unwrap_or_else(|| url.clone());
     // Analyse as the final URL (relative links resolve against it), keep as the requested one.
-    let mut facts = analyze(
-        final_url.as_str(),
-        resp.status,
-        ct,
-        &resp.body,
-        probes,
-        limits,
-    );
+    let reused = kept
+        .as_ref()
+        .filter(|k| k.reuse)
+        .and_then(|k| k.cache.load_facts(&url, k.setup, &resp.body));
+    let mut facts = match reused {
+        Some(facts) => facts,
+        None => {
+            let mut facts = analyze(
+                final_url.as_str(),
+                resp.status,
+                ct,
+                &resp.body,
+                probes,
+                limits,
+            );
+            facts.url = url.to_string();
+            if let Some(k) = &kept {
+                k.cache.store_facts(&url, k.setup, &resp.body, &facts);
+            }
+            facts
+        }
+    };
     facts.url = url.to_string();
     if final_url != url {
         done.final_url = Some(final_url.clone());
@@ -217,6 +241,7 @@ impl<'a> Crawl<'a> {
             src,
             scope: src.scope.clone(),
             analysis: Arc::new(tokio::sync::Semaphore::new(cpus)),
+            setup: cache::analysis_setup(&probes, &limits).into(),
             probes: Arc::new(probes),
             limits,
             politeness: Arc::new(Politeness::new(o.concurrency, o.delay)),
@@ -349,6 +374,7 @@ impl<'a> Crawl<'a> {
             let analysis = self.analysis.clone();
             let task_job = job.clone();
             let cache = self.src.cache.clone();
+            let setup = self.setup.clone();
             let snapshot = self.snapshot.clone();
             let handle = self.inflight.spawn(async move {
                 let kept = match &cache {
@@ -386,7 +412,12 @@ impl<'a> Crawl<'a> {
                             if let Some(s) = &snapshot {
                                 save(s, &task_job, &resp);
                             }
-                            analyse(task_job, resp, record, &probes, &limits)
+                            let kept = cache.as_deref().map(|c| KeptFacts {
+                                cache: c,
+                                setup: &setup,
+                                reuse: from_cache,
+                            });
+                            analyse(task_job, resp, record, &probes, &limits, kept)
                         })
                         .await
                         {
