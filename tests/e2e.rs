@@ -120,22 +120,35 @@ fn assert_manifest(portal: &str, evidence: bool) {
 }
 
 #[test]
-fn compliant_portal_matches_its_manifest() {
-    assert_manifest("mini-2021", false);
-    assert_manifest("mini-2021", true);
+fn compliant_portals_match_their_manifests() {
+    for portal in ["mini-2021", "whly-2021"] {
+        assert_manifest(portal, false);
+        assert_manifest(portal, true);
+    }
 }
 
 #[test]
-fn faulty_portal_matches_its_manifest() {
-    assert_manifest("mini-2021-faulty", false);
-    assert_manifest("mini-2021-faulty", true);
+fn faulty_portals_match_their_manifests() {
+    for portal in ["mini-2021-faulty", "whly-2021-faulty"] {
+        assert_manifest(portal, false);
+        assert_manifest(portal, true);
+    }
 }
 
 #[test]
 fn no_fail_on_the_compliant_portal_and_every_failure_names_a_page() {
-    let (good, _) = scan("mini-2021", false);
+    for (good, bad) in [
+        ("mini-2021", "mini-2021-faulty"),
+        ("whly-2021", "whly-2021-faulty"),
+    ] {
+        no_fail_and_failures_name_pages(good, bad);
+    }
+}
+
+fn no_fail_and_failures_name_pages(good: &str, bad: &str) {
+    let (good, _) = scan(good, false);
     assert!(outcomes(&good).1.values().all(|o| o != "fail"));
-    let (bad, exit) = scan("mini-2021-faulty", true);
+    let (bad, exit) = scan(bad, true);
     assert_eq!(exit, 1);
     let mut failing = 0;
     for t in bad["tasks"].as_array().unwrap() {
