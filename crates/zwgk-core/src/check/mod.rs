@@ -181,23 +181,17 @@ pub fn combine_all(results: Vec<CheckResult>) -> CheckResult {
 
 fn any(children: &[Check], cx: &Context<'_>) -> CheckResult {
     let results: Vec<CheckResult> = children.iter().map(|c| evaluate(c, cx)).collect();
-    // Preference when nothing passes: a person may still decide, or the tool could not see.
-    for wanted in [
-        Outcome::Pass,
-        Outcome::NeedsEvidence,
-        Outcome::Incomplete,
-        Outcome::NotApplicable,
-    ] {
-        if let Some(r) = results.iter().find(|r| r.outcome == wanted) {
-            if wanted == Outcome::NotApplicable
-                && results.iter().any(|r| r.outcome == Outcome::Fail)
-            {
-                break;
-            }
-            let mut r = r.clone();
-            r.check = format!("any>{}", r.check);
-            return r;
-        }
+    // Preference when nothing passes: a person may still decide, or the tool could not
+    // see; not applicable only when no alternative applies at all.
+    let all_not_applicable = results.iter().all(|r| r.outcome == Outcome::NotApplicable);
+    let preferred = [Outcome::Pass, Outcome::NeedsEvidence, Outcome::Incomplete]
+        .into_iter()
+        .find_map(|wanted| results.iter().find(|r| r.outcome == wanted))
+        .or_else(|| results.first().filter(|_| all_not_applicable));
+    if let Some(r) = preferred {
+        let mut r = r.clone();
+        r.check = format!("any>{}", r.check);
+        return r;
     }
     let message = distinct(results.iter().map(|r| r.message.as_str())).join("；且");
     let mut evidence: Vec<Evidence> = Vec::new();

@@ -13,7 +13,7 @@
 
 use super::{per_page, CheckResult, Context, PageVerdict};
 use crate::analysis::annual_report::analyse;
-use crate::analysis::normative::{read, Status};
+use crate::analysis::normative::{read, NormativeDoc, Status};
 use crate::check::annual_report::report_year;
 use crate::outcome::{Evidence, Outcome};
 use crate::rule::{Pattern, Quantifier};
@@ -23,8 +23,17 @@ pub(super) fn check(
     report_title: Option<&Pattern>,
     pages: Quantifier,
 ) -> CheckResult {
+    // Each document is read once, for its own verdict and for the count in force.
+    let docs: std::collections::HashMap<&str, NormativeDoc> = cx
+        .located
+        .pages
+        .iter()
+        .map(|p| (p.url.as_str(), read(p)))
+        .collect();
     let mut result = per_page(cx, "normative_documents", pages, |page| {
-        let doc = read(page);
+        let Some(doc) = docs.get(page.url.as_str()) else {
+            return PageVerdict::Fail(format!("《{}》未能读取", page.title));
+        };
         let Some(number) = &doc.number else {
             return PageVerdict::Fail(format!("《{}》未标注文号", page.title));
         };
@@ -62,7 +71,9 @@ pub(super) fn check(
         .located
         .pages
         .iter()
-        .filter(|p| read(p).status_on(cx.as_of) == Some(Status::Valid))
+        .filter(|p| {
+            docs.get(p.url.as_str()).and_then(|d| d.status_on(cx.as_of)) == Some(Status::Valid)
+        })
         .count();
     let report = report_title.and_then(|pattern| {
         cx.site
