@@ -179,6 +179,81 @@ fn no_fail_and_failures_name_pages(good: &str, bad: &str) {
     );
 }
 
+/// Faults that remove content: the evidence names the site searched, not the page.
+const ABSENCE_FAULTS: [&str; 4] = [
+    "gfxwj_missing_doc",
+    "xmt_missing",
+    "zdzj_missing",
+    "fbh_2020",
+];
+
+/// The deliberate faults a fixture list documents: (slug, page path, tasks it breaks).
+fn documented_faults(list: &str) -> Vec<(String, String, Vec<u64>)> {
+    let text = std::fs::read_to_string(root().join("fixtures/portals").join(list)).unwrap();
+    let mut faults = Vec::new();
+    for line in text.lines() {
+        let Some((number, rest)) = line.split_once(". **`") else {
+            continue;
+        };
+        if number.parse::<u32>().is_err() {
+            continue;
+        }
+        let page = rest.split('`').next().unwrap().to_string();
+        let breaks = line
+            .split_once("Breaks task ")
+            .unwrap_or_else(|| panic!("{list}: fault {number} names its tasks"))
+            .1;
+        let breaks = breaks.split(';').next().unwrap();
+        let tasks = breaks
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|d| d.parse().ok())
+            .collect();
+        let slug = line.rsplit("(`").next().unwrap().trim_end_matches("`)");
+        faults.push((slug.to_string(), page, tasks));
+    }
+    faults
+}
+
+#[test]
+fn every_documented_fault_fails_its_tasks_naming_its_page() {
+    for (list, portal, count) in [
+        ("MINI.md", "mini-2021-faulty", 20),
+        ("FULL.md", "whly-2021-faulty", 22),
+    ] {
+        let faults = documented_faults(list);
+        assert_eq!(faults.len(), count, "{list}: fault list read");
+        // With the evidence file, so that only what the site shows can fail.
+        let (report, _) = scan(portal, true);
+        let tasks = report["tasks"].as_array().unwrap();
+        for (slug, page, breaks) in &faults {
+            assert!(!breaks.is_empty(), "{list} {slug}: tasks named");
+            for task in breaks {
+                let t = tasks.iter().find(|t| t["task"] == *task).unwrap();
+                assert_eq!(t["outcome"], "fail", "{list} {slug}: task {task} fails");
+            }
+            if ABSENCE_FAULTS.contains(&slug.as_str()) {
+                continue;
+            }
+            let named = tasks
+                .iter()
+                .filter(|t| breaks.iter().any(|b| t["task"] == *b))
+                .flat_map(|t| t["rules"].as_array().unwrap())
+                .filter(|r| r["outcome"] == "fail")
+                .flat_map(|r| r["evidence"].as_array().unwrap())
+                .any(|e| {
+                    let url = e["url"].as_str().unwrap();
+                    let path = url.trim_start_matches("http://whly.gd.gov.cn");
+                    // A column's fault may be shown by one of its items.
+                    let column = page.strip_suffix("index.html");
+                    path == page
+                        || path.split('?').next() == Some(page.as_str())
+                        || column.is_some_and(|c| path.starts_with(c))
+                });
+            assert!(named, "{list} {slug}: a failing rule names {page}");
+        }
+    }
+}
+
 #[test]
 fn report_fields() {
     let (r, _) = scan("mini-2021", false);

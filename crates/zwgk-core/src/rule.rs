@@ -91,6 +91,19 @@ pub struct Origin {
     pub line: usize,
 }
 
+/// A document's official version history: when it was first published and
+/// each date it was revised (e.g. an administrative regulation in the national
+/// database of laws and regulations).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficialVersion {
+    /// The document's name as written in the rule file.
+    pub name: String,
+    /// The name as a [`crate::text::compact_key`], matched against page titles.
+    pub key: String,
+    /// First publication and revision dates, oldest first.
+    pub dates: Vec<NaiveDate>,
+}
+
 /// A pattern with the source text it was compiled from.
 #[derive(Debug, Clone)]
 pub struct Pattern {
@@ -312,6 +325,13 @@ pub enum Check {
         /// Any or every located page.
         pages: Quantifier,
     },
+    /// The same-site links of the page reach pages (no 4xx/5xx answers).
+    LinksAvailable {
+        /// Broken links tolerated per page.
+        max: usize,
+        /// Any or every located page.
+        pages: Quantifier,
+    },
     /// The page has attachments.
     Attachment {
         /// Accepted file endings (empty = any attachment).
@@ -334,6 +354,14 @@ pub enum Check {
     NormativeDocuments {
         /// Regex on the title of the annual report to compare with.
         report_title: Option<Pattern>,
+        /// Any or every located page.
+        pages: Quantifier,
+    },
+    /// Each located page that carries one of the listed documents (by title) shows
+    /// its latest official revision as of the evaluation date.
+    CurrentVersion {
+        /// The documents and their official version dates.
+        versions: Vec<OfficialVersion>,
         /// Any or every located page.
         pages: Quantifier,
     },
@@ -366,10 +394,12 @@ impl Check {
             Check::WithinWorkingDays { working: false, .. } => "within_days",
             Check::Metadata { .. } => "metadata",
             Check::LinksTo { .. } => "links_to",
+            Check::LinksAvailable { .. } => "links_available",
             Check::Attachment { .. } => "attachment",
             Check::Evidence { .. } => "evidence",
             Check::AnnualReportTables { .. } => "annual_report_tables",
             Check::NormativeDocuments { .. } => "normative_documents",
+            Check::CurrentVersion { .. } => "current_version",
             Check::All(_) => "all",
             Check::Any(_) => "any",
             Check::Not(_) => "not",
@@ -388,7 +418,7 @@ impl Check {
 }
 
 /// All kind names accepted in rule files.
-pub const CHECK_KINDS: [&str; 17] = [
+pub const CHECK_KINDS: [&str; 19] = [
     "exists",
     "text",
     "sections",
@@ -399,10 +429,12 @@ pub const CHECK_KINDS: [&str; 17] = [
     "within_days",
     "metadata",
     "links_to",
+    "links_available",
     "attachment",
     "evidence",
     "annual_report_tables",
     "normative_documents",
+    "current_version",
     "all",
     "any",
     "not",

@@ -6,10 +6,12 @@
 
 mod annual_report;
 mod attachment;
+mod current_version;
 mod deadline;
 mod evidence;
 mod exists;
 mod fresh;
+mod links_available;
 mod links_to;
 mod list_items;
 mod locate;
@@ -113,6 +115,7 @@ pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
             resolves,
             pages,
         } => links_to::check(cx, url.as_ref(), text.as_ref(), *resolves, *pages),
+        Check::LinksAvailable { max, pages } => links_available::check(cx, *max, *pages),
         Check::Attachment {
             extensions,
             name,
@@ -125,6 +128,7 @@ pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
             report_title,
             pages,
         } => normative::check(cx, report_title.as_ref(), *pages),
+        Check::CurrentVersion { versions, pages } => current_version::check(cx, versions, *pages),
         Check::All(children) => all(children, cx),
         Check::Any(children) => any(children, cx),
         Check::Not(child) => not(child, cx),

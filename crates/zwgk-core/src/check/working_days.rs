@@ -4,7 +4,9 @@
 //!   days (holidays and adjusted weekend workdays from the State Council's
 //!   yearly notices) after `from`: the page's own 成文日期 (`from = "written_date"`)
 //!   or the publication date of the page it links to with an anchor matching
-//!   `link_text` (`from = "linked"`, e.g. an interpretation and its policy), or
+//!   `link_text` (`from = "linked"`, e.g. an interpretation and its policy; when
+//!   the page has no such link, the policy is found the other way: a dated page
+//!   linking to it, or one whose title carries the name the page quotes in 《》), or
 //!   the earliest date the page states, captured by `date_pattern` (`from = "text"`,
 //!   e.g. a licensing decision `于2021年12月8日作出`).
 //! - **Why**: proactive information within 20 working days of being made
@@ -21,6 +23,7 @@ use super::{per_page, CheckResult, Context, PageVerdict};
 use crate::date;
 use crate::page::PageFacts;
 use crate::rule::{FromDate, Quantifier};
+use crate::text;
 
 enum Other {
     Date(NaiveDate, String),
@@ -42,7 +45,13 @@ fn other_date(cx: &Context<'_>, page: &PageFacts, from: &FromDate) -> Other {
                 .filter(|l| l.is_labelled(pattern))
                 .collect();
             if links.is_empty() {
-                return Other::Missing(format!("页面无文字匹配「{}」的关联链接", pattern.source));
+                return match paired_without_backlink(cx, page) {
+                    Some((d, label)) => Other::Date(d, label),
+                    None => Other::Missing(format!(
+                        "页面无文字匹配「{}」的关联链接，也无链接到本页或标题对应的政策文件",
+                        pattern.source
+                    )),
+                };
             }
             let mut unknown = None;
             for link in links {
@@ -79,6 +88,74 @@ fn other_date(cx: &Context<'_>, page: &PageFacts, from: &FromDate) -> Other {
             }
         }
     }
+}
+
+/// The names in 《》 of a title: `图解：《广东省文化和旅游发展“十四五”规划》` names
+/// the plan it interprets.
+fn named_documents(title: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = title;
+    while let Some(start) = rest.find('《') {
+        let after = &rest[start + '《'.len_utf8()..];
+        let Some(end) = after.find('》') else { break };
+        let key = text::compact_key(&after[..end]);
+        if key.chars().count() >= 4 {
+            names.push(key);
+        }
+        rest = &after[end + '》'.len_utf8()..];
+    }
+    names
+}
+
+/// The policy an interpretation belongs to when the interpretation has no link
+/// back to it: a dated detail page that links to the interpretation (the
+/// policy's own 相关解读 link), preferring one whose title carries the name the
+/// interpretation quotes in 《》; failing that, a dated page whose title carries
+/// that name. Column lists (pages with dated list items) never count.
+fn paired_without_backlink(cx: &Context<'_>, page: &PageFacts) -> Option<(NaiveDate, String)> {
+    let names = named_documents(&page.title);
+    let titled = |p: &PageFacts| {
+        let key = text::compact_key(&p.title);
+        names.iter().any(|n| key.contains(n.as_str()))
+    };
+    let is_document = |p: &PageFacts| {
+        p.url != page.url && p.is_ok() && p.published.is_some() && p.list_items.len() < 2
+    };
+    let linking: Vec<&PageFacts> = cx
+        .site
+        .inbound_links(&page.url)
+        .filter_map(|(from, _)| cx.site.page(from))
+        .filter(|p| is_document(p))
+        .collect();
+    let (policy, how) = if let Some(p) = linking.iter().copied().find(|p| titled(p)) {
+        (p, "链接到本页且标题对应")
+    } else if let [only] = linking.as_slice() {
+        (*only, "链接到本页")
+    } else if names.is_empty() {
+        return None;
+    } else {
+        let p = cx
+            .site
+            .pages()
+            .iter()
+            .filter(|p| is_document(p) && titled(p) && !is_interpretation_title(&p.title))
+            .min_by_key(|p| p.published)?;
+        (p, "标题对应")
+    };
+    Some((
+        policy.published?,
+        format!(
+            "政策文件《{}》（{how}，本页未设回链）的发布日期",
+            policy.title
+        ),
+    ))
+}
+
+/// Titles of interpretations themselves, which never stand for the policy.
+fn is_interpretation_title(title: &str) -> bool {
+    ["解读", "图解", "一图读懂", "问答"]
+        .iter()
+        .any(|w| title.contains(w))
 }
 
 pub(super) fn check(
@@ -149,6 +226,36 @@ mod tests {
     }
 
     #[test]
+    fn pairs_by_inbound_link_or_title_when_the_backlink_is_missing() {
+        // The interpretation has no 原文 link; the policy links to it.
+        let s = site(&[
+            ("/p.html", "<title>广东省文化和旅游发展“十四五”规划</title><div>时间 : 2021-09-28 10:00 来源 : 本网</div><a href=\"/r.html\">相关解读</a>"),
+            ("/r.html", "<title>图解：《广东省文化和旅游发展“十四五”规划》</title><div>时间 : 2021-10-20 15:40 来源 : 本网</div><p>图</p>"),
+            ("/list.html", "<title>列表</title><ul><li><a href=\"/r.html\">图解</a><span>2021-10-20</span></li><li><a href=\"/p.html\">规划</a><span>2021-09-28</span></li></ul>"),
+        ]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        assert!(r.message.contains("共12个工作日"), "{}", r.message);
+        assert!(r.message.contains("链接到本页且标题对应"), "{}", r.message);
+        // No link either way: the title names the policy.
+        let s = site(&[
+            ("/p.html", "<title>广东省文化和旅游发展“十四五”规划</title><div>时间 : 2021-09-28 10:00 来源 : 本网</div>"),
+            ("/r.html", "<title>图解：《广东省文化和旅游发展“十四五”规划》</title><div>时间 : 2021-09-29 15:40 来源 : 本网</div><p>图</p>"),
+        ]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert!(r.message.contains("标题对应"), "{}", r.message);
+        // Nothing to pair with.
+        let s = site(&[(
+            "/r.html",
+            "<title>图解：《某规划》</title><div>时间 : 2021-09-29 15:40 来源 : 本网</div>",
+        )]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        assert!(r.message.contains("关联链接"), "{}", r.message);
+    }
+
+    #[test]
     fn date_stated_in_text() {
         let page = |published: &str| {
             format!("<title>行政许可结果公告</title><div>时间 : {published} 16:00 来源 : 本网</div><p>现将我厅于2021年12月8日作出的行政许可决定公告如下：</p>")
@@ -180,15 +287,12 @@ mod tests {
     }
 
     #[test]
-    fn written_date_and_missing_link() {
+    fn written_date() {
         let s = site(&[("/d.html", "<table><tr><td>成文日期：</td><td>2021-01-29</td><td>发布日期：</td><td>2021-03-05</td></tr></table>")]);
         let rule =
             "locate = { url = \"/d\" }\n[[rule.checks]]\nkind = \"within_working_days\"\ndays = 20";
         let r = run(&s, rule);
         // 春节 2021: 02-11..02-17 off, 02-07 and 02-20 worked → more than 20 working days.
         assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
-        let r = run(&policy_and_reading("2021-09-30"), "locate = { title = \"^十四五\" }\n[[rule.checks]]\nkind = \"within_working_days\"\ndays = 3\nfrom = \"linked\"\nlink_text = \"原文\"");
-        assert_eq!(r.outcome, Outcome::Fail);
-        assert!(r.message.contains("关联链接"), "{}", r.message);
     }
 }

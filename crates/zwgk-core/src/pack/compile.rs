@@ -10,6 +10,7 @@ use super::error::{line_col, PackError, PackErrorKind};
 use super::raw::{OneOrMany, RawCheck, RawCriteria, RawRule};
 use super::{error_at, SourceFile, SpannedRule};
 use crate::plan::{Divisions, Plan};
+use crate::rule::OfficialVersion;
 use crate::rule::{
     Check, Criteria, DateSource, DateSpec, FromDate, Locator, Origin, Pattern, Quantifier, Rule,
     TextMatcher, TextScope, CHECK_KINDS,
@@ -34,9 +35,11 @@ fn allowed_fields(kind: &str) -> &'static [&'static str] {
         "metadata" => &["fields", "pages"],
         "links_to" => &["url", "text", "resolves", "pages"],
         "attachment" => &["extensions", "name", "min", "pages"],
+        "links_available" => &["max", "pages"],
         "evidence" => &["min", "summary"],
         "annual_report_tables" => &["pages"],
         "normative_documents" => &["report_title", "pages"],
+        "current_version" => &["versions", "pages"],
         "all" | "any" | "not" => &["checks"],
         _ => &[],
     }
@@ -53,6 +56,7 @@ fn present_fields(c: &RawCheck) -> Vec<(&'static str, Range<usize>)> {
         };
     }
     field!("min", c.min);
+    field!("max", c.max);
     field!("pattern", c.pattern);
     field!("keywords", c.keywords);
     field!("match", c.match_);
@@ -77,6 +81,7 @@ fn present_fields(c: &RawCheck) -> Vec<(&'static str, Range<usize>)> {
     field!("summary", c.summary);
     field!("since", c.since);
     field!("report_title", c.report_title);
+    field!("versions", c.versions);
     field!("checks", c.checks);
     v
 }
@@ -679,6 +684,10 @@ impl<'p> Compiler<'p> {
                     pages: pages(cx, Quantifier::Any)?,
                 })
             }
+            "links_available" => Some(Check::LinksAvailable {
+                max: count(cx, &c.max, 0, "max")?,
+                pages: pages(cx, Quantifier::Every)?,
+            }),
             "attachment" => Some(Check::Attachment {
                 extensions: c
                     .extensions
@@ -698,6 +707,55 @@ impl<'p> Compiler<'p> {
                 report_title: cx.opt_pattern(&c.report_title)?,
                 pages: pages(cx, Quantifier::Every)?,
             }),
+            "current_version" => {
+                let Some(versions) = &c.versions else {
+                    required(cx, "versions");
+                    return None;
+                };
+                if versions.get_ref().is_empty() {
+                    cx.invalid(
+                        versions.span(),
+                        "`versions` must list at least one document",
+                    );
+                    return None;
+                }
+                let mut out = Vec::new();
+                for v in versions.get_ref() {
+                    let raw = v.get_ref();
+                    let key = text::compact_key(&raw.title);
+                    if key.chars().count() < 2 {
+                        cx.invalid(v.span(), "a version's `title` must name the document");
+                        return None;
+                    }
+                    let mut dates = Vec::new();
+                    for d in &raw.dates {
+                        match crate::date::parse_date(d) {
+                            Some(d) => dates.push(d),
+                            None => {
+                                cx.invalid(
+                                    v.span(),
+                                    format!("`dates` holds YYYY-MM-DD dates, not `{d}`"),
+                                );
+                                return None;
+                            }
+                        }
+                    }
+                    if dates.is_empty() {
+                        cx.invalid(v.span(), "`dates` must give at least the first publication");
+                        return None;
+                    }
+                    dates.sort();
+                    out.push(OfficialVersion {
+                        name: raw.title.clone(),
+                        key,
+                        dates,
+                    });
+                }
+                Some(Check::CurrentVersion {
+                    versions: out,
+                    pages: pages(cx, Quantifier::Every)?,
+                })
+            }
             "annual_report_tables" => Some(Check::AnnualReportTables {
                 pages: pages(cx, Quantifier::Any)?,
             }),

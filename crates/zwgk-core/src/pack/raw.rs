@@ -97,12 +97,21 @@ pub(crate) enum OneOrMany {
     Many(Vec<String>),
 }
 
+/// One document's official version history in a `current_version` check.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawVersion {
+    pub title: String,
+    pub dates: Vec<String>,
+}
+
 /// Every field any check kind takes; which apply is checked per kind.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCheck {
     pub kind: Option<Spanned<String>>,
     pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
     pub pattern: Option<Spanned<String>>,
     pub keywords: Option<Spanned<Vec<String>>>,
     #[serde(rename = "match")]
@@ -129,6 +138,7 @@ pub(crate) struct RawCheck {
     pub summary: Option<Spanned<String>>,
     pub since: Option<Spanned<String>>,
     pub report_title: Option<Spanned<String>>,
+    pub versions: Option<Spanned<Vec<Spanned<RawVersion>>>>,
     pub checks: Option<Spanned<Vec<Spanned<RawCheck>>>>,
 }
 

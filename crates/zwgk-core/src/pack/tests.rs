@@ -196,3 +196,23 @@ fn hostile_inputs_do_not_panic() {
         assert!(load(&[("x.toml", s)]).is_err(), "{s:?} should be rejected");
     }
 }
+
+#[test]
+fn current_version_dates_are_checked_where_written() {
+    let text = rule(
+        "a",
+        "[[rule.checks]]\nkind = \"current_version\"\nversions = [\n  { title = \"娱乐场所管理条例\", dates = [\"2006-01-29\"] },\n  { title = \"旅行社条例\", dates = [\"2009-02-30\"] },\n]",
+    );
+    let e = &errors(&[("a.toml", &text)])[0];
+    assert_eq!((e.line, e.column), (14, 3), "{e}");
+    assert!(e.to_string().contains("2009-02-30"), "{e}");
+    let text = rule(
+        "b",
+        "[[rule.checks]]\nkind = \"current_version\"\nversions = [{ title = \"旅行社条例\", dates = [], colour = 1 }]",
+    );
+    let e = &errors(&[("b.toml", &text)])[0];
+    assert!(e.to_string().contains("colour"), "{e}");
+    let text = rule("c", "[[rule.checks]]\nkind = \"links_available\"\nmax = -1");
+    let e = &errors(&[("c.toml", &text)])[0];
+    assert!(e.to_string().contains("`max`"), "{e}");
+}

@@ -1,0 +1,151 @@
+//! `links_available`: the links of a page lead somewhere.
+//!
+//! - **What**: every same-site link of each located page whose target the scan
+//!   fetched must answer with a status below 400; more than `max` broken links
+//!   (default 0) on a page fails it. Targets the scan could not fetch (network
+//!   error, timeout) make the result `incomplete` when they could change the
+//!   verdict, never `fail`; targets it did not fetch at all (off-site links,
+//!   beyond the crawl's limits) are counted as unchecked.
+//! - **Why**: unavailable links are deducted in the national website inspection
+//!   (国办秘函〔2019〕19号: 首页不可用链接 and 其他页面不可用链接); a 通知公告 entry
+//!   on the home page that leads to an error page hides the notice.
+//! - **Example**: `{ kind = "links_available" }` passes on a home page whose
+//!   links all reach pages; fails on one linking `/open_newggl/content/post_3774181.html`
+//!   that answers 404.
+//! - **Clause**: per rule.
+
+use std::collections::BTreeSet;
+
+use super::{per_page, CheckResult, Context, PageVerdict};
+use crate::rule::Quantifier;
+
+/// The most broken links one page verdict names.
+const NAMED: usize = 5;
+
+pub(super) fn check(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckResult {
+    per_page(cx, "links_available", pages, |page| {
+        let mut seen = BTreeSet::new();
+        let mut checked = 0usize;
+        let mut unchecked = 0usize;
+        let mut broken = Vec::new();
+        let mut unreachable = Vec::new();
+        for link in &page.links {
+            if link.url == page.url || !seen.insert(link.url.as_str()) {
+                continue;
+            }
+            match cx.site.page(&link.url) {
+                None => unchecked += 1,
+                Some(t) if t.is_failed() => unreachable.push(link),
+                Some(t) => {
+                    checked += 1;
+                    if let Some(status) = t.status().filter(|s| *s >= 400) {
+                        broken.push((link, status));
+                    }
+                }
+            }
+        }
+        let named = |list: &mut dyn Iterator<Item = String>| {
+            list.take(NAMED).collect::<Vec<_>>().join("；")
+        };
+        if broken.len() > max {
+            return PageVerdict::Fail(format!(
+                "《{}》有{}个不可用链接（允许{max}个）：{}",
+                page.title,
+                broken.len(),
+                named(
+                    &mut broken
+                        .iter()
+                        .map(|(l, s)| format!("「{}」→ {}（状态{s}）", l.text, l.url))
+                )
+            ));
+        }
+        if broken.len() + unreachable.len() > max {
+            return PageVerdict::Unknown(format!(
+                "《{}》有{}个链接的目标未能获取，无法判定是否可用：{}",
+                page.title,
+                unreachable.len(),
+                named(
+                    &mut unreachable
+                        .iter()
+                        .map(|l| format!("「{}」→ {}", l.text, l.url))
+                )
+            ));
+        }
+        PageVerdict::Pass(format!(
+            "《{}》{checked}个站内链接可用{}{}",
+            page.title,
+            if broken.is_empty() {
+                String::new()
+            } else {
+                format!("，{}个不可用（允许{max}个）", broken.len())
+            },
+            if unchecked == 0 {
+                String::new()
+            } else {
+                format!("，{unchecked}个未抓取（站外或超出抓取范围）未核对")
+            }
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testkit::*;
+    use crate::outcome::Outcome;
+    use crate::page::PageFacts;
+    use crate::site::Site;
+
+    const RULE: &str =
+        "locate = { url = \"/index\\\\.html$\" }\n[[rule.checks]]\nkind = \"links_available\"";
+
+    fn home(extra: Vec<PageFacts>) -> Site {
+        let mut p = pages(&[
+            ("/index.html", "<title>首页</title><a href=\"/a.html\">通知一</a><a href=\"/b.html\">通知二</a><a href=\"http://www.gov.cn/\">中国政府网</a>"),
+            ("/a.html", "<title>通知一</title>"),
+        ]);
+        p.extend(extra);
+        Site::new("t", p)
+    }
+
+    #[test]
+    fn all_fetched_links_work() {
+        let s = home(vec![PageFacts::from_html(
+            "http://whly.gd.gov.cn/b.html",
+            200,
+            "<title>通知二</title>",
+        )]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert!(r.message.contains("2个站内链接可用"), "{}", r.message);
+        assert!(r.message.contains("1个未抓取"), "{}", r.message);
+    }
+
+    #[test]
+    fn a_404_fails_naming_the_link() {
+        let s = home(vec![PageFacts::other(
+            "http://whly.gd.gov.cn/b.html",
+            404,
+            "text/html",
+        )]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        assert!(
+            r.message
+                .contains("「通知二」→ http://whly.gd.gov.cn/b.html（状态404）"),
+            "{}",
+            r.message
+        );
+        let tolerant = format!("{RULE}\nmax = 1");
+        assert_eq!(run(&s, &tolerant).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn a_network_error_is_incomplete_not_fail() {
+        let s = home(vec![PageFacts::failed(
+            "http://whly.gd.gov.cn/b.html",
+            "timed out",
+        )]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Incomplete, "{}", r.message);
+    }
+}
