@@ -231,6 +231,16 @@ fn every_documented_fault_fails_its_tasks_naming_its_page() {
                 let t = tasks.iter().find(|t| t["task"] == *task).unwrap();
                 assert_eq!(t["outcome"], "fail", "{list} {slug}: task {task} fails");
             }
+            if slug == "gfxwj_missing_doc" {
+                // A count against 现行有效件数 is a note by design, never a failure.
+                let noted = tasks[21]["rules"].as_array().unwrap().iter().any(|r| {
+                    r["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("与年报表二现行有效件数3不一致")
+                });
+                assert!(noted, "{list} {slug}: the count is flagged");
+            }
             if ABSENCE_FAULTS.contains(&slug.as_str()) {
                 continue;
             }
