@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node, Selector};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
-use std::sync::LazyLock;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, LazyLock};
 use url::Url;
 
 use crate::date;
@@ -48,7 +48,10 @@ pub enum FetchState {
 }
 
 /// A link found on a page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Pages hold their links behind [`Arc`]s so that a site's repeated links (its
+/// navigation and footer on every page) can be kept once: see [`FactsInterner`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Link {
     /// Absolute URL, without fragment.
     pub url: String,
@@ -58,6 +61,243 @@ pub struct Link {
     /// element boundaries), which often labels it: `原文链接:`, `相关文件:`, `附件:`.
     #[serde(default)]
     pub context: String,
+}
+
+/// A page's normalised body text.
+///
+/// Pages of one portal share their header and footer text (site name,
+/// navigation, 主办单位, 网站标识码 …). A [`FactsInterner`] keeps that shared
+/// head and tail once for all the pages that carry them; [`PageText::as_str`]
+/// gives the whole text back.
+#[derive(Debug, Clone, Default)]
+pub struct PageText {
+    head: Option<Arc<str>>,
+    own: Box<str>,
+    tail: Option<Arc<str>>,
+}
+
+impl PageText {
+    /// The whole text (borrowed when nothing is shared).
+    pub fn as_str(&self) -> std::borrow::Cow<'_, str> {
+        match (&self.head, &self.tail) {
+            (None, None) => std::borrow::Cow::Borrowed(&self.own),
+            (head, tail) => {
+                let mut s = String::with_capacity(self.len());
+                s.push_str(head.as_deref().unwrap_or(""));
+                s.push_str(&self.own);
+                s.push_str(tail.as_deref().unwrap_or(""));
+                std::borrow::Cow::Owned(s)
+            }
+        }
+    }
+
+    /// Length of the whole text, in bytes.
+    pub fn len(&self) -> usize {
+        self.head.as_deref().map_or(0, str::len)
+            + self.own.len()
+            + self.tail.as_deref().map_or(0, str::len)
+    }
+
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes of the text kept once for several pages (its shared head and tail).
+    pub fn shared_len(&self) -> usize {
+        self.len() - self.own.len()
+    }
+}
+
+impl From<String> for PageText {
+    fn from(s: String) -> Self {
+        PageText {
+            head: None,
+            own: s.into_boxed_str(),
+            tail: None,
+        }
+    }
+}
+
+impl std::fmt::Display for PageText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.head.as_deref().unwrap_or(""))?;
+        f.write_str(&self.own)?;
+        f.write_str(self.tail.as_deref().unwrap_or(""))
+    }
+}
+
+impl PartialEq for PageText {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for PageText {}
+
+impl Serialize for PageText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PageText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(PageText::from)
+    }
+}
+
+/// Shortest shared head or tail worth keeping once (bytes).
+const MIN_SHARED_TEXT: usize = 64;
+/// Distinct heads and tails remembered (one per page template, roughly).
+const SHARED_TEXTS: usize = 32;
+
+/// Keeps one copy of what the pages of a scan repeat: each distinct [`Link`]
+/// and the header and footer text of each page template.
+///
+/// Most links of a portal page are its navigation, footer and column links,
+/// and much of its text is the same header and footer; interning them as pages
+/// arrive keeps a large scan's memory to what differs between pages plus a few
+/// pointers per page.
+///
+/// ```
+/// use zwgk_core::page::{FactsInterner, PageFacts};
+///
+/// let page = |body: &str| format!(r#"<p>广东省文化和旅游厅 欢迎访问 长者助手 手机版 设为首页 加入收藏 首页 政务公开 新闻中心 互动交流</p><a href="/zwgk/">政务公开</a><p>{body}</p><p>主办单位：广东省文化和旅游厅 网站标识码：4400000128 粤ICP备13022375号</p>"#);
+/// let mut a = PageFacts::from_html("http://x.gov.cn/a.html", 200, &page("第一篇"));
+/// let mut b = PageFacts::from_html("http://x.gov.cn/b.html", 200, &page("第二篇"));
+/// let before = b.text.clone();
+/// let mut interner = FactsInterner::default();
+/// interner.intern(&mut a);
+/// interner.intern(&mut b);
+/// assert!(std::sync::Arc::ptr_eq(&a.links[0], &b.links[0]));
+/// assert_eq!(b.text, before, "the text reads the same");
+/// assert!(b.text.as_str().contains("第二篇"));
+/// assert!(interner.shared_text_bytes() > 0);
+/// ```
+#[derive(Debug, Default)]
+pub struct FactsInterner {
+    links: HashSet<Arc<Link>>,
+    strings: HashSet<Arc<str>>,
+    heads: Vec<Arc<str>>,
+    tails: Vec<Arc<str>>,
+    previous: Option<String>,
+}
+
+impl FactsInterner {
+    /// Replace the page's links by the kept copies (keeping the new ones) and
+    /// share its text's head and tail with earlier pages of the same template.
+    pub fn intern(&mut self, page: &mut PageFacts) {
+        for link in &mut page.links {
+            match self.links.get(link) {
+                Some(kept) => *link = Arc::clone(kept),
+                None => {
+                    self.links.insert(Arc::clone(link));
+                }
+            }
+        }
+        if !page.meta_tags.is_empty() {
+            page.meta_tags = std::mem::take(&mut page.meta_tags)
+                .into_iter()
+                .map(|(k, v)| (self.string(k), self.string(v)))
+                .collect();
+        }
+        if page.text.head.is_none() && page.text.tail.is_none() && !page.text.own.is_empty() {
+            let whole = std::mem::take(&mut page.text.own).into_string();
+            page.text = self.share_text(whole);
+        }
+    }
+
+    fn string(&mut self, s: Arc<str>) -> Arc<str> {
+        match self.strings.get(&s) {
+            Some(kept) => Arc::clone(kept),
+            None => {
+                self.strings.insert(Arc::clone(&s));
+                s
+            }
+        }
+    }
+
+    fn share_text(&mut self, whole: String) -> PageText {
+        let head = match self
+            .heads
+            .iter()
+            .filter(|h| whole.starts_with(&***h))
+            .max_by_key(|h| h.len())
+        {
+            Some(h) => Some(Arc::clone(h)),
+            None => self.previous.as_deref().and_then(|prev| {
+                let n = common_lines_prefix(prev, &whole);
+                (n >= MIN_SHARED_TEXT).then(|| remember(&mut self.heads, &whole[..n]))
+            }),
+        };
+        let start = head.as_deref().map_or(0, str::len);
+        let rest = &whole[start..];
+        let tail = match self
+            .tails
+            .iter()
+            .filter(|t| rest.ends_with(&***t))
+            .max_by_key(|t| t.len())
+        {
+            Some(t) => Some(Arc::clone(t)),
+            None => self.previous.as_deref().and_then(|prev| {
+                let n = common_lines_suffix(prev, rest);
+                (n >= MIN_SHARED_TEXT).then(|| remember(&mut self.tails, &rest[rest.len() - n..]))
+            }),
+        };
+        let end = whole.len() - tail.as_deref().map_or(0, str::len);
+        let own: Box<str> = whole[start..end].into();
+        self.previous = Some(whole);
+        PageText { head, own, tail }
+    }
+
+    /// Number of distinct links kept.
+    pub fn links(&self) -> usize {
+        self.links.len()
+    }
+
+    /// Bytes of header and footer text kept once for many pages.
+    pub fn shared_text_bytes(&self) -> usize {
+        self.heads.iter().chain(&self.tails).map(|s| s.len()).sum()
+    }
+}
+
+/// Keep a new shared head or tail, forgetting the oldest beyond [`SHARED_TEXTS`].
+fn remember(list: &mut Vec<Arc<str>>, s: &str) -> Arc<str> {
+    let shared: Arc<str> = Arc::from(s);
+    if list.len() == SHARED_TEXTS {
+        list.remove(0);
+    }
+    list.push(Arc::clone(&shared));
+    shared
+}
+
+/// Bytes of the longest common prefix of `a` and `b` that ends with a line break.
+fn common_lines_prefix(a: &str, b: &str) -> usize {
+    let same = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    b.as_bytes()[..same]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1)
+}
+
+/// Bytes of the longest common suffix of `a` and `b` that starts after a line
+/// break (or is the whole of `b`).
+fn common_lines_suffix(a: &str, b: &str) -> usize {
+    let same = a
+        .bytes()
+        .rev()
+        .zip(b.bytes().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if same == b.len() {
+        return same;
+    }
+    let from = b.len() - same;
+    match b.as_bytes()[from..].iter().position(|&c| c == b'\n') {
+        Some(i) => same - i - 1,
+        None => 0,
+    }
 }
 
 /// Characters of preceding text kept as a link's context.
@@ -108,14 +348,14 @@ pub struct PageFacts {
     /// Texts of `h1`–`h6`, normalised.
     pub headings: Vec<String>,
     /// Body text, normalised (see [`crate::text::normalize`]), one block per line.
-    pub text: String,
+    pub text: PageText,
     /// Links, in document order.
-    pub links: Vec<Link>,
+    pub links: Vec<Arc<Link>>,
     /// The metadata block (索引号, 分类, 发布机构, 成文日期, 名称, 文号, 发布日期, 主题词) as found;
     /// a field present with an empty value maps to "".
     pub metadata: BTreeMap<String, String>,
     /// `<meta name=… content=…>` tags (SiteName, ColumnName, PubDate, …).
-    pub meta_tags: BTreeMap<String, String>,
+    pub meta_tags: BTreeMap<Arc<str>, Arc<str>>,
     /// Publication date, from the metadata block, the article header or the PubDate meta.
     pub published: Option<NaiveDate>,
     /// Dated list entries on this page.
@@ -260,7 +500,7 @@ impl PageFacts {
             title: String::new(),
             breadcrumb: Vec::new(),
             headings: Vec::new(),
-            text: String::new(),
+            text: PageText::default(),
             links: Vec::new(),
             metadata: BTreeMap::new(),
             meta_tags: BTreeMap::new(),
@@ -300,19 +540,19 @@ impl PageFacts {
             .and_then(|h| Url::parse(url).ok().and_then(|u| u.join(h).ok()))
             .or_else(|| Url::parse(url).ok());
 
-        let mut meta_tags = BTreeMap::new();
+        let mut meta_tags: BTreeMap<Arc<str>, Arc<str>> = BTreeMap::new();
         for m in doc.select(&SEL_META) {
             if let (Some(name), Some(content)) = (m.attr("name"), m.attr("content")) {
                 meta_tags
-                    .entry(name.to_string())
-                    .or_insert_with(|| text::normalize_line(content));
+                    .entry(Arc::from(name))
+                    .or_insert_with(|| Arc::from(text::normalize_line(content)));
             }
         }
 
         let title = meta_tags
             .get("ArticleTitle")
             .filter(|t| !t.is_empty())
-            .cloned()
+            .map(|t| t.to_string())
             .or_else(|| first_text(&doc, &SEL_H1))
             .or_else(|| first_text(&doc, &SEL_TITLE))
             .unwrap_or_default();
@@ -362,11 +602,11 @@ impl PageFacts {
                     extension: ext,
                 });
             }
-            links.push(Link {
+            links.push(Arc::new(Link {
                 url: abs,
                 text: anchor,
                 context,
-            });
+            }));
         }
 
         let list_items = list_items_of(&doc, base.as_ref());
@@ -380,7 +620,7 @@ impl PageFacts {
             title,
             breadcrumb,
             headings,
-            text: body_text,
+            text: PageText::from(body_text),
             links,
             metadata,
             meta_tags,
@@ -682,7 +922,7 @@ fn metadata_block(body_text: &str) -> BTreeMap<String, String> {
 fn publication_date(
     metadata: &BTreeMap<String, String>,
     body_text: &str,
-    meta_tags: &BTreeMap<String, String>,
+    meta_tags: &BTreeMap<Arc<str>, Arc<str>>,
 ) -> Option<NaiveDate> {
     if let Some(d) = metadata.get("发布日期").and_then(|v| date::parse_date(v)) {
         return Some(d);
@@ -729,8 +969,11 @@ mod tests {
         assert_eq!(p.title, "广东省文化和旅游厅2021年政府信息公开工作年度报告");
         assert_eq!(p.breadcrumb, vec!["首页", "中部通栏"]);
         assert_eq!(p.published, NaiveDate::from_ymd_opt(2022, 1, 13));
-        assert!(!p.text.contains("1999"), "script text must be skipped");
-        assert!(p.text.lines().any(|l| l == "一、总体情况"));
+        assert!(
+            !p.text.as_str().contains("1999"),
+            "script text must be skipped"
+        );
+        assert!(p.text.as_str().lines().any(|l| l == "一、总体情况"));
         assert_eq!(p.attachments.len(), 1);
         assert_eq!(p.attachments[0].extension, "pdf");
         assert_eq!(
@@ -740,7 +983,10 @@ mod tests {
         let urls: Vec<&str> = p.links.iter().map(|l| l.url.as_str()).collect();
         assert!(urls.contains(&"http://whly.gd.gov.cn/tonglan/index.html"));
         assert!(!urls.iter().any(|u| u.starts_with("javascript")));
-        assert_eq!(p.meta_tags.get("SiteName").unwrap(), "广东省文化和旅游厅");
+        assert_eq!(
+            &**p.meta_tags.get("SiteName").unwrap(),
+            "广东省文化和旅游厅"
+        );
         assert_eq!(p.attachments[0].name, "年报.pdf");
         let pdf_link = p.links.iter().find(|l| l.url.ends_with(".pdf")).unwrap();
         assert!(
@@ -841,7 +1087,7 @@ mod tests {
             .spawn(move || PageFacts::from_html("http://x.gov.cn/deep.html", 200, &html))
             .unwrap();
         let p = handle.join().expect("no stack overflow");
-        assert!(p.text.contains("深处"));
+        assert!(p.text.as_str().contains("深处"));
     }
 
     #[test]

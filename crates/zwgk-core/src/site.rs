@@ -10,8 +10,9 @@ pub struct Site {
     target: String,
     pages: Vec<PageFacts>,
     by_url: HashMap<String, usize>,
-    /// For each page URL, the (page index, link index) pairs of links pointing to it.
-    inbound: HashMap<String, Vec<(usize, usize)>>,
+    /// For each page URL, the (page index, link index) pairs of links pointing to it
+    /// (32-bit: a scan holds far fewer than 4 billion pages or links a page).
+    inbound: HashMap<String, Vec<(u32, u32)>>,
 }
 
 impl Site {
@@ -35,6 +36,9 @@ impl Site {
                 let key = match link.url.ends_with('/') {
                     true => format!("{}index.html", link.url),
                     false => link.url.clone(),
+                };
+                let (Ok(pi), Ok(li)) = (u32::try_from(pi), u32::try_from(li)) else {
+                    continue;
                 };
                 site.inbound.entry(key).or_default().push((pi, li));
             }
@@ -77,8 +81,8 @@ impl Site {
             .into_iter()
             .flatten()
             .map(|&(pi, li)| {
-                let page = &self.pages[pi];
-                (page.url.as_str(), &page.links[li])
+                let page = &self.pages[pi as usize];
+                (page.url.as_str(), &*page.links[li as usize])
             })
     }
 

@@ -225,7 +225,7 @@ fn document(
         ..zwgk_extract::Limits::default()
     };
     if let Ok(extracted) = zwgk_extract::extract(kind, bytes, &extract_limits) {
-        page.text = zwgk_core::text::normalize(&extracted.text);
+        page.text = zwgk_core::text::normalize(&extracted.text).into();
         page.tables = extracted
             .tables
             .into_iter()
@@ -337,7 +337,7 @@ mod tests {
             &Limits::default(),
         );
         assert!(
-            p.text.contains("广东省文化和旅游厅2020年部门决算"),
+            p.text.as_str().contains("广东省文化和旅游厅2020年部门决算"),
             "{}",
             p.text
         );
@@ -351,7 +351,11 @@ mod tests {
             &Probes::none(),
             &Limits::default(),
         );
-        assert!(p.text.contains("因公出国(境)费"), "normalised: {}", p.text);
+        assert!(
+            p.text.as_str().contains("因公出国(境)费"),
+            "normalised: {}",
+            p.text
+        );
         let junk = analyze(
             "http://a/attachment/2.pdf",
             200,

@@ -11,9 +11,11 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use url::Url;
+use zwgk_core::page::FactsInterner;
 use zwgk_core::{PageFacts, Probes};
 
 use crate::analyze::{analyze, Limits};
@@ -223,10 +225,20 @@ impl PageSource for FolderSource {
                 self.root.display()
             )));
         }
+        // Links are interned as pages are read, so a large mirror's repeated
+        // navigation is kept once while the rest is still being analysed.
+        let interner = Mutex::new(FactsInterner::default());
         let mut pages: Vec<PageFacts> = files
             .par_iter()
             .filter_map(|f| self.url_of(f).map(|u| (f, u)))
-            .map(|(f, url)| self.read(f, &url, probes))
+            .map(|(f, url)| {
+                let mut page = self.read(f, &url, probes);
+                interner
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .intern(&mut page);
+                page
+            })
             .collect();
         // Same-host link targets that a mirror would hold but does not: broken links.
         let known: BTreeSet<String> = pages.iter().map(|p| p.url.clone()).collect();

@@ -240,7 +240,7 @@ fn polite_robust_crawl_of_a_faulty_site() {
 
     // Mislabelled charset: header says UTF-8, the bytes are GBK.
     assert_eq!(page("/gbk.html").title, "广东省文化厅通知");
-    assert!(page("/gbk.html").text.contains("政务公开"));
+    assert!(page("/gbk.html").text.as_str().contains("政务公开"));
 
     // Oversized body and compression bomb: cut at the limit, marked, not fatal.
     assert_eq!(page("/big.html").title, "Big");

@@ -86,7 +86,7 @@ fn status_word(s: &str) -> Option<Status> {
 
 /// Read a document page.
 pub fn read(page: &PageFacts) -> NormativeDoc {
-    let text = &page.text;
+    let text = &*page.text.as_str();
     let number = page
         .metadata_value("文号")
         .map(str::to_string)

@@ -37,7 +37,7 @@ pub(crate) fn report_year(page: &PageFacts, plan_year: i32) -> i32 {
     {
         return y;
     }
-    if let Some((start, _)) = date::find_period(&page.text) {
+    if let Some((start, _)) = date::find_period(&page.text.as_str()) {
         use chrono::Datelike;
         return start.year();
     }

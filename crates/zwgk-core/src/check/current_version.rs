@@ -52,7 +52,7 @@ pub(super) fn check(
                 doc.name, cx.as_of
             ));
         };
-        let stated: Vec<NaiveDate> = date::find_dates(&page.text)
+        let stated: Vec<NaiveDate> = date::find_dates(&page.text.as_str())
             .into_iter()
             .map(|f| f.date)
             .collect();

@@ -75,7 +75,7 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
         let column = page
             .meta_tags
             .get("ColumnName")
-            .cloned()
+            .map(|c| c.to_string())
             .or_else(|| page.breadcrumb.last().cloned())
             .unwrap_or_default();
         if !p.is_match(&column) {

@@ -34,8 +34,8 @@ pub(super) fn check(
     pages: Quantifier,
 ) -> CheckResult {
     per_page(cx, "sections", pages, |page| {
-        let lines: Vec<String> = page
-            .text
+        let text = page.text.as_str();
+        let lines: Vec<String> = text
             .lines()
             .map(compact_key)
             .filter(|l| !l.is_empty() && l.chars().count() <= MAX_HEADING_CHARS)

@@ -19,7 +19,7 @@ const CONTEXT: usize = 30;
 
 fn scoped(page: &PageFacts, scope: &TextScope) -> String {
     match scope {
-        TextScope::Body => page.text.clone(),
+        TextScope::Body => page.text.as_str().into_owned(),
         TextScope::Title => page.title.clone(),
         TextScope::Selector(s) => page
             .selected

@@ -77,7 +77,7 @@ fn other_date(cx: &Context<'_>, page: &PageFacts, from: &FromDate) -> Other {
         FromDate::Text(pattern) => {
             let earliest = pattern
                 .regex
-                .captures_iter(&page.text)
+                .captures_iter(&page.text.as_str())
                 .filter_map(|c| c.get(1).or_else(|| c.get(0)))
                 .filter_map(|m| date::first_date(m.as_str()))
                 .map(|f| f.date)

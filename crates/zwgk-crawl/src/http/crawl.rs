@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::task::{Id, JoinSet};
 use url::Url;
+use zwgk_core::page::FactsInterner;
 use zwgk_core::{PageFacts, Probes};
 
 use super::cache;
@@ -98,6 +99,8 @@ pub(super) struct Crawl<'a> {
     inflight: JoinSet<Done>,
     inflight_jobs: HashMap<Id, Job>,
     pages: Vec<PageFacts>,
+    /// One copy of each distinct link of the kept pages.
+    links: FactsInterner,
     records: Vec<FetchRecord>,
     pages_dispatched: usize,
     not_fetched: u64,
@@ -251,6 +254,7 @@ impl<'a> Crawl<'a> {
             inflight: JoinSet::new(),
             inflight_jobs: HashMap::new(),
             pages: Vec::new(),
+            links: FactsInterner::default(),
             records: Vec::new(),
             pages_dispatched: 0,
             not_fetched: 0,
@@ -471,9 +475,10 @@ impl<'a> Crawl<'a> {
             };
             self.sitemap_entries(map, level);
         }
-        let Some(facts) = facts else {
+        let Some(mut facts) = facts else {
             return;
         };
+        self.links.intern(&mut facts);
         if self.is_start(&job.url) && !self.start_done {
             self.start_done = true;
             if let zwgk_core::page::FetchState::Failed { reason } = &facts.fetch {

@@ -7,6 +7,8 @@
 //! becomes a page whose list items and links are its articles, so rules see the
 //! catalogue as they see a column list.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate};
 use serde_json::Value;
 use url::Url;
@@ -66,11 +68,11 @@ pub fn catalogue_page(url: &str, status: u16, json: &str) -> Option<PageFacts> {
                 date,
             });
         }
-        page.links.push(Link {
+        page.links.push(Arc::new(Link {
             url: abs,
             text: title,
             context: String::new(),
-        });
+        }));
         if let Some(atts) = a.get("attachment").and_then(Value::as_array) {
             for att in atts {
                 let Some(h) = att.get("url").and_then(Value::as_str) else {
@@ -89,11 +91,11 @@ pub fn catalogue_page(url: &str, status: u16, json: &str) -> Option<PageFacts> {
                     .map(|t| t.trim_start_matches('.').to_ascii_lowercase())
                     .or_else(|| attachment_extension(&u))
                     .unwrap_or_default();
-                page.links.push(Link {
+                page.links.push(Arc::new(Link {
                     url: u.clone(),
                     text: name.clone(),
                     context: String::new(),
-                });
+                }));
                 page.attachments.push(Attachment {
                     url: u,
                     name,
