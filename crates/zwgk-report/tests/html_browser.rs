@@ -303,21 +303,35 @@ impl Driver {
     }
 
     fn click(&self, css: &str) -> Result<(), String> {
+        let element = self.find(css)?;
+        self.cmd(
+            "POST",
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        )?;
+        Ok(())
+    }
+
+    fn find(&self, css: &str) -> Result<String, String> {
         let found = self.cmd(
             "POST",
             "/element",
             Some(json!({"using": "css selector", "value": css})),
         )?;
-        let element = found
+        found
             .as_object()
             .and_then(|o| o.values().next())
             .and_then(Value::as_str)
-            .ok_or_else(|| format!("no element {css}: {found}"))?
-            .to_string();
+            .map(str::to_string)
+            .ok_or_else(|| format!("no element {css}: {found}"))
+    }
+
+    fn type_into(&self, css: &str, text: &str) -> Result<(), String> {
+        let element = self.find(css)?;
         self.cmd(
             "POST",
-            &format!("/element/{element}/click"),
-            Some(json!({})),
+            &format!("/element/{element}/value"),
+            Some(json!({"text": text})),
         )?;
         Ok(())
     }
@@ -468,6 +482,14 @@ fn report_works_in_headless_chromium() {
         pressed.as_str().unwrap_or_default().starts_with("不通过"),
         "{pressed}"
     );
+    driver.click("#zwgk-reset").expect("clear");
+    driver
+        .wait_for_tasks(&["1", "2", "3", "4"])
+        .expect("all rows again");
+
+    // Free text: a rule id found in one task's details.
+    driver.type_into("#zwgk-text", "t04a").expect("type");
+    driver.wait_for_tasks(&["4"]).expect("text filter");
     driver.click("#zwgk-reset").expect("clear");
     driver
         .wait_for_tasks(&["1", "2", "3", "4"])
