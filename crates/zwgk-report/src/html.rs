@@ -62,6 +62,17 @@ impl Html {
 
     /// A renderer that also draws the outcomes of earlier scans, oldest first; the
     /// charts are drawn when there are two points or more.
+    ///
+    /// ```
+    /// use zwgk_report::html::{Html, TrendPoint};
+    ///
+    /// let mut december = TrendPoint { label: "2021-12-01".into(), ..TrendPoint::default() };
+    /// december.tasks.fail = 12;
+    /// let mut january = TrendPoint { label: "2022-01-05".into(), ..TrendPoint::default() };
+    /// january.tasks.fail = 7;
+    /// let html = Html::with_trend(vec![december, january]);
+    /// assert_eq!(html.trend().len(), 2);
+    /// ```
     pub fn with_trend(trend: Vec<TrendPoint>) -> Self {
         Html { trend }
     }
