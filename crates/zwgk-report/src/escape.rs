@@ -44,6 +44,37 @@ pub fn url(s: &str) -> String {
     }
 }
 
+/// Escape text for HTML: element content and double- or single-quoted attribute
+/// values alike. `& < > " '` become character references; control characters other
+/// than tab and line breaks are dropped.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `s` may become a link target in an HTML report: an absolute `http(s)`
+/// URL without whitespace, control characters or quoting characters.
+pub fn is_web_url(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && s.len() > lower.find("//").map_or(0, |i| i + 2)
+        && !s.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '\'' | '`' | '\\')
+        })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -67,5 +98,26 @@ mod tests {
             super::url("javascript:alert(1)<x>"),
             "javascript:alert(1)&lt;x&gt;"
         );
+    }
+
+    #[test]
+    fn escapes_html_text_and_attributes() {
+        assert_eq!(
+            super::html("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            super::html("\"onmouseover='x' &amp;\u{0}"),
+            "&quot;onmouseover=&#39;x&#39; &amp;amp;"
+        );
+        assert!(super::is_web_url("http://whly.gd.gov.cn/a.html"));
+        assert!(super::is_web_url("HTTPS://whly.gd.gov.cn/"));
+        assert!(!super::is_web_url("https://"));
+        assert!(!super::is_web_url("javascript:alert(1)"));
+        assert!(!super::is_web_url("http://x/\"onmouseover=alert(1)"));
+        assert!(!super::is_web_url("http://x/ a"));
+        assert!(!super::is_web_url("evidence/2021.toml:3"));
+        assert!(!super::is_web_url("ftp://x/"));
+        assert!(!super::is_web_url("é"));
     }
 }

@@ -7,9 +7,11 @@
 //! | --- | --- | --- |
 //! | `json` | [`json`] | tools; the versioned schema in `SCHEMA.md` |
 //! | `markdown` | [`markdown`] | CI job summaries and people |
+//! | `html` | [`html`] | people: one self-contained page with filters and charts |
 #![warn(missing_docs)]
 
 pub mod escape;
+pub mod html;
 pub mod json;
 pub mod markdown;
 
@@ -35,7 +37,7 @@ pub enum ReportError {
     #[error("cannot serialise report: {0}")]
     Serialize(#[from] serde_json::Error),
     /// An unknown format name.
-    #[error("unknown report format `{0}` (known: json, markdown)")]
+    #[error("unknown report format `{0}` (known: json, markdown, html)")]
     UnknownFormat(String),
 }
 
@@ -46,6 +48,8 @@ pub enum Format {
     Json,
     /// GitHub-flavoured Markdown.
     Markdown,
+    /// A self-contained HTML page.
+    Html,
 }
 
 impl FromStr for Format {
@@ -54,6 +58,7 @@ impl FromStr for Format {
         match s.to_ascii_lowercase().as_str() {
             "json" => Ok(Format::Json),
             "markdown" | "md" => Ok(Format::Markdown),
+            "html" | "htm" => Ok(Format::Html),
             other => Err(ReportError::UnknownFormat(other.to_string())),
         }
     }
@@ -65,6 +70,7 @@ impl Format {
         match self {
             Format::Json => &json::Json,
             Format::Markdown => &markdown::Markdown,
+            Format::Html => &html::PLAIN,
         }
     }
 
@@ -73,6 +79,7 @@ impl Format {
         match self {
             Format::Json => "json",
             Format::Markdown => "md",
+            Format::Html => "html",
         }
     }
 }
