@@ -213,8 +213,7 @@ impl Renderer for Junit {
 mod tests {
     use super::*;
     use crate::sample::{sample, sample_full};
-    use std::path::{Path, PathBuf};
-    use std::process::Command;
+    use crate::schemas::xmllint;
 
     fn attr_of<'a>(n: roxmltree::Node<'a, 'a>, a: &str) -> &'a str {
         n.attribute(a).unwrap_or_else(|| panic!("no {a} on {n:?}"))
@@ -327,42 +326,6 @@ mod tests {
         assert!(all.contains("]]>"), "the CDATA end marker survives as text");
         assert!(all.contains("<evil & \"quotes\">"));
         assert!(!xml.contains('\u{1}') && !xml.contains('\u{FFFF}'));
-    }
-
-    fn schema() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/junit-10.xsd")
-    }
-
-    /// Run `xmllint --noout --schema junit-10.xsd` on `xml`: `None` when xmllint is
-    /// missing and not required, else whether it accepted the document.
-    fn xmllint(xml: &str) -> Option<bool> {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("report.junit.xml");
-        std::fs::write(&file, xml).unwrap();
-        match Command::new("xmllint")
-            .arg("--noout")
-            .arg("--schema")
-            .arg(schema())
-            .arg(&file)
-            .output()
-        {
-            Ok(out) => {
-                if !out.status.success() {
-                    eprintln!("xmllint: {}", String::from_utf8_lossy(&out.stderr));
-                }
-                Some(out.status.success())
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if std::env::var("ZWGK_REQUIRE_TOOLS").as_deref() == Ok("1") {
-                    panic!("xmllint is required (ZWGK_REQUIRE_TOOLS=1) but not installed: install libxml2-utils");
-                }
-                eprintln!(
-                    "note: xmllint not found (package libxml2-utils); JUnit schema check skipped"
-                );
-                None
-            }
-            Err(e) => panic!("cannot run xmllint: {e}"),
-        }
     }
 
     #[test]

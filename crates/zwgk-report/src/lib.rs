@@ -200,6 +200,10 @@ pub(crate) fn severity_str(s: zwgk_core::rule::Severity) -> &'static str {
 pub(crate) mod sample;
 
 #[cfg(test)]
+#[path = "../tests/support/schemas.rs"]
+pub(crate) mod schemas;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -244,56 +244,7 @@ impl Renderer for Sarif {
 mod tests {
     use super::*;
     use crate::sample::{sample, sample_full};
-
-    /// The `language` patterns (of `run` and `toolComponent`) of the published OASIS schema has a stray `]`, which
-    /// ECMA-262 reads as a literal but the draft-07 meta-schema check of `jsonschema`
-    /// rejects as a regex. The vendored file stays as published; the pattern is rewritten
-    /// with the `]` escaped (the same meaning) before the schema is compiled.
-    const LANGUAGE_PATTERN: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
-    const LANGUAGE_PATTERN_ESCAPED: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}\\]?$";
-
-    /// Rewrite every `pattern` equal to [`LANGUAGE_PATTERN`]; how many were.
-    fn escape_language_pattern(v: &mut Value) -> usize {
-        match v {
-            Value::Object(map) => map
-                .iter_mut()
-                .map(|(k, v)| {
-                    if k == "pattern" && v == LANGUAGE_PATTERN {
-                        *v = json!(LANGUAGE_PATTERN_ESCAPED);
-                        1
-                    } else {
-                        escape_language_pattern(v)
-                    }
-                })
-                .sum(),
-            Value::Array(items) => items.iter_mut().map(escape_language_pattern).sum(),
-            _ => 0,
-        }
-    }
-
-    fn validator() -> jsonschema::Validator {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/schemas/sarif-schema-2.1.0.json"
-        );
-        let mut schema: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-        assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
-        assert_eq!(
-            escape_language_pattern(&mut schema),
-            2,
-            "the vendored schema changed"
-        );
-        jsonschema::draft7::options()
-            .should_validate_formats(true)
-            .build(&schema)
-            .expect("the SARIF schema compiles")
-    }
-
-    fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
-        v.iter_errors(doc)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect()
-    }
+    use crate::schemas::{sarif_errors as errors, sarif_validator as validator};
 
     #[test]
     fn valid_against_sarif_schema() {
