@@ -1,4 +1,4 @@
-//! Escaping text quoted from pages before it goes into a report.
+//! Escaping text quoted from pages before it goes into a report: Markdown, HTML and XML.
 
 /// Escape text for a Markdown table cell or paragraph: no HTML, no table
 /// breaks, no emphasis or links, one line.
@@ -75,6 +75,46 @@ pub fn is_web_url(s: &str) -> bool {
         })
 }
 
+/// Whether `c` may appear in an XML 1.0 document (the `Char` production).
+pub fn xml_char_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Escape text for XML 1.0 character data: `&`, `<` and `>` as entities (so `]]>`
+/// cannot occur), a carriage return as `&#13;` (kept through line-end normalisation), and
+/// characters XML 1.0 does not allow (most C0 controls, U+FFFE, U+FFFF) replaced by U+FFFD.
+pub fn xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            c if !xml_char_allowed(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape text for a double- or single-quoted XML 1.0 attribute value: as [`xml_text`],
+/// plus both quotes, and tab and line feed as character references so attribute-value
+/// normalisation keeps them.
+pub fn xml_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            c => out.push_str(&xml_text(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -119,5 +159,18 @@ mod tests {
         assert!(!super::is_web_url("evidence/2021.toml:3"));
         assert!(!super::is_web_url("ftp://x/"));
         assert!(!super::is_web_url("é"));
+    }
+
+    #[test]
+    fn escapes_xml_and_drops_illegal_characters() {
+        assert_eq!(
+            super::xml_text("a<b>&c]]>\u{1}\u{FFFF}\r\n"),
+            "a&lt;b&gt;&amp;c]]&gt;\u{FFFD}\u{FFFD}&#13;\n"
+        );
+        assert_eq!(
+            super::xml_attr("\"x\" 'y'\n\t\u{0}"),
+            "&quot;x&quot; &apos;y&apos;&#10;&#9;\u{FFFD}"
+        );
+        assert_eq!(super::xml_text("政务公开"), "政务公开");
     }
 }

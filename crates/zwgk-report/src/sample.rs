@@ -85,3 +85,93 @@ pub fn sample() -> Report {
         }],
     }
 }
+
+fn rule(id: &str, outcome: Outcome, severity: Severity, found: &str) -> RuleReport {
+    RuleReport {
+        id: id.into(),
+        title: format!("{id} 的标题"),
+        mode: Mode::Auto,
+        severity,
+        outcome,
+        message: format!("要求：栏目按时更新。结果：{found}"),
+        found: found.into(),
+        check: "exists".into(),
+        evidence: vec![],
+        source: Source {
+            seed: "任务3".into(),
+            clause: Some("《政府信息公开条例》第十九条".into()),
+        },
+        origin: format!("rules/gd-whly-2021/{id}.toml:7"),
+    }
+}
+
+/// Every outcome, co-operating divisions, awkward division names and hostile page text.
+pub fn sample_full() -> Report {
+    let mut report = sample();
+    let mut fail_low = rule(
+        "t03-low",
+        Outcome::Fail,
+        Severity::Low,
+        "缺少]]>结尾\u{1}与\u{FFFF}",
+    );
+    fail_low.evidence = vec![
+        Evidence::new("http://whly.gd.gov.cn/c 页.html", "<evil & \"quotes\"> ]]>"),
+        Evidence::new("evidence:task-3", "=cmd|' /C calc'!A0"),
+    ];
+    let mut pass = rule("t03-pass", Outcome::Pass, Severity::Medium, "已更新");
+    pass.evidence = vec![Evidence::new("http://whly.gd.gov.cn/d.html", "2021年12月")];
+    let mut incomplete = rule(
+        "t03-inc",
+        Outcome::Incomplete,
+        Severity::High,
+        "页面无法获取",
+    );
+    incomplete.evidence = vec![Evidence::new("http://whly.gd.gov.cn/e.html", "HTTP 503")];
+    let mut needs = rule(
+        "t03-ne",
+        Outcome::NeedsEvidence,
+        Severity::Medium,
+        "待人工确认",
+    );
+    needs.mode = Mode::Assisted;
+    let mut na = rule(
+        "t03-na",
+        Outcome::NotApplicable,
+        Severity::Low,
+        "评估日期前不适用",
+    );
+    na.origin = "/abs/rules/t03 na.toml:x".into();
+    report.tasks.push(TaskReport {
+        task: 3,
+        title: "政务公开<专栏> & 更新".into(),
+        heading: "=SUM(1+1) 加强平台建设".into(),
+        requirement: "-2 栏目按时更新\n\"引号\", 逗号".into(),
+        divisions: Divisions {
+            lead: vec!["办公室".into()],
+            others: vec![
+                "产业发展处/科技处[旅游]：规划与资源开发利用管理的处室名称超长超长超长".into(),
+                "政策法规处".into(),
+                "办公室".into(),
+            ],
+        },
+        outcome: Outcome::Fail,
+        reason: "t03-low：缺少".into(),
+        rules: vec![fail_low, pass, incomplete, needs, na],
+    });
+    let mut ok = rule("t04", Outcome::Pass, Severity::High, "已公开");
+    ok.evidence = vec![Evidence::new("http://whly.gd.gov.cn/f.html", "@SUM(A1)")];
+    report.tasks.push(TaskReport {
+        task: 4,
+        title: "年度报告".into(),
+        heading: "+年报".into(),
+        requirement: "=cmd|' /C calc'!A0 按时公开年度报告".into(),
+        divisions: Divisions {
+            lead: vec!["办公室".into(), "History".into()],
+            others: vec![],
+        },
+        outcome: Outcome::Pass,
+        reason: "t04：已公开".into(),
+        rules: vec![ok],
+    });
+    report
+}
