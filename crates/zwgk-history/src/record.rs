@@ -58,7 +58,8 @@ pub struct RuleResult {
     pub outcome: Outcome,
     /// [`fingerprint`] of pack id, rule id and [`page`](Self::page).
     pub fingerprint: String,
-    /// The evidence page this row is about; empty for a rule with no evidence.
+    /// The evidence page this row is about; empty for a rule with no evidence or whose
+    /// evidence is the scanned target itself (e.g. "no such page found on the site").
     pub page: String,
     /// The rule's first evidence URL (empty when it has none).
     pub evidence_url: String,
@@ -142,8 +143,12 @@ impl ScanRecord {
                 .unwrap_or_default();
             let mut pages: Vec<&str> = Vec::new();
             for e in &rule.evidence {
-                if !pages.contains(&e.url.as_str()) {
-                    pages.push(&e.url);
+                // Evidence naming the scanned target itself (a rule that found no page
+                // points at the site) is no page: the fingerprint must not change with
+                // the folder a mirror is scanned from.
+                let page = if e.url == report.target { "" } else { &e.url };
+                if !pages.contains(&page) {
+                    pages.push(page);
                 }
             }
             if pages.is_empty() {
@@ -267,7 +272,7 @@ pub(crate) mod sample {
         }
     }
 
-    /// Three rules: t01 fails on two pages, t02 passes on one, t03 has no evidence.
+    /// Three rules: t01 fails on two pages, t02 passes on one, t03's evidence is the target.
     pub fn report() -> Report {
         report_with(vec![
             rule(
@@ -280,7 +285,7 @@ pub(crate) mod sample {
                 ],
             ),
             rule("t02", Outcome::Pass, &["http://whly.gd.gov.cn/c.html"]),
-            rule("t03", Outcome::NeedsEvidence, &[]),
+            rule("t03", Outcome::NeedsEvidence, &["whly.gd.gov.cn"]),
         ])
     }
 }
@@ -309,7 +314,7 @@ mod tests {
         assert!(rec.results[..2]
             .iter()
             .all(|r| r.evidence_url == "http://whly.gd.gov.cn/a.html"));
-        assert_eq!(rec.results[3].evidence_url, "");
+        assert_eq!(rec.results[3].evidence_url, "whly.gd.gov.cn");
         assert_eq!(rec.pack_id, "gd-whly-2021");
         assert_eq!(rec.id, None);
     }
