@@ -156,6 +156,29 @@ fn three_scans_history_diff_and_fail_on_new() {
     let fail1 = failing(&site.report("r1.json"));
     assert!(fail1.contains(FIXED_RULE) && !fail1.contains(BROKEN_RULE));
 
+    // Fingerprints do not depend on where a mirror lies: the bundled fixture, scanned in
+    // place against the copy's report, has no new failure.
+    let here = zwgk(&[
+        "scan",
+        "fixtures/portals/mini-2021-faulty",
+        "--rules",
+        "rules/gd-whly-2021",
+        "--as-of",
+        "2022-02-01",
+        "--output",
+        &site.path("in-place.json"),
+        "--baseline",
+        &site.path("r1.json"),
+        "--fail-on",
+        "new",
+    ]);
+    assert_eq!(code(&here), 0, "{}", stderr(&here));
+    assert!(
+        stderr(&here).contains("no new failures"),
+        "{}",
+        stderr(&here)
+    );
+
     // Between scans 1 and 2: one failure fixed, one passing rule broken.
     std::fs::copy(
         root()
