@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Check a government portal against its 政务公开 (government-affairs disclosure) task plan.
 #[derive(Debug, Parser)]
@@ -17,6 +17,12 @@ pub enum Command {
     /// Scan a portal (a live URL or a mirror folder) against a rule pack and write a report.
     #[command(after_help = crate::exit::HELP)]
     Scan(ScanArgs),
+    /// List the scans recorded in a history database (`zwgk scan … --history FILE`).
+    #[command(after_help = crate::exit::HELP)]
+    History(HistoryArgs),
+    /// Compare two recorded scans: newly failing, fixed and changed rules.
+    #[command(after_help = crate::exit::HELP)]
+    Diff(DiffArgs),
     /// Work with rule packs: lint, import a plan.
     Rules {
         #[command(subcommand)]
@@ -38,12 +44,28 @@ pub struct ScanArgs {
     /// Evidence records for organisational tasks (TOML, `[[evidence]]` entries).
     #[arg(long, value_name = "FILE")]
     pub evidence: Option<PathBuf>,
-    /// Report format: json or markdown (default: from the --output ending, else markdown).
-    #[arg(long, value_name = "FORMAT")]
+    /// Report format: json or markdown (default: from the --output ending, else markdown);
+    /// several separated by commas with --output-dir (e.g. json,markdown).
+    #[arg(long, value_name = "FORMAT[,FORMAT…]")]
     pub format: Option<String>,
     /// Write the report here (atomically) instead of to standard output.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Write one report per --format into this folder (created if needed), as
+    /// report.json, report.md, …; without --format: json and markdown.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
+    pub output_dir: Option<PathBuf>,
+    /// Record the scan in this history database (SQLite, created if needed) once the
+    /// report is written.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// Which failures make the exit code 1: any; new (failures absent from the previous
+    /// scan of the same target and pack in --history, or from --baseline); none.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = FailOn::Any)]
+    pub fail_on: FailOn,
+    /// For --fail-on new: compare with this earlier JSON report instead of the history.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// For a mirror folder whose name is not the host: the URL its files map under.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -52,6 +74,59 @@ pub struct ScanArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub crawl: Box<CrawlArgs>,
+}
+
+/// Which failures make `zwgk scan` exit with code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any failing rule.
+    Any,
+    /// Only failures that the previous scan (or the baseline) did not have.
+    New,
+    /// None: exit 0 whatever failed.
+    None,
+}
+
+/// Text for people or JSON for tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    /// A table or list for people.
+    Text,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The history database.
+    #[arg(long, value_name = "FILE")]
+    pub history: PathBuf,
+    /// Only the scans of this target (as the reports name it).
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older scan id (default: the scan before B of the same target and pack).
+    #[arg(value_name = "A")]
+    pub a: Option<String>,
+    /// The newer scan id (default: the latest scan of A's target and pack, or the
+    /// latest scan of all).
+    #[arg(value_name = "B")]
+    pub b: Option<String>,
+    /// The history database.
+    #[arg(long, value_name = "FILE")]
+    pub history: PathBuf,
+    /// With no scan ids: the latest two scans of this target.
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 /// How a URL is crawled (ignored for a mirror folder).

@@ -3,11 +3,11 @@
 /// The documented exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
-    /// No rule failed (or the command succeeded).
+    /// No rule failed, or none that `--fail-on` counts (or the command succeeded).
     Ok = 0,
-    /// At least one rule failed.
+    /// At least one rule failed (with `--fail-on new`: one absent from the previous scan).
     Failures = 1,
-    /// Bad arguments, rule files or evidence files.
+    /// Bad arguments, rule files, evidence files, baseline or history database.
     BadInput = 2,
     /// The target could not be scanned at all.
     Unscannable = 3,
@@ -15,7 +15,10 @@ pub enum Code {
 
 /// The text of `--help` that documents the exit codes.
 pub const HELP: &str = "Exit codes:
-  0  no rule failed (lint: the pack is clean)
-  1  at least one rule failed
-  2  bad arguments, rule files or evidence files
+  0  no rule failed, or none that --fail-on counts (lint: the pack is clean;
+     history, diff: shown)
+  1  at least one rule failed (--fail-on new: a failure that the previous scan
+     in --history, or --baseline, did not have)
+  2  bad arguments, rule files, evidence files, baseline report or history
+     database (missing, damaged, unknown scan id)
   3  the target could not be scanned at all";

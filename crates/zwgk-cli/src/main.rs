@@ -10,6 +10,8 @@ fn main() {
     let args = cli::Cli::parse_from_env_or_exit();
     let code = match args.command {
         cli::Command::Scan(a) => commands::scan::run(a),
+        cli::Command::History(a) => commands::history::list(a),
+        cli::Command::Diff(a) => commands::history::diff(a),
         cli::Command::Rules { command } => match command {
             cli::RulesCommand::Lint(a) => commands::rules::lint(a),
             cli::RulesCommand::Import(a) => commands::rules::import(a),

@@ -1,6 +1,5 @@
 //! `zwgk scan`: scan a portal against a rule pack and write a report.
 
-use std::io::Write;
 use std::path::Path;
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -9,7 +8,6 @@ use zwgk_core::{EvidenceSet, Outcome, PageFacts, Probes};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::inputs::{load_evidence, load_pack};
 use zwgk_crawl::{FolderSource, PageSource};
-use zwgk_report::{write_atomic, Format};
 
 use crate::cli::{CrawlArgs, ScanArgs};
 use crate::exit::Code;
@@ -165,24 +163,9 @@ fn today_cst() -> NaiveDate {
     (Utc::now() + Duration::hours(8)).date_naive()
 }
 
-fn format_of(args: &ScanArgs) -> Result<Format, String> {
-    if let Some(f) = &args.format {
-        return f
-            .parse()
-            .map_err(|e: zwgk_report::ReportError| e.to_string());
-    }
-    let by_ending = args
-        .output
-        .as_deref()
-        .and_then(Path::extension)
-        .and_then(|e| e.to_str())
-        .and_then(|e| e.parse().ok());
-    Ok(by_ending.unwrap_or(Format::Markdown))
-}
-
 pub fn run(args: ScanArgs) -> Code {
-    let format = match format_of(&args) {
-        Ok(f) => f,
+    let outputs = match super::output::plan(&args) {
+        Ok(o) => o,
         Err(e) => return bad(&e),
     };
     let as_of = match &args.as_of {
@@ -207,6 +190,10 @@ pub fn run(args: ScanArgs) -> Code {
             Err(e) => return bad(&e.to_string()),
         },
     };
+    let before = match super::history::prepare(&args) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
     let probes = match Probes::new(pack.selector_probes.iter().map(String::as_str)) {
         Ok(p) => p,
         Err(e) => return bad(&e),
@@ -217,26 +204,8 @@ pub fn run(args: ScanArgs) -> Code {
     };
     let mut report = zwgk_core::evaluate(&pack, &site, &evidence, as_of);
     report.fetch = fetch;
-    let bytes = match format.renderer().render_to_vec(&report) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("zwgk: {e}");
-            return Code::BadInput;
-        }
-    };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = write_atomic(path, &bytes) {
-                eprintln!("zwgk: {e}");
-                return Code::BadInput;
-            }
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            if out.write_all(&bytes).and_then(|_| out.flush()).is_err() {
-                return Code::BadInput;
-            }
-        }
+    if let Err(code) = super::output::write(&outputs, &report) {
+        return code;
     }
     if !args.quiet {
         let s = &report.summary;
@@ -252,11 +221,7 @@ pub fn run(args: ScanArgs) -> Code {
             counts.join(", ")
         );
     }
-    if report.has_failures() {
-        Code::Failures
-    } else {
-        Code::Ok
-    }
+    super::history::finish(&args, before, &report)
 }
 
 fn bad(msg: &str) -> Code {
