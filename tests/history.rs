@@ -290,6 +290,38 @@ fn three_scans_history_diff_and_fail_on_new() {
         text.contains(BROKEN_RULE) && text.contains(FIXED_RULE),
         "{text}"
     );
+
+    // The HTML report of a scan recorded into the history draws the trend of the
+    // recorded scans of the target and pack, and this one.
+    let portal = site.path("portal");
+    let html_of = |extra: &[&str]| {
+        let out = site.path("trend");
+        let mut args = vec![
+            "scan",
+            &portal,
+            "--rules",
+            "rules/gd-whly-2021",
+            "--as-of",
+            "2022-02-01",
+            "--format",
+            "html,json",
+            "--output-dir",
+            &out,
+            "--fail-on",
+            "none",
+        ];
+        args.extend_from_slice(extra);
+        let o = zwgk(&args);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        std::fs::read_to_string(site.dir.path().join("trend/report.html")).unwrap()
+    };
+    let plain = html_of(&[]);
+    assert!(!plain.contains("历次检查趋势"), "no history, no trend");
+    let with_trend = html_of(&["--history", &db]);
+    assert!(with_trend.contains("历次检查趋势"));
+    for label in ["#1 ", "#2 ", "#3 ", "本次 "] {
+        assert!(with_trend.contains(label), "trend point {label}");
+    }
 }
 
 #[test]

@@ -44,7 +44,8 @@ pub struct ScanArgs {
     /// Evidence records for organisational tasks (TOML, `[[evidence]]` entries).
     #[arg(long, value_name = "FILE")]
     pub evidence: Option<PathBuf>,
-    /// Report format: json or markdown (default: from the --output ending, else markdown);
+    /// Report format: json, markdown, html, junit, sarif, csv or xlsx (default: from the
+    /// --output ending, else markdown);
     /// several separated by commas with --output-dir (e.g. json,markdown).
     #[arg(long, value_name = "FORMAT[,FORMAT…]")]
     pub format: Option<String>,

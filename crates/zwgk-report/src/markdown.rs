@@ -1,5 +1,9 @@
 //! Markdown: a table of every task (number, short title, divisions, outcome,
 //! one-line reason), then the failing rules with evidence, then divisions.
+//!
+//! The whole stays under [`MAX_BYTES`] (CI job summaries, e.g. GitHub's, take at most
+//! 1 MiB): quoted messages and excerpts are shortened, and failing rules beyond the
+//! budget are counted rather than listed (the JSON and HTML reports carry them all).
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -11,6 +15,23 @@ use crate::{Renderer, ReportError};
 
 /// The Markdown renderer.
 pub struct Markdown;
+
+/// The most bytes a Markdown report takes (1 MiB, the limit of CI job summaries).
+pub const MAX_BYTES: usize = 1 << 20;
+
+/// Bytes kept for the division table and the closing note after the failing rules.
+const TAIL_RESERVE: usize = 64 * 1024;
+
+/// The most characters quoted from one message or excerpt.
+const MAX_QUOTE_CHARS: usize = 1000;
+
+/// `s` cut to `max` characters, marked with `…` when cut.
+fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
 
 /// A symbol per outcome, so the table reads at a glance.
 fn mark(o: Outcome) -> &'static str {
@@ -87,15 +108,19 @@ pub fn to_string(report: &Report) -> String {
         .collect();
     if !flagged.is_empty() {
         let _ = writeln!(s, "\n## 不通过与无法判定的规则\n");
+        let total = flagged.len();
+        let mut shown = 0;
         for (t, r) in flagged {
+            let mut block = String::new();
+            let b = &mut block;
             let _ = writeln!(
-                s,
+                b,
                 "### 任务{} · {} · {}\n",
                 t.task,
                 code(&r.id),
                 outcome_cell(r.outcome)
             );
-            let _ = writeln!(s, "{}\n", esc(&r.message));
+            let _ = writeln!(b, "{}\n", esc(&shorten(&r.message, MAX_QUOTE_CHARS)));
             let clause = r
                 .source
                 .clause
@@ -103,16 +128,33 @@ pub fn to_string(report: &Report) -> String {
                 .map(|c| format!("；{}", esc(c)))
                 .unwrap_or_default();
             let _ = writeln!(
-                s,
+                b,
                 "- 依据：{}{clause}（检查：{}，规则文件 {}）",
                 esc(&r.source.seed),
                 code(&r.check),
                 code(&r.origin)
             );
             for e in &r.evidence {
-                let _ = writeln!(s, "- 证据：{} — {}", url(&e.url), esc(&e.excerpt));
+                let _ = writeln!(
+                    b,
+                    "- 证据：{} — {}",
+                    url(&shorten(&e.url, MAX_QUOTE_CHARS)),
+                    esc(&shorten(&e.excerpt, MAX_QUOTE_CHARS))
+                );
             }
-            let _ = writeln!(s);
+            let _ = writeln!(b);
+            if s.len() + block.len() + TAIL_RESERVE > MAX_BYTES {
+                break;
+            }
+            s.push_str(&block);
+            shown += 1;
+        }
+        if shown < total {
+            let _ = writeln!(
+                s,
+                "（另有{}条不通过或无法判定的规则从略，以免超过1 MiB；完整内容见 JSON 或 HTML 报告。）\n",
+                total - shown
+            );
         }
     }
 
@@ -170,5 +212,31 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| 政策法规处 | 1 |  | 1 | 0 | 0 | 0 |"), "{md}");
+    }
+
+    #[test]
+    fn stays_under_one_mib_with_thousands_of_failures() {
+        let mut report = sample();
+        let rule = report.tasks[0].rules[0].clone();
+        let mut long = rule.clone();
+        long.message = "很长的说明".repeat(2000);
+        long.evidence = (0..10)
+            .map(|i| {
+                zwgk_core::Evidence::new(format!("http://x.gov.cn/{i}.html"), "摘录".repeat(900))
+            })
+            .collect();
+        report.tasks[0].rules = (0..3000)
+            .map(|i| {
+                let mut r = long.clone();
+                r.id = format!("r{i}");
+                r
+            })
+            .collect();
+        let md = to_string(&report);
+        assert!(md.len() <= MAX_BYTES, "{} bytes", md.len());
+        assert!(md.contains("条不通过或无法判定的规则从略"));
+        assert!(md.contains("## 按责任部门"), "the division table is kept");
+        // A small report is whole.
+        assert!(!to_string(&sample()).contains("从略"));
     }
 }

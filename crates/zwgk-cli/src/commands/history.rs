@@ -6,6 +6,7 @@ use std::path::Path;
 use zwgk_core::{Outcome, Report};
 use zwgk_history::diff::{self, Change, Diff};
 use zwgk_history::{History, ScanId, ScanRecord};
+use zwgk_report::html::TrendPoint;
 
 use crate::cli::{DiffArgs, FailOn, HistoryArgs, ScanArgs, TextOrJson};
 use crate::exit::Code;
@@ -37,6 +38,40 @@ pub fn prepare(args: &ScanArgs) -> Result<Before, Code> {
         Some(path) => Some(History::open(path).map_err(|e| bad(&e.to_string()))?),
     };
     Ok(Before { history, baseline })
+}
+
+impl Before {
+    /// The outcome counts of the earlier scans of this target and pack in the
+    /// history, oldest first, then this scan: the HTML report's trend chart. Empty
+    /// without a history (or when it cannot be read: the chart is left out).
+    pub fn trend(&self, report: &Report) -> Vec<TrendPoint> {
+        let Some(h) = &self.history else {
+            return Vec::new();
+        };
+        let Ok(scans) = h.scans(Some(&report.target)) else {
+            return Vec::new();
+        };
+        // `scans` lists in recording order.
+        let mut points: Vec<TrendPoint> = scans
+            .into_iter()
+            .filter(|s| s.pack_id == report.rules_pack.id)
+            .map(|s| TrendPoint {
+                label: format!(
+                    "#{} {}",
+                    s.id,
+                    s.recorded_at.get(..10).unwrap_or(&s.recorded_at)
+                ),
+                tasks: s.summary.tasks,
+                rules: s.summary.rules,
+            })
+            .collect();
+        points.push(TrendPoint {
+            label: format!("本次 {}", chrono::Utc::now().format("%Y-%m-%d")),
+            tasks: report.summary.tasks,
+            rules: report.summary.rules,
+        });
+        points
+    }
 }
 
 /// A JSON report read back as a scan record.

@@ -5,7 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use zwgk_core::Report;
-use zwgk_report::{write_atomic, Format};
+use zwgk_report::html::{Html, TrendPoint};
+use zwgk_report::{write_atomic, Format, Renderer};
 
 use crate::cli::ScanArgs;
 use crate::exit::Code;
@@ -94,9 +95,19 @@ fn plan_of(
 
 /// Render and write every report (each file atomically). `Err` carries the exit code,
 /// the message already printed.
-pub fn write(outputs: &[Output], report: &Report) -> Result<(), Code> {
+///
+/// `trend` holds the outcome counts of earlier scans for the HTML report's trend
+/// chart (drawn from two points on).
+pub fn write(outputs: &[Output], report: &Report, trend: &[TrendPoint]) -> Result<(), Code> {
     for out in outputs {
-        let bytes = out.format.renderer().render_to_vec(report).map_err(|e| {
+        let with_trend;
+        let renderer: &dyn Renderer = if out.format == Format::Html && trend.len() >= 2 {
+            with_trend = Html::with_trend(trend.to_vec());
+            &with_trend
+        } else {
+            out.format.renderer()
+        };
+        let bytes = renderer.render_to_vec(report).map_err(|e| {
             eprintln!("zwgk: {e}");
             Code::BadInput
         })?;

@@ -204,7 +204,7 @@ pub fn run(args: ScanArgs) -> Code {
     };
     let mut report = zwgk_core::evaluate(&pack, &site, &evidence, as_of);
     report.fetch = fetch;
-    if let Err(code) = super::output::write(&outputs, &report) {
+    if let Err(code) = super::output::write(&outputs, &report, &before.trend(&report)) {
         return code;
     }
     if !args.quiet {
