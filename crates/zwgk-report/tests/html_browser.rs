@@ -65,10 +65,23 @@ fn task(n: u32, outcome: Outcome, lead: &str, rules: Vec<RuleReport>) -> TaskRep
     }
 }
 
+/// The title of a page as a scan reads it: `<title>` holds raw text, so a page titled
+/// with markup gives that markup, verbatim, as its title.
+fn crawled_title() -> String {
+    let page = zwgk_core::PageFacts::from_html(
+        "http://127.0.0.1:9/a.html",
+        200,
+        &format!("<html><head><title>标题 {HOSTILE}</title></head><body><p>正文</p></body></html>"),
+    );
+    assert!(page.title.contains("<script>"), "{}", page.title);
+    page.title
+}
+
 fn report() -> Report {
+    let title = crawled_title();
     let evidence = || {
         vec![
-            Evidence::new("http://127.0.0.1:9/a.html", format!("标题 {HOSTILE}")),
+            Evidence::new("http://127.0.0.1:9/a.html", title.clone()),
             Evidence::new("javascript:window.__pwned=3", "not a link"),
         ]
     };
