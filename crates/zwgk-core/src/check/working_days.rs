@@ -17,6 +17,9 @@
 //!   fails on one dated 2021-10-20.
 //! - **Clause**: per rule.
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 
 use super::{per_page, CheckResult, Context, PageVerdict};
@@ -31,7 +34,12 @@ enum Other {
     Unknown(String),
 }
 
-fn other_date(cx: &Context<'_>, page: &PageFacts, from: &FromDate) -> Other {
+fn other_date<'a>(
+    cx: &Context<'a>,
+    page: &PageFacts,
+    from: &FromDate,
+    index: &OnceCell<TitleIndex<'a>>,
+) -> Other {
     match from {
         FromDate::WrittenDate => match page.metadata_value("成文日期").and_then(date::parse_date)
         {
@@ -45,7 +53,7 @@ fn other_date(cx: &Context<'_>, page: &PageFacts, from: &FromDate) -> Other {
                 .filter(|l| l.is_labelled(pattern))
                 .collect();
             if links.is_empty() {
-                return match paired_without_backlink(cx, page) {
+                return match paired_without_backlink(cx, page, index) {
                     Some((d, label)) => Other::Date(d, label),
                     None => Other::Missing(format!(
                         "页面无文字匹配「{}」的关联链接，也无链接到本页或标题对应的政策文件",
@@ -107,40 +115,66 @@ fn named_documents(title: &str) -> Vec<String> {
     names
 }
 
+/// Dated documents by the names their titles carry (the whole title and each name
+/// in 《》, as compact keys), the earliest published first: built once per check, and
+/// only when an interpretation has no link back to its policy.
+type TitleIndex<'a> = HashMap<String, &'a PageFacts>;
+
+fn is_document(p: &PageFacts) -> bool {
+    p.is_ok() && p.published.is_some() && p.list_items.len() < 2
+}
+
+fn title_index<'a>(cx: &Context<'a>) -> TitleIndex<'a> {
+    let mut index: TitleIndex<'a> = HashMap::new();
+    for p in cx.site.pages() {
+        if !is_document(p) || is_interpretation_title(&p.title) {
+            continue;
+        }
+        let mut keys = named_documents(&p.title);
+        keys.push(text::compact_key(&p.title));
+        for key in keys {
+            let kept = index.entry(key).or_insert(p);
+            if p.published < kept.published {
+                *kept = p;
+            }
+        }
+    }
+    index
+}
+
 /// The policy an interpretation belongs to when the interpretation has no link
 /// back to it: a dated detail page that links to the interpretation (the
 /// policy's own 相关解读 link), preferring one whose title carries the name the
-/// interpretation quotes in 《》; failing that, a dated page whose title carries
-/// that name. Column lists (pages with dated list items) never count.
-fn paired_without_backlink(cx: &Context<'_>, page: &PageFacts) -> Option<(NaiveDate, String)> {
+/// interpretation quotes in 《》; failing that, the earliest dated page titled with
+/// that name or quoting it in 《》. Column lists (pages with dated list items) never count.
+fn paired_without_backlink<'a>(
+    cx: &Context<'a>,
+    page: &PageFacts,
+    index: &OnceCell<TitleIndex<'a>>,
+) -> Option<(NaiveDate, String)> {
     let names = named_documents(&page.title);
     let titled = |p: &PageFacts| {
         let key = text::compact_key(&p.title);
         names.iter().any(|n| key.contains(n.as_str()))
     };
-    let is_document = |p: &PageFacts| {
-        p.url != page.url && p.is_ok() && p.published.is_some() && p.list_items.len() < 2
-    };
     let linking: Vec<&PageFacts> = cx
         .site
         .inbound_links(&page.url)
         .filter_map(|(from, _)| cx.site.page(from))
-        .filter(|p| is_document(p))
+        .filter(|p| p.url != page.url && is_document(p))
         .collect();
     let (policy, how) = if let Some(p) = linking.iter().copied().find(|p| titled(p)) {
         (p, "链接到本页且标题对应")
     } else if let [only] = linking.as_slice() {
         (*only, "链接到本页")
-    } else if names.is_empty() {
-        return None;
     } else {
-        let p = cx
-            .site
-            .pages()
+        let index = index.get_or_init(|| title_index(cx));
+        let p = names
             .iter()
-            .filter(|p| is_document(p) && titled(p) && !is_interpretation_title(&p.title))
+            .filter_map(|n| index.get(n))
+            .filter(|p| p.url != page.url)
             .min_by_key(|p| p.published)?;
-        (p, "标题对应")
+        (*p, "标题对应")
     };
     Some((
         policy.published?,
@@ -170,11 +204,12 @@ pub(super) fn check(
     } else {
         ("within_days", "天")
     };
+    let index = OnceCell::new();
     per_page(cx, kind, pages, |page| {
         let Some(published) = page.published else {
             return PageVerdict::Fail(format!("《{}》未标注发布日期", page.title));
         };
-        let (start, label) = match other_date(cx, page, from) {
+        let (start, label) = match other_date(cx, page, from, &index) {
             Other::Date(d, label) => (d, label),
             Other::Missing(m) => return PageVerdict::Fail(m),
             Other::Unknown(m) => return PageVerdict::Unknown(m),
