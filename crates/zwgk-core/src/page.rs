@@ -72,19 +72,72 @@ pub struct Link {
 #[derive(Debug, Clone, Default)]
 pub struct PageText {
     head: Option<Arc<str>>,
-    own: Box<str>,
+    own: Own,
     tail: Option<Arc<str>>,
+}
+
+/// The part of a page's text no other page shares.
+#[derive(Debug, Clone)]
+enum Own {
+    /// As is.
+    Plain(Box<str>),
+    /// LZ4 block with the original length before it.
+    Packed(Box<[u8]>),
+}
+
+impl Default for Own {
+    fn default() -> Self {
+        Own::Plain(Box::default())
+    }
+}
+
+/// Own text shorter than this is kept as is (bytes).
+const PACK_FROM: usize = 256;
+
+impl Own {
+    fn pack(s: String) -> Own {
+        if s.len() >= PACK_FROM {
+            let packed = lz4_flex::block::compress_prepend_size(s.as_bytes());
+            if packed.len() * 5 < s.len() * 4 {
+                return Own::Packed(packed.into_boxed_slice());
+            }
+        }
+        Own::Plain(s.into_boxed_str())
+    }
+
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Own::Plain(s) => std::borrow::Cow::Borrowed(s),
+            // Packed from a `str` by `pack`: decompresses to the same UTF-8.
+            Own::Packed(b) => std::borrow::Cow::Owned(
+                lz4_flex::block::decompress_size_prepended(b)
+                    .ok()
+                    .and_then(|v| String::from_utf8(v).ok())
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Own::Plain(s) => s.len(),
+            Own::Packed(b) => b
+                .get(..4)
+                .map_or(0, |n| u32::from_le_bytes([n[0], n[1], n[2], n[3]]) as usize),
+        }
+    }
 }
 
 impl PageText {
     /// The whole text (borrowed when nothing is shared).
     pub fn as_str(&self) -> std::borrow::Cow<'_, str> {
+        let own = self.own.text();
         match (&self.head, &self.tail) {
-            (None, None) => std::borrow::Cow::Borrowed(&self.own),
+            (None, None) => own,
             (head, tail) => {
                 let mut s = String::with_capacity(self.len());
                 s.push_str(head.as_deref().unwrap_or(""));
-                s.push_str(&self.own);
+                s.push_str(&own);
                 s.push_str(tail.as_deref().unwrap_or(""));
                 std::borrow::Cow::Owned(s)
             }
@@ -113,7 +166,7 @@ impl From<String> for PageText {
     fn from(s: String) -> Self {
         PageText {
             head: None,
-            own: s.into_boxed_str(),
+            own: Own::Plain(s.into_boxed_str()),
             tail: None,
         }
     }
@@ -122,7 +175,7 @@ impl From<String> for PageText {
 impl std::fmt::Display for PageText {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.head.as_deref().unwrap_or(""))?;
-        f.write_str(&self.own)?;
+        f.write_str(&self.own.text())?;
         f.write_str(self.tail.as_deref().unwrap_or(""))
     }
 }
@@ -202,9 +255,11 @@ impl FactsInterner {
                 .map(|(k, v)| (self.string(k), self.string(v)))
                 .collect();
         }
-        if page.text.head.is_none() && page.text.tail.is_none() && !page.text.own.is_empty() {
-            let whole = std::mem::take(&mut page.text.own).into_string();
-            page.text = self.share_text(whole);
+        if let (None, None, Own::Plain(own)) = (&page.text.head, &page.text.tail, &page.text.own) {
+            if !own.is_empty() {
+                let whole = std::mem::take(&mut page.text).as_str().into_owned();
+                page.text = self.share_text(whole);
+            }
         }
     }
 
@@ -246,7 +301,7 @@ impl FactsInterner {
             }),
         };
         let end = whole.len() - tail.as_deref().map_or(0, str::len);
-        let own: Box<str> = whole[start..end].into();
+        let own = Own::pack(whole[start..end].to_string());
         self.previous = Some(whole);
         PageText { head, own, tail }
     }
@@ -958,6 +1013,38 @@ mod tests {
 <p>附件：<a href="/attachment/0/411/411234/3164000.pdf">年报.pdf</a></p>
 <a href="javascript:void(0)">打印</a><a href="#top">顶部</a>
 <a href="../index.html#x">返回</a></div></body></html>"##;
+
+    #[test]
+    fn interned_text_reads_back_whole_shared_and_packed() {
+        let page = |n: u32| {
+            let body: String = (0..40)
+                .map(|i| format!("<p>第{n}篇第{i}段：全省文化和旅游系统认真贯彻落实各项部署。</p>"))
+                .collect();
+            format!("<p>欢迎访问广东省文化和旅游厅网站 长者助手 手机版 设为首页 加入收藏 首页 政务公开 新闻中心</p>{body}<p>主办单位：广东省文化和旅游厅 网站标识码：4400000128 粤ICP备13022375号 粤公网安备 44010402000000号</p>")
+        };
+        let mut interner = FactsInterner::default();
+        let mut pages: Vec<PageFacts> = (0..3)
+            .map(|n| PageFacts::from_html(&format!("http://x.gov.cn/{n}.html"), 200, &page(n)))
+            .collect();
+        let before: Vec<String> = pages.iter().map(|p| p.text.as_str().into_owned()).collect();
+        for p in &mut pages {
+            interner.intern(p);
+        }
+        for (p, b) in pages.iter().zip(&before) {
+            assert_eq!(&*p.text.as_str(), b.as_str());
+            assert_eq!(p.text.len(), b.len());
+            assert_eq!(p.text.to_string(), *b);
+        }
+        assert!(
+            matches!(pages[2].text.own, Own::Packed(_)),
+            "long own text is packed"
+        );
+        assert!(pages[2].text.shared_len() > 100, "header and footer shared");
+        // The cache keeps facts as JSON: the text goes out and comes back whole.
+        let json = serde_json::to_string(&pages[2]).unwrap();
+        let back: PageFacts = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.text, pages[2].text);
+    }
 
     #[test]
     fn article_facts() {

@@ -22,15 +22,21 @@ impl Site {
     pub fn new(target: impl Into<String>, pages: impl IntoIterator<Item = PageFacts>) -> Self {
         let mut site = Site {
             target: target.into(),
+            // A `Vec` is taken over in place, not copied: a large scan's pages are
+            // never held twice.
+            pages: pages.into_iter().collect(),
             ..Site::default()
         };
-        for page in pages {
-            if site.by_url.contains_key(&page.url) {
-                continue;
+        // `retain` visits the pages in order: the first of each URL is kept.
+        let mut by_url = HashMap::with_capacity(site.pages.len());
+        site.pages.retain(|p| {
+            if by_url.contains_key(&p.url) {
+                return false;
             }
-            site.by_url.insert(page.url.clone(), site.pages.len());
-            site.pages.push(page);
-        }
+            by_url.insert(p.url.clone(), by_url.len());
+            true
+        });
+        site.by_url = by_url;
         for (pi, page) in site.pages.iter().enumerate() {
             for (li, link) in page.links.iter().enumerate() {
                 let key = match link.url.ends_with('/') {

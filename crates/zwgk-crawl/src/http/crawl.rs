@@ -685,7 +685,9 @@ impl<'a> Crawl<'a> {
         summary.stopped_early = stopped;
         summary.elapsed_millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let mut pages = self.pages;
-        pages.sort_by(|a, b| a.url.cmp(&b.url));
+        // The frontier admits each URL once, so URLs are unique and the in-place
+        // (allocation-free) unstable sort gives the same order every run.
+        pages.sort_unstable_by(|a, b| a.url.cmp(&b.url));
         Finished {
             pages,
             records: self.records,
