@@ -1,18 +1,45 @@
 //! A site: the facts of every page a scan saw, indexed for rule evaluation.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hasher};
 
 use crate::page::PageFacts;
 
 /// The pages of one portal, as seen by one scan.
+///
+/// The URL indexes hold 64-bit hashes, not copies of the URLs (a large scan has
+/// hundreds of thousands); every hit is checked against the URL itself.
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     target: String,
     pages: Vec<PageFacts>,
-    by_url: HashMap<String, usize>,
-    /// For each page URL, the (page index, link index) pairs of links pointing to it
-    /// (32-bit: a scan holds far fewer than 4 billion pages or links a page).
-    inbound: HashMap<String, Vec<(u32, u32)>>,
+    /// Page index by [`url_key`] of its URL.
+    by_url: HashMap<u64, u32>,
+    /// Pages whose URL's key is another page's (vanishingly rare).
+    collided: HashMap<String, u32>,
+    /// For each [`url_key`] of a link target, the (page index, link index) pairs of
+    /// the links pointing there (32-bit: a scan holds far fewer than 4 billion pages
+    /// or links a page).
+    inbound: HashMap<u64, Vec<(u32, u32)>>,
+}
+
+/// The index key of a URL; a folder URL (`…/x/`) is keyed as `…/x/index.html`, the
+/// name mirror tools save it under.
+fn url_key(url: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    h.write(url.as_bytes());
+    if url.ends_with('/') {
+        h.write(b"index.html");
+    }
+    h.finish()
+}
+
+/// Whether two URLs name the same page, a folder URL and its `index.html` alike.
+fn same_page(a: &str, b: &str) -> bool {
+    fn folder(s: &str) -> Option<&str> {
+        s.strip_suffix("index.html").filter(|f| f.ends_with('/'))
+    }
+    a == b || folder(a) == Some(b) || folder(b) == Some(a)
 }
 
 impl Site {
@@ -27,31 +54,53 @@ impl Site {
             pages: pages.into_iter().collect(),
             ..Site::default()
         };
-        // `retain` visits the pages in order: the first of each URL is kept.
-        let mut by_url = HashMap::with_capacity(site.pages.len());
-        site.pages.retain(|p| {
-            if by_url.contains_key(&p.url) {
-                return false;
+        // The first page of each URL is kept: mark the later ones, then drop them in place.
+        let mut first: HashMap<u64, usize> = HashMap::with_capacity(site.pages.len());
+        let mut collided_first: HashMap<&str, usize> = HashMap::new();
+        let mut keep = vec![true; site.pages.len()];
+        for (i, p) in site.pages.iter().enumerate() {
+            let key = url_key(&p.url);
+            match first.get(&key) {
+                None => {
+                    first.insert(key, i);
+                }
+                Some(&f) if site.pages[f].url == p.url => keep[i] = false,
+                Some(_) => {
+                    if collided_first.contains_key(p.url.as_str()) {
+                        keep[i] = false;
+                    } else {
+                        collided_first.insert(&p.url, i);
+                    }
+                }
             }
-            by_url.insert(p.url.clone(), by_url.len());
-            true
-        });
-        site.by_url = by_url;
+        }
+        drop((first, collided_first));
+        let mut flags = keep.into_iter();
+        site.pages.retain(|_| flags.next().unwrap_or(false));
+        for (i, p) in site.pages.iter().enumerate() {
+            let Ok(i) = u32::try_from(i) else { break };
+            match site.by_url.entry(url_key(&p.url)) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(i);
+                }
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    site.collided.insert(p.url.clone(), i);
+                }
+            }
+        }
         for (pi, page) in site.pages.iter().enumerate() {
             for (li, link) in page.links.iter().enumerate() {
-                let key = match link.url.ends_with('/') {
-                    true => format!("{}index.html", link.url),
-                    false => link.url.clone(),
-                };
                 let (Ok(pi), Ok(li)) = (u32::try_from(pi), u32::try_from(li)) else {
                     continue;
                 };
-                site.inbound.entry(key).or_default().push((pi, li));
+                site.inbound
+                    .entry(url_key(&link.url))
+                    .or_default()
+                    .push((pi, li));
             }
         }
         site
     }
-
     /// What was scanned.
     pub fn target(&self) -> &str {
         &self.target
@@ -69,27 +118,37 @@ impl Site {
     }
 
     fn index_of(&self, url: &str) -> Option<usize> {
-        self.by_url.get(url).copied().or_else(|| {
+        let found = |u: &str| {
+            self.collided
+                .get(u)
+                .or_else(|| {
+                    self.by_url
+                        .get(&url_key(u))
+                        .filter(|&&i| same_page(&self.pages[i as usize].url, u))
+                })
+                .map(|&i| i as usize)
+        };
+        found(url).or_else(|| {
             url.ends_with('/')
-                .then(|| self.by_url.get(&format!("{url}index.html")).copied())
+                .then(|| found(&format!("{url}index.html")))
                 .flatten()
         })
     }
 
     /// The links that point to `url`, with the URL of the linking page.
-    pub fn inbound_links(&self, url: &str) -> impl Iterator<Item = (&str, &crate::page::Link)> {
-        let key = match url.ends_with('/') {
-            true => format!("{url}index.html"),
-            false => url.to_string(),
-        };
+    pub fn inbound_links<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a crate::page::Link)> {
         self.inbound
-            .get(&key)
+            .get(&url_key(url))
             .into_iter()
             .flatten()
             .map(|&(pi, li)| {
                 let page = &self.pages[pi as usize];
                 (page.url.as_str(), &*page.links[li as usize])
             })
+            .filter(move |(_, link)| same_page(&link.url, url))
     }
 
     /// Number of pages that could not be fetched or read.
@@ -134,5 +193,31 @@ mod tests {
                 .count(),
             1
         );
+    }
+
+    #[test]
+    fn a_folder_url_and_its_index_page_are_both_kept_and_found() {
+        let site = Site::new(
+            "t",
+            [
+                PageFacts::from_html("http://x.gov.cn/", 200, "<title>首页</title>"),
+                PageFacts::from_html(
+                    "http://x.gov.cn/index.html",
+                    200,
+                    "<title>首页副本</title><a href=\"/\">首页</a>",
+                ),
+                PageFacts::from_html("http://x.gov.cn/", 200, "<title>重复</title>"),
+            ],
+        );
+        assert_eq!(site.pages().len(), 2, "the later duplicate of / is dropped");
+        assert_eq!(site.page("http://x.gov.cn/").unwrap().title, "首页");
+        assert_eq!(
+            site.page("http://x.gov.cn/index.html").unwrap().title,
+            "首页副本"
+        );
+        assert!(site.page("http://x.gov.cn/a.html").is_none());
+        assert_eq!(site.inbound_links("http://x.gov.cn/").count(), 1);
+        assert_eq!(site.inbound_links("http://x.gov.cn/index.html").count(), 1);
+        assert_eq!(site.inbound_links("http://x.gov.cn/b.html").count(), 0);
     }
 }
