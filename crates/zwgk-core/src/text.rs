@@ -111,11 +111,36 @@ fn fold_with(s: &str, keep_lines: bool, whole_text_nfkc: bool) -> String {
         out.pop();
     }
     // Traditional characters (copies of documents in Traditional script) fold to
-    // Simplified; ASCII-only text has nothing to fold.
-    if out.bytes().any(|b| b >= 0xE0) {
+    // Simplified; text without a character the conversion would change (nearly all
+    // portal text) is left as it is, without the per-character table lookups.
+    if out.bytes().any(|b| b >= 0xE0) && out.chars().any(is_traditional) {
         out = fast2s::convert(&out);
     }
     out
+}
+
+/// Characters `fast2s` converts in some context: every three-byte UTF-8 character
+/// that converts on its own, and those it converts only beside certain neighbours
+/// (`藉口` → `借口`, `看著` → `看着`, `苧麻` → `苎麻`). One bit per code point of
+/// U+0800..U+FFFF, found once by converting each of them.
+static TRADITIONAL: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    let mut bits = vec![0u64; 0x10000 / 64];
+    let mut one = String::with_capacity(4);
+    for c in ('\u{800}'..='\u{FFFF}').chain(['藉', '著', '苧']) {
+        one.clear();
+        one.push(c);
+        if matches!(c, '藉' | '著' | '苧') || fast2s::convert(&one) != one {
+            let i = c as usize;
+            bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+    bits
+});
+
+/// Whether `fast2s` may change this character (see [`TRADITIONAL`]).
+fn is_traditional(c: char) -> bool {
+    let i = c as usize;
+    c.len_utf8() == 3 && TRADITIONAL[i / 64] & (1 << (i % 64)) != 0
 }
 
 /// Normalise text for matching: Unicode NFKC, then fold brackets `〔〕【】［］〖〗`
@@ -356,6 +381,21 @@ mod tests {
             "Simplified text is left as it is"
         );
         assert_eq!(first_unnormalized_char("年度報告"), Some('報'));
+        // The shortcut never skips a change the conversion would make, including
+        // characters it converts only beside certain neighbours.
+        assert_eq!(normalize_line("看著"), "看着");
+        for s in [
+            "以此为藉口",
+            "看著",
+            "廣東省文化和旅遊廳",
+            "计畫",
+            "回覆",
+            "乾隆年间",
+            "广东省文化和旅游厅",
+            "苧麻",
+        ] {
+            assert_eq!(normalize_line(s), fast2s::convert(s), "{s}");
+        }
     }
 
     use super::*;
