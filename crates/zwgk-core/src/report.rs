@@ -55,6 +55,9 @@ pub struct FetchStats {
     pub mean_millis: f64,
     /// Bodies cut at the size limit.
     pub truncated: u64,
+    /// Fetches answered `304 Not Modified` and served from the cache (`--cache`).
+    #[serde(default)]
+    pub not_modified: u64,
     /// Pages known but not fetched (deadline, interruption, page or depth limit).
     pub not_fetched: u64,
     /// URLs robots.txt disallowed.

@@ -150,6 +150,7 @@ fn fetch_stats(s: &zwgk_crawl::http::FetchSummary) -> FetchStats {
         total_bytes: s.total_bytes,
         mean_millis: s.mean_millis,
         truncated: s.truncated,
+        not_modified: s.not_modified,
         not_fetched: s.not_fetched,
         disallowed: s.disallowed,
         trapped: s.trapped,
