@@ -264,6 +264,48 @@ fn every_documented_fault_fails_its_tasks_naming_its_page() {
     }
 }
 
+/// The website-inspection pack runs on the same portals with no plan-specific code:
+/// the compliant portals pass every indicator rule; the faulty ones fail exactly the
+/// home-page link rule (their broken 通知公告 link), naming the link.
+#[test]
+fn website_inspection_pack_on_the_fixture_portals() {
+    for (portal, failing) in [
+        ("whly-2021", vec![]),
+        ("whly-2021-faulty", vec!["w03-home-page-links-available"]),
+        ("mini-2021", vec![]),
+        ("mini-2021-faulty", vec!["w03-home-page-links-available"]),
+    ] {
+        let dir = root().join(format!("fixtures/portals/{portal}"));
+        let o = zwgk(&[
+            "scan",
+            dir.to_str().unwrap(),
+            "--rules",
+            "rules/gov-website-2019",
+            "--as-of",
+            "2022-02-01",
+            "--format",
+            "json",
+            "-q",
+        ]);
+        let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let (_, rules) = outcomes(&report);
+        assert_eq!(rules.len(), 7, "{portal}");
+        let got: Vec<&str> = rules
+            .iter()
+            .filter(|(_, o)| o.as_str() != "pass")
+            .map(|(id, _)| id.as_str())
+            .collect();
+        assert_eq!(got, failing, "{portal}: rules not passing");
+        assert_eq!(code(&o), i32::from(!failing.is_empty()), "{portal}");
+        if !failing.is_empty() {
+            assert!(
+                String::from_utf8_lossy(&o.stdout).contains("post_3770412.html（状态404）"),
+                "{portal}: the broken link is named"
+            );
+        }
+    }
+}
+
 #[test]
 fn report_fields() {
     let (r, _) = scan("mini-2021", false);
