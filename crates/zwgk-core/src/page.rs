@@ -242,33 +242,20 @@ impl FactsInterner {
     /// share its text's head and tail with earlier pages of the same template.
     pub fn intern(&mut self, page: &mut PageFacts) {
         for link in &mut page.links {
-            match self.links.get(link) {
-                Some(kept) => *link = Arc::clone(kept),
-                None => {
-                    self.links.insert(Arc::clone(link));
-                }
-            }
+            *link = kept(&mut self.links, Arc::clone(link));
         }
         if !page.meta_tags.is_empty() {
             page.meta_tags = std::mem::take(&mut page.meta_tags)
                 .into_iter()
-                .map(|(k, v)| (self.string(k), self.string(v)))
+                .map(|(k, v)| (kept(&mut self.strings, k), kept(&mut self.strings, v)))
                 .collect();
         }
-        if let (None, None, Own::Plain(own)) = (&page.text.head, &page.text.tail, &page.text.own) {
+        if let (None, None, Own::Plain(own)) =
+            (&page.text.head, &page.text.tail, &mut page.text.own)
+        {
             if !own.is_empty() {
-                let whole = std::mem::take(&mut page.text).as_str().into_owned();
+                let whole = std::mem::take(own).into_string();
                 page.text = self.share_text(whole);
-            }
-        }
-    }
-
-    fn string(&mut self, s: Arc<str>) -> Arc<str> {
-        match self.strings.get(&s) {
-            Some(kept) => Arc::clone(kept),
-            None => {
-                self.strings.insert(Arc::clone(&s));
-                s
             }
         }
     }
@@ -314,6 +301,17 @@ impl FactsInterner {
     /// Bytes of header and footer text kept once for many pages.
     pub fn shared_text_bytes(&self) -> usize {
         self.heads.iter().chain(&self.tails).map(|s| s.len()).sum()
+    }
+}
+
+/// The copy of `value` kept in `set`, keeping `value` when it is the first.
+fn kept<T: std::hash::Hash + Eq + ?Sized>(set: &mut HashSet<Arc<T>>, value: Arc<T>) -> Arc<T> {
+    match set.get(&value) {
+        Some(kept) => Arc::clone(kept),
+        None => {
+            set.insert(Arc::clone(&value));
+            value
+        }
     }
 }
 

@@ -22,6 +22,11 @@ use crate::rule::Quantifier;
 /// The most broken links one page verdict names.
 const NAMED: usize = 5;
 
+/// The first [`NAMED`] items, joined.
+fn named(items: impl Iterator<Item = String>) -> String {
+    items.take(NAMED).collect::<Vec<_>>().join("；")
+}
+
 pub(super) fn check(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckResult {
     per_page(cx, "links_available", pages, |page| {
         let mut seen = BTreeSet::new();
@@ -44,16 +49,13 @@ pub(super) fn check(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckRes
                 }
             }
         }
-        let named = |list: &mut dyn Iterator<Item = String>| {
-            list.take(NAMED).collect::<Vec<_>>().join("；")
-        };
         if broken.len() > max {
             return PageVerdict::Fail(format!(
                 "《{}》有{}个不可用链接（允许{max}个）：{}",
                 page.title,
                 broken.len(),
                 named(
-                    &mut broken
+                    broken
                         .iter()
                         .map(|(l, s)| format!("「{}」→ {}（状态{s}）", l.text, l.url))
                 )
