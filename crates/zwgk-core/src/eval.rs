@@ -8,8 +8,8 @@ use crate::evidence::EvidenceSet;
 use crate::outcome::{Evidence, Outcome};
 use crate::pack::RulePack;
 use crate::report::{
-    DivisionReport, PackInfo, Report, RuleReport, SiteInfo, Summary, TaskReport, NO_RULE_YET,
-    SCHEMA_VERSION,
+    ColumnReport, DivisionReport, PackInfo, Report, RuleReport, SiteInfo, Summary, TaskReport,
+    NO_RULE_YET, SCHEMA_VERSION,
 };
 use crate::rule::{Mode, Rule};
 use crate::site::Site;
@@ -30,10 +30,25 @@ pub fn evaluate_with_calendar(
 ) -> Report {
     let mut summary = Summary::default();
     let mut tasks = Vec::new();
+    let columns = pack
+        .columns
+        .as_ref()
+        .map(|spec| crate::columns::survey(site, spec, as_of))
+        .unwrap_or_default();
     for task in &pack.plan.tasks {
         let rules: Vec<RuleReport> = pack
             .rules_for_task(task.number)
-            .map(|rule| evaluate_rule(rule, pack.plan.year, site, evidence, as_of, calendar))
+            .map(|rule| {
+                evaluate_rule(
+                    rule,
+                    pack.plan.year,
+                    site,
+                    evidence,
+                    as_of,
+                    calendar,
+                    &columns,
+                )
+            })
             .collect();
         for r in &rules {
             summary.rules.add(r.outcome);
@@ -61,6 +76,10 @@ pub fn evaluate_with_calendar(
         });
     }
     let by_division = by_division(&tasks);
+    let score = pack
+        .scoring
+        .as_ref()
+        .map(|scoring| crate::score::score(scoring, &pack.rules, &tasks));
     Report {
         schema_version: SCHEMA_VERSION,
         target: site.target().to_string(),
@@ -79,10 +98,13 @@ pub fn evaluate_with_calendar(
         tasks,
         by_division,
         fetch: None,
+        score,
+        columns,
     }
 }
 
-/// Evaluate one rule.
+/// Evaluate one rule; `columns` is the site's column survey (empty when the
+/// pack has no `[columns]`).
 pub fn evaluate_rule(
     rule: &Rule,
     plan_year: i32,
@@ -90,6 +112,7 @@ pub fn evaluate_rule(
     evidence: &EvidenceSet,
     as_of: NaiveDate,
     calendar: &WorkCalendar,
+    columns: &[ColumnReport],
 ) -> RuleReport {
     let located = match &rule.locate {
         Some(l) => locate(l, site, as_of, plan_year),
@@ -104,6 +127,7 @@ pub fn evaluate_rule(
         evidence,
         task: rule.task,
         rule_id: &rule.id,
+        columns,
     };
     let mut result = combine_all(
         rule.checks
@@ -137,6 +161,7 @@ pub fn evaluate_rule(
             }
         }
     }
+    let findings = result.finding_count();
     RuleReport {
         id: rule.id.clone(),
         title: rule.title.clone(),
@@ -149,6 +174,7 @@ pub fn evaluate_rule(
             result.message
         ),
         found: result.message,
+        findings,
         check: result.check,
         evidence: result.evidence,
         source: rule.source.clone(),

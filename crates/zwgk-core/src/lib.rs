@@ -61,6 +61,7 @@
 pub mod analysis;
 pub mod calendar;
 pub mod check;
+pub mod columns;
 pub mod date;
 pub mod eval;
 pub mod evidence;
@@ -72,6 +73,7 @@ pub mod plan_import;
 pub mod report;
 pub mod rule;
 pub mod ruletest;
+pub mod score;
 pub mod site;
 pub mod text;
 

@@ -38,6 +38,178 @@ pub struct Report {
     /// How the crawl went, for a scan of a URL (absent for a mirror folder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fetch: Option<FetchStats>,
+    /// The inspection score, for a pack that declares `[scoring]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<ScoreReport>,
+    /// The site's columns (栏目) as the scan found them, for a pack that declares
+    /// `[columns]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<ColumnReport>,
+}
+
+/// The inspection score of a pack with `[scoring]` (see [`crate::score`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreReport {
+    /// Where the deduction score starts (100).
+    pub full_marks: f64,
+    /// The lowest passing deduction score (60).
+    pub pass_mark: f64,
+    /// Points deducted, after the caps per indicator.
+    pub deducted: f64,
+    /// `full_marks - deducted` (never below 0).
+    pub score: f64,
+    /// Bonus points earned, after the bonus cap.
+    pub bonus: f64,
+    /// `score + bonus`.
+    pub total: f64,
+    /// The verdict: `qualified`, `unqualified` or `undetermined`.
+    pub verdict: ScoreVerdict,
+    /// The verdict as the indicator words it: 合格, 不合格, 待定.
+    pub verdict_label: String,
+    /// Why, in one line of Chinese.
+    pub reason: String,
+    /// Ids of the failing veto rules.
+    pub vetoes: Vec<String>,
+    /// Every scored rule and what it counted for.
+    pub items: Vec<ScoreItem>,
+    /// Points deducted per indicator (task).
+    pub indicators: Vec<IndicatorScore>,
+}
+
+/// The verdict of a scored inspection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreVerdict {
+    /// 合格: no veto item fails and the score reaches the pass mark.
+    Qualified,
+    /// 不合格: a veto item fails, or the score is below the pass mark.
+    Unqualified,
+    /// 待定: what could not be decided (a page not fetched, evidence not given)
+    /// could still change the verdict.
+    Undetermined,
+}
+
+impl ScoreVerdict {
+    /// The indicator's word for the verdict.
+    pub fn label(self) -> &'static str {
+        match self {
+            ScoreVerdict::Qualified => "合格",
+            ScoreVerdict::Unqualified => "不合格",
+            ScoreVerdict::Undetermined => "待定",
+        }
+    }
+}
+
+/// The layer a scored rule belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreLayer {
+    /// 单项否决.
+    Veto,
+    /// 扣分.
+    Deduction,
+    /// 加分.
+    Bonus,
+}
+
+impl ScoreLayer {
+    /// The indicator's word for the layer.
+    pub fn label(self) -> &'static str {
+        match self {
+            ScoreLayer::Veto => "单项否决",
+            ScoreLayer::Deduction => "扣分",
+            ScoreLayer::Bonus => "加分",
+        }
+    }
+}
+
+/// One scored rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreItem {
+    /// Rule id.
+    pub rule: String,
+    /// The indicator (task) it counts under.
+    pub task: u32,
+    /// Rule title.
+    pub title: String,
+    /// Veto, deduction or bonus.
+    pub layer: ScoreLayer,
+    /// The rule's outcome.
+    pub outcome: Outcome,
+    /// Findings counted (broken links, failing pages, stale columns …).
+    pub findings: usize,
+    /// Points deducted (deduction) or earned (bonus), before the indicator's cap.
+    pub points: f64,
+    /// What the rule found.
+    pub found: String,
+}
+
+/// Points deducted under one indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorScore {
+    /// Task number of the indicator.
+    pub task: u32,
+    /// Its heading.
+    pub heading: String,
+    /// The most it can lose, when capped.
+    pub cap: Option<f64>,
+    /// Points deducted, after the cap.
+    pub deducted: f64,
+    /// Whether the cap was reached.
+    pub capped: bool,
+}
+
+/// One column (栏目) of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnReport {
+    /// The column's name (its `ColumnName` meta, breadcrumb or title).
+    pub name: String,
+    /// The URL of its first list page.
+    pub url: String,
+    /// Its level: 1 for a column directly under the home page.
+    pub level: usize,
+    /// The list pages read (`index.html`, `index_2.html` …).
+    pub pages: usize,
+    /// Entries listed (dated or not), counted once per URL.
+    pub items: usize,
+    /// Entries without a publication date.
+    pub undated: usize,
+    /// The newest entry's date.
+    pub newest: Option<NaiveDate>,
+    /// The kind the pack's `[columns]` gives it (e.g. 动态要闻类), if any.
+    pub kind: Option<String>,
+    /// The most days it may go without an update, by its kind.
+    pub max_age_days: Option<i64>,
+    /// Days from its newest entry to the as-of date.
+    pub age_days: Option<i64>,
+    /// What the scan makes of it.
+    pub state: ColumnState,
+}
+
+/// The state of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnState {
+    /// Updated within its kind's limit, or of no kind with a limit.
+    Current,
+    /// Not updated within its kind's limit (an undated newest entry counts as not updated).
+    Stale,
+    /// No entry at all (空白栏目).
+    Blank,
+    /// Its list page could not be fetched.
+    Unknown,
+}
+
+impl ColumnState {
+    /// The state in Chinese.
+    pub fn label(self) -> &'static str {
+        match self {
+            ColumnState::Current => "正常",
+            ColumnState::Stale => "未及时更新",
+            ColumnState::Blank => "空白",
+            ColumnState::Unknown => "未能读取",
+        }
+    }
 }
 
 /// A crawl's fetch record, summarised.
@@ -182,6 +354,11 @@ pub struct RuleReport {
     pub check: String,
     /// URLs and excerpts behind the verdict.
     pub evidence: Vec<Evidence>,
+    /// How many findings a failing rule counts: broken links, failing pages,
+    /// stale columns … (1 for a failure that is not counted in units; 0 unless
+    /// the rule fails). Per-finding deductions multiply by it.
+    #[serde(default)]
+    pub findings: usize,
     /// Where the requirement comes from.
     pub source: Source,
     /// The rule file and line.

@@ -78,6 +78,8 @@ pub struct Rule {
     pub locate: Option<Locator>,
     /// The checks, all of which must hold.
     pub checks: Vec<Check>,
+    /// How the rule counts in the pack's score (`score = …`), if it does.
+    pub score: Option<crate::score::RuleScore>,
     /// The file the rule was read from, and its 1-based line.
     pub origin: Origin,
 }
@@ -332,6 +334,16 @@ pub enum Check {
         /// Any or every located page.
         pages: Quantifier,
     },
+    /// Site-wide: at most `max` columns of the given kinds are in the given states
+    /// (stale, blank), from the column survey of the pack's `[columns]`.
+    Columns {
+        /// Column kinds counted (names from `[[columns.kind]]`); empty = every column.
+        kinds: Vec<String>,
+        /// States counted.
+        states: Vec<crate::report::ColumnState>,
+        /// Columns tolerated in those states.
+        max: usize,
+    },
     /// The page has attachments.
     Attachment {
         /// Accepted file endings (empty = any attachment).
@@ -395,6 +407,7 @@ impl Check {
             Check::Metadata { .. } => "metadata",
             Check::LinksTo { .. } => "links_to",
             Check::LinksAvailable { .. } => "links_available",
+            Check::Columns { .. } => "columns",
             Check::Attachment { .. } => "attachment",
             Check::Evidence { .. } => "evidence",
             Check::AnnualReportTables { .. } => "annual_report_tables",
@@ -418,7 +431,7 @@ impl Check {
 }
 
 /// All kind names accepted in rule files.
-pub const CHECK_KINDS: [&str; 19] = [
+pub const CHECK_KINDS: [&str; 20] = [
     "exists",
     "text",
     "sections",
@@ -430,6 +443,7 @@ pub const CHECK_KINDS: [&str; 19] = [
     "metadata",
     "links_to",
     "links_available",
+    "columns",
     "attachment",
     "evidence",
     "annual_report_tables",

@@ -147,6 +147,11 @@ pub fn run_file(pack: &RulePack, file: &SourceFile) -> Result<Vec<CaseResult>, R
             .collect::<Result<Vec<_>, _>>()
             .map_err(|m| at(Some(span.clone()), m))?;
         let evidence = EvidenceSet { records };
+        let columns = pack
+            .columns
+            .as_ref()
+            .map(|spec| crate::columns::survey(&site, spec, as_of))
+            .unwrap_or_default();
         let report = evaluate_rule(
             rule,
             pack.plan.year,
@@ -154,6 +159,7 @@ pub fn run_file(pack: &RulePack, file: &SourceFile) -> Result<Vec<CaseResult>, R
             &evidence,
             as_of,
             WorkCalendar::china(),
+            &columns,
         );
         out.push(CaseResult {
             rule: c.rule,

@@ -221,6 +221,7 @@ pub(crate) mod sample {
             message: format!("要求：公开。结果：{outcome}"),
             found: outcome.to_string(),
             check: "exists".into(),
+            findings: usize::from(outcome == Outcome::Fail),
             evidence: pages.iter().map(|p| Evidence::new(*p, "摘录")).collect(),
             source: Source {
                 seed: "任务".into(),
@@ -269,6 +270,8 @@ pub(crate) mod sample {
             }],
             by_division: vec![],
             fetch: None,
+            score: None,
+            columns: Vec::new(),
         }
     }
 

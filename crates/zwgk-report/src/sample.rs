@@ -50,6 +50,7 @@ pub fn sample() -> Report {
                     message: "要求：公开。结果：未找到<script>alert(1)</script>".into(),
                     found: "未找到<script>alert(1)</script>".into(),
                     check: "exists".into(),
+                    findings: 1,
                     evidence: vec![Evidence::new(
                         "http://whly.gd.gov.cn/a.html",
                         "标题 | <b>粗</b>",
@@ -76,6 +77,8 @@ pub fn sample() -> Report {
             },
         ],
         fetch: None,
+        score: None,
+        columns: Vec::new(),
         by_division: vec![DivisionReport {
             division: "政策法规处".into(),
             lead: vec![1],
@@ -96,6 +99,7 @@ fn rule(id: &str, outcome: Outcome, severity: Severity, found: &str) -> RuleRepo
         message: format!("要求：栏目按时更新。结果：{found}"),
         found: found.into(),
         check: "exists".into(),
+        findings: usize::from(outcome == Outcome::Fail),
         evidence: vec![],
         source: Source {
             seed: "任务3".into(),

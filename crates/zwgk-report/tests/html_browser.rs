@@ -40,6 +40,7 @@ fn rule(id: &str, outcome: Outcome, evidence: Vec<Evidence>) -> RuleReport {
         message: format!("要求：公开。结果：页面标题为 {HOSTILE}"),
         found: format!("页面标题为 {HOSTILE}"),
         check: "exists".into(),
+        findings: usize::from(outcome == Outcome::Fail),
         evidence,
         source: Source {
             seed: "任务".into(),
@@ -163,6 +164,8 @@ fn report() -> Report {
             },
         ],
         fetch: None,
+        score: None,
+        columns: Vec::new(),
     }
 }
 

@@ -90,6 +90,38 @@ pub(super) fn check(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckRes
     })
 }
 
+/// [`check`], counting as findings the broken links of the pages that fail it
+/// (an inspection deducts per unavailable link).
+pub(super) fn counted(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckResult {
+    let result = check(cx, max, pages);
+    if result.outcome != crate::outcome::Outcome::Fail {
+        return result;
+    }
+    let broken: usize = cx
+        .located
+        .pages
+        .iter()
+        .map(|p| broken_links(cx, p))
+        .filter(|&n| n > max)
+        .sum();
+    result.counting(broken)
+}
+
+/// The distinct links of `page` whose target answered 400 or above.
+fn broken_links(cx: &Context<'_>, page: &crate::page::PageFacts) -> usize {
+    let mut seen = BTreeSet::new();
+    page.links
+        .iter()
+        .filter(|l| l.url != page.url && seen.insert(l.url.as_str()))
+        .filter(|l| {
+            cx.site
+                .page(&l.url)
+                .and_then(|t| t.status())
+                .is_some_and(|s| s >= 400)
+        })
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use crate::check::testkit::*;

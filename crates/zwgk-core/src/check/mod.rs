@@ -6,6 +6,7 @@
 
 mod annual_report;
 mod attachment;
+mod columns;
 mod current_version;
 mod deadline;
 mod evidence;
@@ -50,6 +51,8 @@ pub struct Context<'a> {
     pub task: u32,
     /// The rule's id.
     pub rule_id: &'a str,
+    /// The site's columns, surveyed once per evaluation (empty without `[columns]`).
+    pub columns: &'a [crate::report::ColumnReport],
 }
 
 /// The result of one check.
@@ -63,6 +66,9 @@ pub struct CheckResult {
     pub evidence: Vec<Evidence>,
     /// Which check decided (its kind, with its position in nested checks).
     pub check: String,
+    /// For a failure, how many findings it counts (broken links, failing pages,
+    /// stale columns); `None` for a failure counted once.
+    pub findings: Option<usize>,
 }
 
 impl CheckResult {
@@ -77,6 +83,22 @@ impl CheckResult {
             message: message.into(),
             evidence,
             check: kind.to_string(),
+            findings: None,
+        }
+    }
+
+    /// The same result, counting `n` findings.
+    pub(crate) fn counting(mut self, n: usize) -> Self {
+        self.findings = Some(n);
+        self
+    }
+
+    /// Findings this result counts: its own count, else 1 for a failure, else 0.
+    pub fn finding_count(&self) -> usize {
+        match (self.outcome, self.findings) {
+            (Outcome::Fail, Some(n)) => n.max(1),
+            (Outcome::Fail, None) => 1,
+            _ => 0,
         }
     }
 }
@@ -115,7 +137,8 @@ pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
             resolves,
             pages,
         } => links_to::check(cx, url.as_ref(), text.as_ref(), *resolves, *pages),
-        Check::LinksAvailable { max, pages } => links_available::check(cx, *max, *pages),
+        Check::LinksAvailable { max, pages } => links_available::counted(cx, *max, *pages),
+        Check::Columns { kinds, states, max } => columns::check(cx, kinds, states, *max),
         Check::Attachment {
             extensions,
             name,
@@ -174,11 +197,14 @@ pub fn combine_all(results: Vec<CheckResult>) -> CheckResult {
             .map(|r| r.check.as_str())
             .collect::<Vec<_>>()
             .join("+");
+        let findings =
+            (worst == Outcome::Fail).then(|| relevant.iter().map(|r| r.finding_count()).sum());
         CheckResult {
             outcome: worst,
             message,
             evidence,
             check,
+            findings,
         }
     }
 }
@@ -229,6 +255,7 @@ fn not(child: &Check, cx: &Context<'_>) -> CheckResult {
         message,
         evidence: r.evidence,
         check: format!("not>{}", r.check),
+        findings: None,
     }
 }
 
@@ -319,7 +346,8 @@ pub(crate) fn per_page(
                     n,
                     first_with_more(&fails)
                 );
-                CheckResult::new(Outcome::Fail, kind, msg, take(fails))
+                let failing = fails.len();
+                CheckResult::new(Outcome::Fail, kind, msg, take(fails)).counting(failing)
             } else if !unknowns.is_empty() || !located.unknown.is_empty() {
                 let msg = if unknowns.is_empty() {
                     located.unknown_message()

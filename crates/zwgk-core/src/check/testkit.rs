@@ -58,6 +58,7 @@ pub fn run_with(site: &Site, body: &str, as_of: &str, evidence: &EvidenceSet) ->
         evidence,
         task: 1,
         rule_id: "t",
+        columns: &[],
     };
     combine_all(rule.checks.iter().map(|c| evaluate(c, &cx)).collect())
 }

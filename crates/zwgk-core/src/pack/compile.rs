@@ -7,14 +7,17 @@ use regex::Regex;
 use toml::Spanned;
 
 use super::error::{line_col, PackError, PackErrorKind};
-use super::raw::{OneOrMany, RawCheck, RawCriteria, RawRule};
+use super::raw::{OneOrMany, RawCheck, RawCriteria, RawRule, RawRuleScore};
 use super::{error_at, SourceFile, SpannedRule};
+use crate::columns::ColumnSpec;
 use crate::plan::{Divisions, Plan};
+use crate::report::ColumnState;
 use crate::rule::OfficialVersion;
 use crate::rule::{
     Check, Criteria, DateSource, DateSpec, FromDate, Locator, Origin, Pattern, Quantifier, Rule,
     TextMatcher, TextScope, CHECK_KINDS,
 };
+use crate::score::{Per, RuleScore};
 use crate::text;
 
 /// Nesting limit of `all` / `any` / `not`.
@@ -36,6 +39,7 @@ fn allowed_fields(kind: &str) -> &'static [&'static str] {
         "links_to" => &["url", "text", "resolves", "pages"],
         "attachment" => &["extensions", "name", "min", "pages"],
         "links_available" => &["max", "pages"],
+        "columns" => &["kinds", "states", "max"],
         "evidence" => &["min", "summary"],
         "annual_report_tables" => &["pages"],
         "normative_documents" => &["report_title", "pages"],
@@ -57,6 +61,8 @@ fn present_fields(c: &RawCheck) -> Vec<(&'static str, Range<usize>)> {
     }
     field!("min", c.min);
     field!("max", c.max);
+    field!("kinds", c.kinds);
+    field!("states", c.states);
     field!("pattern", c.pattern);
     field!("keywords", c.keywords);
     field!("match", c.match_);
@@ -88,6 +94,10 @@ fn present_fields(c: &RawCheck) -> Vec<(&'static str, Range<usize>)> {
 
 pub(crate) struct Compiler<'p> {
     plan: Option<&'p Plan>,
+    /// Whether `pack.toml` declares `[scoring]` (rules may then carry `score`).
+    scored: bool,
+    /// The pack's column survey, which `columns` checks count in.
+    columns: Option<&'p ColumnSpec>,
     probes: Vec<String>,
 }
 
@@ -180,11 +190,58 @@ impl Ctx<'_> {
 }
 
 impl<'p> Compiler<'p> {
-    pub fn new(plan: Option<&'p Plan>) -> Self {
+    pub fn new(plan: Option<&'p Plan>, scored: bool, columns: Option<&'p ColumnSpec>) -> Self {
         Compiler {
             plan,
+            scored,
+            columns,
             probes: Vec::new(),
         }
+    }
+
+    /// A rule's `score = { … }`: exactly one of veto, points (with `per`), bonus.
+    fn score(&self, cx: &mut Ctx<'_>, raw: &Spanned<RawRuleScore>) -> Option<RuleScore> {
+        let span = raw.span();
+        if !self.scored {
+            cx.invalid(
+                span,
+                "the rule has a `score` but pack.toml declares no `[scoring]`",
+            );
+            return None;
+        }
+        let r = raw.get_ref();
+        let valid = |x: f64| x.is_finite() && x > 0.0;
+        let score = match (r.veto, r.points, r.bonus) {
+            (Some(true), None, None) => RuleScore::Veto,
+            (None, Some(points), None) if valid(points) => RuleScore::Deduction {
+                points,
+                per: match r.per.as_deref() {
+                    None | Some("rule") => Per::Rule,
+                    Some("finding") => Per::Finding,
+                    Some(other) => {
+                        cx.invalid(span, format!("`per` is `rule` or `finding`, not `{other}`"));
+                        return None;
+                    }
+                },
+            },
+            (None, None, Some(points)) if valid(points) => RuleScore::Bonus { points },
+            (None, Some(_), None) | (None, None, Some(_)) => {
+                cx.invalid(span, "points must be a number above 0");
+                return None;
+            }
+            _ => {
+                cx.invalid(
+                    span,
+                    "`score` is one of `{ veto = true }`, `{ points = N }` (with `per = \"finding\"` to count each finding) or `{ bonus = N }`",
+                );
+                return None;
+            }
+        };
+        if r.per.is_some() && !matches!(score, RuleScore::Deduction { .. }) {
+            cx.invalid(span, "`per` applies to `points` only");
+            return None;
+        }
+        Some(score)
     }
 
     pub fn into_probes(self) -> Vec<String> {
@@ -259,6 +316,10 @@ impl<'p> Compiler<'p> {
                 checks.push(check);
             }
         }
+        let score = match &r.score {
+            Some(raw) => self.score(&mut cx, raw),
+            None => None,
+        };
         let needs_pages = checks.iter().any(needs_pages);
         if needs_pages && r.locate.is_none() {
             cx.invalid(
@@ -305,6 +366,7 @@ impl<'p> Compiler<'p> {
             source: r.source,
             locate,
             checks,
+            score,
             origin: Origin {
                 file: file.name.clone(),
                 line,
@@ -688,6 +750,64 @@ impl<'p> Compiler<'p> {
                 max: count(cx, &c.max, 0, "max")?,
                 pages: pages(cx, Quantifier::Every)?,
             }),
+            "columns" => {
+                let Some(spec) = self.columns else {
+                    cx.invalid(
+                        span.clone(),
+                        "a `columns` check needs `[columns]` in pack.toml",
+                    );
+                    return None;
+                };
+                let kinds = c
+                    .kinds
+                    .as_ref()
+                    .map(|k| k.get_ref().clone())
+                    .unwrap_or_default();
+                if let Some(unknown) = kinds
+                    .iter()
+                    .find(|k| !spec.kinds.iter().any(|x| &x.name == *k))
+                {
+                    let known: Vec<&str> = spec.kinds.iter().map(|k| k.name.as_str()).collect();
+                    cx.invalid(
+                        c.kinds.as_ref().map(|k| k.span()).unwrap_or(span.clone()),
+                        format!(
+                            "no column kind `{unknown}` in `[columns]` (kinds: {})",
+                            known.join(", ")
+                        ),
+                    );
+                    return None;
+                }
+                let Some(states_raw) = &c.states else {
+                    required(cx, "states");
+                    return None;
+                };
+                let mut states = Vec::new();
+                for st in states_raw.get_ref() {
+                    states.push(match st.as_str() {
+                        "stale" => ColumnState::Stale,
+                        "blank" => ColumnState::Blank,
+                        other => {
+                            cx.invalid(
+                                states_raw.span(),
+                                format!("`states` holds `stale` and/or `blank`, not `{other}`"),
+                            );
+                            return None;
+                        }
+                    });
+                }
+                if states.is_empty() {
+                    cx.invalid(
+                        states_raw.span(),
+                        "`states` must name `stale` and/or `blank`",
+                    );
+                    return None;
+                }
+                Some(Check::Columns {
+                    kinds,
+                    states,
+                    max: count(cx, &c.max, 0, "max")?,
+                })
+            }
             "attachment" => Some(Check::Attachment {
                 extensions: c
                     .extensions
@@ -807,7 +927,7 @@ impl<'p> Compiler<'p> {
 /// Whether a check reads located pages.
 fn needs_pages(c: &Check) -> bool {
     match c {
-        Check::Evidence { .. } => false,
+        Check::Evidence { .. } | Check::Columns { .. } => false,
         Check::All(v) | Check::Any(v) => v.iter().any(needs_pages),
         Check::Not(c) => needs_pages(c),
         _ => true,

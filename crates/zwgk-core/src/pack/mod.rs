@@ -15,8 +15,10 @@ use serde::de::{Deserialize, IntoDeserializer};
 
 pub use error::{line_col, PackError, PackErrorKind, PackErrors, SourceError};
 
+use crate::columns::{ColumnKind, ColumnSpec};
 use crate::plan::{Divisions, Plan, Task};
 use crate::rule::Rule;
+use crate::score::Scoring;
 
 /// The name of the file that holds a pack's plan and metadata.
 pub const PACK_FILE: &str = "pack.toml";
@@ -49,6 +51,10 @@ pub struct RulePack {
     pub rules: Vec<Rule>,
     /// CSS selectors the rules use; page analysis records their matches.
     pub selector_probes: Vec<String>,
+    /// The scoring scheme (`[scoring]`), for a pack scored like an inspection.
+    pub scoring: Option<Scoring>,
+    /// How to survey the site's columns (`[columns]`), if the pack does.
+    pub columns: Option<ColumnSpec>,
 }
 
 impl RulePack {
@@ -58,16 +64,17 @@ impl RulePack {
     /// Every syntax, schema and validation error of every file, as [`PackErrors`].
     pub fn load(pack_file: &SourceFile, rule_files: &[SourceFile]) -> Result<RulePack, PackErrors> {
         let mut errors = Vec::new();
-        let plan = match load_plan(pack_file) {
-            Ok(plan) => Some(plan),
+        let (plan, scoring, columns) = match load_plan(pack_file) {
+            Ok((plan, scoring, columns)) => (Some(plan), scoring, columns),
             Err(mut e) => {
                 errors.append(&mut e);
-                None
+                (None, None, None)
             }
         };
         let mut rules = Vec::new();
         let mut first_seen: HashMap<String, String> = HashMap::new();
-        let mut compiler = compile::Compiler::new(plan.as_ref());
+        let mut compiler =
+            compile::Compiler::new(plan.as_ref(), scoring.is_some(), columns.as_ref());
         for file in rule_files {
             for raw in read_rule_file(file, &mut errors) {
                 let id = raw.rule.id.get_ref().clone();
@@ -98,6 +105,8 @@ impl RulePack {
                 plan,
                 rules,
                 selector_probes,
+                scoring,
+                columns,
             }),
             _ => {
                 errors
@@ -140,7 +149,10 @@ pub(crate) fn error_at(
     }
 }
 
-fn load_plan(file: &SourceFile) -> Result<Plan, Vec<PackError>> {
+/// What `pack.toml` declares: the plan, its scoring and its column survey.
+type PackMeta = (Plan, Option<Scoring>, Option<ColumnSpec>);
+
+fn load_plan(file: &SourceFile) -> Result<PackMeta, Vec<PackError>> {
     let raw: raw::RawPackFile = toml::from_str(&file.text).map_err(|e| {
         vec![error_at(
             file,
@@ -188,18 +200,180 @@ fn load_plan(file: &SourceFile) -> Result<Plan, Vec<PackError>> {
             PackErrorKind::Invalid(format!("implausible plan year {}", raw.pack.year)),
         ));
     }
+    let scoring = raw
+        .scoring
+        .map(|s| load_scoring(file, s, &tasks, &mut errors));
+    let columns = raw.columns.and_then(|c| load_columns(file, c, &mut errors));
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(Plan {
+    let plan = Plan {
         id: raw.pack.id,
         title: raw.pack.title,
         year: raw.pack.year,
         department: raw.pack.department,
         seed: raw.pack.seed,
         tasks,
+    };
+    Ok((plan, scoring, columns))
+}
+
+/// `[scoring]`: marks within sense, caps on tasks that exist.
+fn load_scoring(
+    file: &SourceFile,
+    raw: raw::RawScoring,
+    tasks: &[Task],
+    errors: &mut Vec<PackError>,
+) -> Scoring {
+    let mut invalid = |span: Range<usize>, msg: String| {
+        errors.push(error_at(
+            file,
+            Some(span),
+            None,
+            PackErrorKind::Invalid(msg),
+        ));
+    };
+    let mut scoring = Scoring::default();
+    let mut points = |v: &Option<toml::Spanned<f64>>, name: &str, default: f64| match v {
+        None => default,
+        Some(v) if v.get_ref().is_finite() && *v.get_ref() >= 0.0 => *v.get_ref(),
+        Some(v) => {
+            invalid(
+                v.span(),
+                format!("`{name}` must be a number of points, 0 or more"),
+            );
+            default
+        }
+    };
+    scoring.full_marks = points(&raw.full_marks, "full_marks", 100.0);
+    scoring.pass_mark = points(&raw.pass_mark, "pass_mark", 60.0);
+    if raw.bonus_cap.is_some() {
+        scoring.bonus_cap = Some(points(&raw.bonus_cap, "bonus_cap", 0.0));
+    }
+    if scoring.pass_mark > scoring.full_marks {
+        if let Some(p) = &raw.pass_mark {
+            invalid(
+                p.span(),
+                format!(
+                    "`pass_mark` ({}) is above `full_marks` ({})",
+                    p.get_ref(),
+                    scoring.full_marks
+                ),
+            );
+        }
+    }
+    for ind in raw.indicator {
+        let task = *ind.task.get_ref();
+        if !tasks.iter().any(|t| t.number == task) {
+            invalid(
+                ind.task.span(),
+                format!("`[[scoring.indicator]]` names task {task}, which the plan does not have"),
+            );
+        } else if scoring.caps.contains_key(&task) {
+            invalid(
+                ind.task.span(),
+                format!("task {task} has two `[[scoring.indicator]]` caps"),
+            );
+        }
+        let cap = *ind.cap.get_ref();
+        if !(cap.is_finite() && cap >= 0.0) {
+            invalid(
+                ind.cap.span(),
+                "`cap` must be a number of points, 0 or more".into(),
+            );
+            continue;
+        }
+        scoring.caps.insert(task, cap);
+    }
+    scoring
+}
+
+/// `[columns]`: list-page pattern and column kinds.
+fn load_columns(
+    file: &SourceFile,
+    raw: raw::RawColumns,
+    errors: &mut Vec<PackError>,
+) -> Option<ColumnSpec> {
+    let start = errors.len();
+    let pattern = |s: &toml::Spanned<String>, errors: &mut Vec<PackError>| match regex::Regex::new(
+        s.get_ref(),
+    ) {
+        Ok(regex) => Some(crate::rule::Pattern {
+            source: s.get_ref().clone(),
+            regex,
+        }),
+        Err(e) => {
+            errors.push(error_at(
+                file,
+                Some(s.span()),
+                None,
+                PackErrorKind::InvalidRegex {
+                    pattern: s.get_ref().clone(),
+                    reason: e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                },
+            ));
+            None
+        }
+    };
+    // The provincial platform's list pages: `/<column>/index.html`, `index_2.html` ….
+    let list_url = match &raw.list_url {
+        Some(s) => pattern(s, errors),
+        None => Some(crate::rule::Pattern {
+            source: DEFAULT_LIST_URL.to_string(),
+            regex: regex::Regex::new(DEFAULT_LIST_URL).expect("valid default"),
+        }),
+    };
+    let exclude_url = raw.exclude_url.as_ref().map(|s| pattern(s, errors));
+    let mut kinds: Vec<ColumnKind> = Vec::new();
+    for k in &raw.kind {
+        let name = k.name.get_ref().trim().to_string();
+        if name.is_empty() || kinds.iter().any(|x| x.name == name) {
+            errors.push(error_at(
+                file,
+                Some(k.name.span()),
+                None,
+                PackErrorKind::Invalid(format!(
+                    "a column kind needs a name of its own, not `{name}`"
+                )),
+            ));
+        }
+        let days = *k.max_age_days.get_ref();
+        if !(1..=36_500).contains(&days) {
+            errors.push(error_at(
+                file,
+                Some(k.max_age_days.span()),
+                None,
+                PackErrorKind::Invalid(format!(
+                    "`max_age_days` must be between 1 and 36500, not {days}"
+                )),
+            ));
+        }
+        if let Some(column) = pattern(&k.column, errors) {
+            kinds.push(ColumnKind {
+                name,
+                column,
+                max_age_days: days,
+            });
+        }
+    }
+    if errors.len() > start {
+        return None;
+    }
+    Some(ColumnSpec {
+        list_url: list_url?,
+        exclude_url: exclude_url.flatten(),
+        kinds,
     })
 }
+
+/// The list pages of the provincial site platform, when `[columns]` names none.
+pub const DEFAULT_LIST_URL: &str = r"/index(_\d+)?\.s?html?$";
 
 /// A rule as deserialized, with the byte span of its table.
 pub(crate) struct SpannedRule {

@@ -12,6 +12,56 @@ pub(crate) struct RawPackFile {
     pub pack: RawPackMeta,
     #[serde(default)]
     pub task: Vec<RawTask>,
+    pub scoring: Option<RawScoring>,
+    pub columns: Option<RawColumns>,
+}
+
+/// `[scoring]` of `pack.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScoring {
+    pub full_marks: Option<Spanned<f64>>,
+    pub pass_mark: Option<Spanned<f64>>,
+    pub bonus_cap: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub indicator: Vec<RawIndicator>,
+}
+
+/// `[[scoring.indicator]]`: the most points one indicator (task) can lose.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawIndicator {
+    pub task: Spanned<u32>,
+    pub cap: Spanned<f64>,
+}
+
+/// `[columns]` of `pack.toml`: how to find columns and what kind each is.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawColumns {
+    pub list_url: Option<Spanned<String>>,
+    pub exclude_url: Option<Spanned<String>>,
+    #[serde(default)]
+    pub kind: Vec<RawColumnKind>,
+}
+
+/// `[[columns.kind]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawColumnKind {
+    pub name: Spanned<String>,
+    pub column: Spanned<String>,
+    pub max_age_days: Spanned<i64>,
+}
+
+/// A rule's `score = { … }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRuleScore {
+    pub veto: Option<bool>,
+    pub points: Option<f64>,
+    pub per: Option<String>,
+    pub bonus: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -48,6 +98,7 @@ pub(crate) struct RawRule {
     pub source: Source,
     pub expect: String,
     pub locate: Option<RawLocate>,
+    pub score: Option<Spanned<RawRuleScore>>,
     #[serde(default)]
     pub checks: Vec<Spanned<RawCheck>>,
 }
@@ -112,6 +163,8 @@ pub(crate) struct RawCheck {
     pub kind: Option<Spanned<String>>,
     pub min: Option<Spanned<i64>>,
     pub max: Option<Spanned<i64>>,
+    pub kinds: Option<Spanned<Vec<String>>>,
+    pub states: Option<Spanned<Vec<String>>>,
     pub pattern: Option<Spanned<String>>,
     pub keywords: Option<Spanned<Vec<String>>>,
     #[serde(rename = "match")]
