@@ -264,46 +264,189 @@ fn every_documented_fault_fails_its_tasks_naming_its_page() {
     }
 }
 
-/// The website-inspection pack runs on the same portals with no plan-specific code:
-/// the compliant portals pass every indicator rule; the faulty ones fail exactly the
-/// home-page link rule (their broken 通知公告 link), naming the link.
+/// Scan a fixture portal with the website-inspection pack (or a copy of it) as of 2022-02-01.
+fn inspect(portal: &str, pack: &str) -> (Value, i32) {
+    let dir = root().join(format!("fixtures/portals/{portal}"));
+    let o = zwgk(&[
+        "scan",
+        dir.to_str().unwrap(),
+        "--rules",
+        pack,
+        "--as-of",
+        "2022-02-01",
+        "--format",
+        "json",
+        "-q",
+    ]);
+    let report = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{portal}: {e}: {}", stderr(&o)));
+    (report, code(&o))
+}
+
+/// The website-inspection pack runs on the same portals with no plan-specific code.
+/// The compliant portals pass every indicator rule and keep full marks; the faulty
+/// mini portal (extended with stale and blank columns, a page without its 公网安备
+/// line, a broken link on an article, a date in Chinese: MINI.md, last section)
+/// fails exactly those veto and deduction items, with the score the pack's point
+/// values give; the faulty full portal fails only its broken home-page link.
 #[test]
 fn website_inspection_pack_on_the_fixture_portals() {
-    for (portal, failing) in [
-        ("whly-2021", vec![]),
-        ("whly-2021-faulty", vec!["w03-home-page-links-available"]),
-        ("mini-2021", vec![]),
-        ("mini-2021-faulty", vec!["w03-home-page-links-available"]),
+    for (portal, failing, score, verdict, vetoes) in [
+        ("whly-2021", vec![], 100.0, "qualified", vec![]),
+        (
+            "whly-2021-faulty",
+            vec!["w03-home-page-links-available"],
+            99.0,
+            "qualified",
+            vec![],
+        ),
+        ("mini-2021", vec![], 100.0, "qualified", vec![]),
+        (
+            "mini-2021-faulty",
+            vec![
+                "w03-home-page-links-available",
+                "w05-site-identifiers-on-every-page",
+                "w09-stale-columns",
+                "w11-blank-columns",
+                "w13-other-pages-links-available",
+                "w14-date-format",
+            ],
+            // 100 - 1 (home link) - 0.1 (article link) - 0.5 (one page without 公网安备) - 1 (date).
+            97.4,
+            "unqualified",
+            vec!["w09-stale-columns", "w11-blank-columns"],
+        ),
     ] {
-        let dir = root().join(format!("fixtures/portals/{portal}"));
-        let o = zwgk(&[
-            "scan",
-            dir.to_str().unwrap(),
-            "--rules",
-            "rules/gov-website-2019",
-            "--as-of",
-            "2022-02-01",
-            "--format",
-            "json",
-            "-q",
-        ]);
-        let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let (report, code) = inspect(portal, "rules/gov-website-2019");
         let (_, rules) = outcomes(&report);
-        assert_eq!(rules.len(), 7, "{portal}");
+        assert_eq!(rules.len(), 13, "{portal}");
         let got: Vec<&str> = rules
             .iter()
             .filter(|(_, o)| o.as_str() != "pass")
             .map(|(id, _)| id.as_str())
             .collect();
         assert_eq!(got, failing, "{portal}: rules not passing");
-        assert_eq!(code(&o), i32::from(!failing.is_empty()), "{portal}");
-        if !failing.is_empty() {
+        assert_eq!(code, i32::from(!failing.is_empty()), "{portal}");
+        let s = &report["score"];
+        assert_eq!(s["score"], score, "{portal}: {s}");
+        assert_eq!(s["verdict"], verdict, "{portal}: {s}");
+        assert_eq!(
+            s["verdict_label"],
+            if verdict == "qualified" {
+                "合格"
+            } else {
+                "不合格"
+            }
+        );
+        assert_eq!(s["vetoes"], serde_json::json!(vetoes), "{portal}");
+        let text = report.to_string();
+        if failing.contains(&"w03-home-page-links-available") {
             assert!(
-                String::from_utf8_lossy(&o.stdout).contains("post_3770412.html（状态404）"),
+                text.contains("post_3770412.html（状态404）"),
                 "{portal}: the broken link is named"
             );
         }
     }
+}
+
+/// The column model lists every column with its entries, newest date and state.
+#[test]
+fn the_report_lists_the_columns_with_their_state() {
+    let (report, _) = inspect("mini-2021-faulty", "rules/gov-website-2019");
+    let columns = report["columns"].as_array().unwrap();
+    let state = |name: &str| {
+        let c = columns
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("column {name} listed"));
+        (c["state"].as_str().unwrap().to_string(), c.clone())
+    };
+    let (st, c) = state("通知公告");
+    assert_eq!(st, "stale");
+    assert_eq!(c["url"], "http://whly.gd.gov.cn/open_newtzgg/index.html");
+    assert_eq!(c["newest"], "2021-06-30");
+    assert_eq!(c["kind"], "通知公告类");
+    assert_eq!(
+        (c["age_days"].as_i64(), c["max_age_days"].as_i64()),
+        (Some(216), Some(183))
+    );
+    let (st, c) = state("图片新闻");
+    assert_eq!(
+        (st.as_str(), c["newest"].as_str()),
+        ("stale", Some("2021-10-08"))
+    );
+    assert!(c["items"].as_u64().unwrap() >= 9, "{c}");
+    let (st, c) = state("人事信息");
+    assert_eq!((st.as_str(), c["items"].as_u64()), ("blank", Some(0)));
+    // Section pages and single-page columns are neither blank nor stale.
+    for name in ["政务公开", "互动交流", "政策咨询", "依申请公开"] {
+        assert_eq!(state(name).0, "current", "{name}");
+    }
+    let count = |st: &str| columns.iter().filter(|c| c["state"] == st).count();
+    assert_eq!((count("stale"), count("blank")), (5, 5));
+    let (report, _) = inspect("mini-2021", "rules/gov-website-2019");
+    let columns = report["columns"].as_array().unwrap();
+    assert_eq!(columns.len(), 26);
+    assert!(
+        columns.iter().all(|c| c["state"] == "current"),
+        "compliant portal: every column current"
+    );
+}
+
+/// Point values are plain numbers in the pack: changing one changes the score, and
+/// turning the two column vetoes into deductions turns the verdict into a score
+/// below the pass mark, with no code change.
+#[test]
+fn a_changed_point_value_changes_the_score() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pack = tmp.path().join("gov-website-2019");
+    std::fs::create_dir_all(pack.join("tests")).unwrap();
+    for f in ["pack.toml", "indicators.toml", "columns.toml"] {
+        std::fs::copy(root().join("rules/gov-website-2019").join(f), pack.join(f)).unwrap();
+    }
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = pack.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches(from).count(), 1, "{file}: `{from}` once");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    let pack_s = pack.to_str().unwrap();
+    // w14 (date format) from 1 point to 3.
+    edit(
+        "columns.toml",
+        "score = { points = 1 }  # 未确认",
+        "score = { points = 3 }",
+    );
+    let (r, _) = inspect("mini-2021-faulty", pack_s);
+    assert_eq!(r["score"]["score"], 95.4, "{}", r["score"]);
+    assert_eq!(r["score"]["verdict"], "unqualified");
+    // The column vetoes as 20-point deductions: no veto, 100 - 2 × 20 - 4.6 < 60.
+    for id in ["w09-stale-columns", "w11-blank-columns"] {
+        let path = pack.join("columns.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let at = text.find(&format!("id = \"{id}\"")).unwrap();
+        let veto = at + text[at..].find("score = { veto = true }").unwrap();
+        let mut text = text;
+        text.replace_range(
+            veto..veto + "score = { veto = true }".len(),
+            "score = { points = 20 }",
+        );
+        std::fs::write(&path, text).unwrap();
+    }
+    let (r, _) = inspect("mini-2021-faulty", pack_s);
+    let s = &r["score"];
+    assert_eq!(s["vetoes"], serde_json::json!([]), "{s}");
+    assert_eq!(s["score"], 55.4, "{s}");
+    assert_eq!(s["verdict"], "unqualified");
+    assert!(
+        s["reason"].as_str().unwrap().contains("低于合格线60"),
+        "{s}"
+    );
+    // And the pass mark is a number in pack.toml too.
+    edit("pack.toml", "pass_mark = 60", "pass_mark = 50");
+    let (r, _) = inspect("mini-2021-faulty", pack_s);
+    assert_eq!(r["score"]["verdict"], "qualified", "{}", r["score"]);
+    assert_eq!(r["score"]["verdict_label"], "合格");
 }
 
 #[test]
