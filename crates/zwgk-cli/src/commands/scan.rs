@@ -156,6 +156,7 @@ fn fetch_stats(s: &zwgk_crawl::http::FetchSummary) -> FetchStats {
         trapped: s.trapped,
         stopped_early: s.stopped_early,
         elapsed_millis: s.elapsed_millis,
+        ..FetchStats::default()
     }
 }
 
