@@ -4,7 +4,7 @@ use std::path::Path;
 
 use chrono::{Duration, NaiveDate, Utc};
 use zwgk_core::report::FetchStats;
-use zwgk_core::{EvidenceSet, Outcome, PageFacts, Probes};
+use zwgk_core::{EvidenceSet, ExternalLink, Outcome, PageFacts, Probes};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::inputs::{load_evidence, load_pack};
 use zwgk_crawl::{FolderSource, PageSource};
@@ -45,16 +45,24 @@ fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
         stop_on_ctrl_c: true,
         cache: c.cache.clone(),
         snapshot: c.snapshot.clone(),
+        check_external: c.check_external,
+        max_external: c.max_external,
         ..CrawlOptions::default()
     }
 }
 
+/// What reading the target gave: its name, its pages, the results of checking its
+/// off-site links, and the crawl's record (for a URL).
+struct Scanned {
+    target: String,
+    pages: Vec<PageFacts>,
+    external: Vec<ExternalLink>,
+    fetch: Option<FetchStats>,
+}
+
 /// Read the pages of the target: crawl a URL or read a folder.
 /// `Err` carries the exit code, the message already printed.
-fn read_pages(
-    args: &ScanArgs,
-    probes: &Probes,
-) -> Result<(String, Vec<PageFacts>, Option<FetchStats>), Code> {
+fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, Code> {
     if is_url(&args.target) {
         let source = match HttpSource::new(&args.target, crawl_options(&args.crawl, args.quiet)) {
             Ok(s) => s,
@@ -72,7 +80,12 @@ fn read_pages(
         report_snapshot(&source, args.quiet);
         let stats = source.summary().map(|s| fetch_stats(&s));
         return match pages {
-            Ok(p) => Ok((source.target(), p, stats)),
+            Ok(pages) => Ok(Scanned {
+                target: source.target(),
+                pages,
+                external: source.external(),
+                fetch: stats,
+            }),
             Err(e) => {
                 eprintln!("zwgk: cannot scan {}: {e}", args.target);
                 Err(Code::Unscannable)
@@ -87,7 +100,12 @@ fn read_pages(
         }
     };
     match source.pages(probes) {
-        Ok(pages) => Ok((source.target(), pages, None)),
+        Ok(pages) => Ok(Scanned {
+            target: source.target(),
+            pages,
+            external: Vec::new(),
+            fetch: None,
+        }),
         Err(e) => {
             eprintln!("zwgk: cannot scan {}: {e}", args.target);
             Err(Code::Unscannable)
@@ -156,7 +174,11 @@ fn fetch_stats(s: &zwgk_crawl::http::FetchSummary) -> FetchStats {
         trapped: s.trapped,
         stopped_early: s.stopped_early,
         elapsed_millis: s.elapsed_millis,
-        ..FetchStats::default()
+        external_checked: s.external_checked,
+        external_broken: s.external_broken,
+        external_unreachable: s.external_unreachable,
+        external_unchecked: s.external_unchecked,
+        external_requests: s.external_requests,
     }
 }
 
@@ -201,7 +223,10 @@ pub fn run(args: ScanArgs) -> Code {
         Err(e) => return bad(&e),
     };
     let (site, fetch) = match read_pages(&args, &probes) {
-        Ok((target, pages, fetch)) => (zwgk_core::Site::new(target, pages), fetch),
+        Ok(s) => (
+            zwgk_core::Site::new(s.target, s.pages).with_external(s.external),
+            s.fetch,
+        ),
         Err(code) => return code,
     };
     let mut report = zwgk_core::evaluate(&pack, &site, &evidence, as_of);
