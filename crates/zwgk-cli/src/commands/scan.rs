@@ -278,7 +278,12 @@ mod tests {
 
     /// `zwgk scan TARGET --rules rules/gd-whly-2021 --as-of 2022-02-01 --format json -o OUT -q EXTRA…`
     fn scan(target: &str, out: &std::path::Path, extra: &[&str]) -> Code {
-        let rules = repo().join("rules/gd-whly-2021");
+        scan_with("rules/gd-whly-2021", target, out, extra)
+    }
+
+    /// [`scan`] with another rule pack.
+    fn scan_with(pack: &str, target: &str, out: &std::path::Path, extra: &[&str]) -> Code {
+        let rules = repo().join(pack);
         let mut argv = vec![
             "zwgk".to_string(),
             "scan".into(),
@@ -479,5 +484,68 @@ mod tests {
             argv.extend(bad.iter().copied());
             assert!(Cli::try_parse_from(argv).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn check_external_makes_an_off_site_404_fail_the_home_page_links_rule() {
+        let tmp = tempfile::tempdir().unwrap();
+        let off = Server::start();
+        off.fixed("/gone.html", Resp::status(404));
+        let site = Server::start();
+        site.fixed(
+            "/",
+            Resp::html(format!(
+                "<title>首页</title><a href=\"/a.html\">通知</a><a href=\"{}\">省政府</a>",
+                off.url("/gone.html")
+            )),
+        );
+        site.fixed("/a.html", Resp::html("<title>通知</title>"));
+        let rule = |path: &std::path::Path| -> (String, String) {
+            let v: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+            let r = v["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|t| t["rules"].as_array().unwrap())
+                .find(|r| r["id"] == "w03-home-page-links-available")
+                .expect("the home-page links rule")
+                .clone();
+            (
+                r["outcome"].as_str().unwrap().to_string(),
+                r["message"].as_str().unwrap().to_string(),
+            )
+        };
+        let pack = "rules/gov-website-2019";
+        let plain = tmp.path().join("plain.json");
+        scan_with(pack, &site.url("/"), &plain, &["--no-delay"]);
+        let (outcome, message) = rule(&plain);
+        assert_eq!(outcome, "pass", "{message}");
+        assert!(message.contains("1个未抓取"), "{message}");
+        assert!(
+            off.log().is_empty(),
+            "nothing off-site without --check-external"
+        );
+
+        let checked = tmp.path().join("checked.json");
+        let code = scan_with(
+            pack,
+            &site.url("/"),
+            &checked,
+            &["--no-delay", "--check-external", "--max-external", "10"],
+        );
+        assert_eq!(code, Code::Failures);
+        let (outcome, message) = rule(&checked);
+        assert_eq!(outcome, "fail", "{message}");
+        let named = format!("「省政府」→ {}（状态404，站外）", off.url("/gone.html"));
+        assert!(message.contains(&named), "{message}");
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&checked).unwrap()).unwrap();
+        let fetch = &v["fetch"];
+        assert_eq!(fetch["external_checked"], 1, "{fetch}");
+        assert_eq!(fetch["external_broken"], 1, "{fetch}");
+        assert_eq!(fetch["external_unreachable"], 0, "{fetch}");
+        assert_eq!(fetch["external_unchecked"], 0, "{fetch}");
+        assert_eq!(off.hits_of("/gone.html"), 2, "a HEAD and a confirming GET");
     }
 }
