@@ -183,6 +183,15 @@ pub struct CrawlArgs {
     /// back offline; an earlier snapshot there is replaced once the crawl is over.
     #[arg(long, value_name = "DIR")]
     pub snapshot: Option<PathBuf>,
+    /// Once the crawl is over, check each distinct off-site link of the fetched pages
+    /// once (HEAD, then GET when HEAD is refused or fails; one at a time per off-site
+    /// host), so links_available counts broken off-site links too.
+    #[arg(long)]
+    pub check_external: bool,
+    /// With --check-external: check at most this many off-site URLs (the start page's
+    /// links first); the rest are counted as unchecked.
+    #[arg(long, value_name = "N", default_value_t = zwgk_crawl::http::external::DEFAULT_MAX_EXTERNAL)]
+    pub max_external: usize,
 }
 
 /// Parse a byte count: a number with an optional unit (B, KB, MB, GB; powers of 1024).
@@ -308,6 +317,28 @@ mod tests {
         assert_eq!(a.crawl.max_body, 20 << 20);
         assert!(a.crawl.deadline.is_none() && !a.crawl.no_delay && !a.crawl.insecure);
         assert!(a.crawl.cache.is_none() && a.crawl.snapshot.is_none());
+        assert!(!a.crawl.check_external);
+        assert_eq!(a.crawl.max_external, 2000);
+    }
+
+    #[test]
+    fn external_link_checks() {
+        let cli = Cli::try_parse_from([
+            "zwgk",
+            "scan",
+            "http://a.cn/",
+            "--rules",
+            "r",
+            "--check-external",
+            "--max-external",
+            "50",
+        ])
+        .unwrap();
+        let Command::Scan(a) = cli.command else {
+            panic!("scan")
+        };
+        assert!(a.crawl.check_external);
+        assert_eq!(a.crawl.max_external, 50);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //!
 //! - a [`Plan`] of numbered [`plan::Task`]s and a [`RulePack`] of declarative
 //!   [`rule::Rule`]s, loaded strictly from TOML ([`pack`]);
-//! - a [`Site`] of [`PageFacts`] (what a scan keeps of each page);
+//! - a [`Site`] of [`PageFacts`] (what a scan keeps of each page), with the results
+//!   of checking its off-site links ([`ExternalLink`]);
 //! - [`evaluate`]: every rule against the site **as of a date**, giving a typed
 //!   [`Report`] whose every verdict carries its evidence.
 //!
@@ -65,6 +66,7 @@ pub mod columns;
 pub mod date;
 pub mod eval;
 pub mod evidence;
+pub mod external;
 pub mod outcome;
 pub mod pack;
 pub mod page;
@@ -79,6 +81,7 @@ pub mod text;
 
 pub use eval::{evaluate, evaluate_with_calendar};
 pub use evidence::{EvidenceError, EvidenceRecord, EvidenceSet};
+pub use external::{CheckMethod, ExternalLink};
 pub use outcome::{Evidence, Outcome};
 pub use pack::{PackError, PackErrors, RulePack, SourceFile};
 pub use page::{PageFacts, Probes};

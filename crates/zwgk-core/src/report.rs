@@ -240,6 +240,23 @@ pub struct FetchStats {
     pub stopped_early: bool,
     /// Crawl time, in milliseconds.
     pub elapsed_millis: u64,
+    /// Off-site links checked (`--check-external`): each distinct URL once, with a
+    /// status or a network error as the result.
+    #[serde(default)]
+    pub external_checked: u64,
+    /// Off-site links checked whose final status was 400 or above.
+    #[serde(default)]
+    pub external_broken: u64,
+    /// Off-site links checked that gave no status (timeout, connection refused, DNS, TLS).
+    #[serde(default)]
+    pub external_unreachable: u64,
+    /// Off-site links found but not checked: beyond `--max-external`, or the deadline or
+    /// Ctrl-C came first (0 without `--check-external`).
+    #[serde(default)]
+    pub external_unchecked: u64,
+    /// Requests sent to check off-site links (`HEAD`s, `GET`s and retries).
+    #[serde(default)]
+    pub external_requests: u64,
 }
 
 /// Identification of the rule pack.
@@ -407,5 +424,31 @@ impl Report {
     /// Whether any rule failed.
     pub fn has_failures(&self) -> bool {
         self.summary.rules.fail > 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FetchStats;
+
+    #[test]
+    fn fetch_stats_of_older_reports_still_load() {
+        let old = r#"{"by_class":{"2xx":3},"fetches":3,"requests":3,"total_bytes":10,
+            "mean_millis":1.0,"truncated":0,"not_fetched":0,"disallowed":0,"trapped":0,
+            "stopped_early":false,"elapsed_millis":5}"#;
+        let f: FetchStats = serde_json::from_str(old).expect("an older fetch record");
+        assert_eq!(f.fetches, 3);
+        assert_eq!(
+            (
+                f.external_checked,
+                f.external_broken,
+                f.external_unreachable
+            ),
+            (0, 0, 0)
+        );
+        assert_eq!((f.external_unchecked, f.external_requests), (0, 0));
+        let again: FetchStats =
+            serde_json::from_str(&serde_json::to_string(&f).expect("json")).expect("load");
+        assert_eq!(again, f);
     }
 }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hasher};
 
+use crate::external::ExternalLink;
 use crate::page::PageFacts;
 
 /// The pages of one portal, as seen by one scan.
@@ -21,6 +22,8 @@ pub struct Site {
     /// the links pointing there (32-bit: a scan holds far fewer than 4 billion pages
     /// or links a page).
     inbound: HashMap<u64, Vec<(u32, u32)>>,
+    /// The results of checking off-site links, by the link's URL.
+    external: HashMap<String, ExternalLink>,
 }
 
 /// The index key of a URL; a folder URL (`…/x/`) is keyed as `…/x/index.html`, the
@@ -101,6 +104,27 @@ impl Site {
         }
         site
     }
+
+    /// The same site with the results of checking its off-site links (see
+    /// [`crate::external`]), which `links_available` counts. A later result for the
+    /// same URL replaces an earlier one.
+    #[must_use]
+    pub fn with_external(mut self, links: impl IntoIterator<Item = ExternalLink>) -> Self {
+        self.external
+            .extend(links.into_iter().map(|l| (l.url.clone(), l)));
+        self
+    }
+
+    /// The result of checking the off-site link `url`, when it was checked.
+    pub fn external(&self, url: &str) -> Option<&ExternalLink> {
+        self.external.get(url)
+    }
+
+    /// Every checked off-site link, in no particular order.
+    pub fn external_links(&self) -> impl Iterator<Item = &ExternalLink> {
+        self.external.values()
+    }
+
     /// What was scanned.
     pub fn target(&self) -> &str {
         &self.target

@@ -24,7 +24,7 @@ pub use analyze::{analyze, Limits};
 pub use folder::FolderSource;
 pub use http::{CrawlOptions, HttpSource};
 
-use zwgk_core::{PageFacts, Probes, Site};
+use zwgk_core::{ExternalLink, PageFacts, Probes, Site};
 
 /// Why a target could not be scanned at all.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +58,12 @@ pub trait PageSource {
     /// # Errors
     /// [`SourceError`] when nothing can be scanned.
     fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, SourceError>;
+
+    /// The results of checking off-site links during the last [`PageSource::pages`]
+    /// call, for [`Site::with_external`]; none by default (a folder checks none).
+    fn external_links(&self) -> Vec<ExternalLink> {
+        Vec::new()
+    }
 }
 
 /// Scan a source into a site.
@@ -65,5 +71,6 @@ pub trait PageSource {
 /// # Errors
 /// [`SourceError`] when the target cannot be scanned at all.
 pub fn scan(source: &dyn PageSource, probes: &Probes) -> Result<Site, SourceError> {
-    Ok(Site::new(source.target(), source.pages(probes)?))
+    let pages = source.pages(probes)?;
+    Ok(Site::new(source.target(), pages).with_external(source.external_links()))
 }

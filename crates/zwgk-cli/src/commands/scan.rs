@@ -4,7 +4,7 @@ use std::path::Path;
 
 use chrono::{Duration, NaiveDate, Utc};
 use zwgk_core::report::FetchStats;
-use zwgk_core::{EvidenceSet, Outcome, PageFacts, Probes};
+use zwgk_core::{EvidenceSet, ExternalLink, Outcome, PageFacts, Probes};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::inputs::{load_evidence, load_pack};
 use zwgk_crawl::{FolderSource, PageSource};
@@ -45,16 +45,24 @@ fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
         stop_on_ctrl_c: true,
         cache: c.cache.clone(),
         snapshot: c.snapshot.clone(),
+        check_external: c.check_external,
+        max_external: c.max_external,
         ..CrawlOptions::default()
     }
 }
 
+/// What reading the target gave: its name, its pages, the results of checking its
+/// off-site links, and the crawl's record (for a URL).
+struct Scanned {
+    target: String,
+    pages: Vec<PageFacts>,
+    external: Vec<ExternalLink>,
+    fetch: Option<FetchStats>,
+}
+
 /// Read the pages of the target: crawl a URL or read a folder.
 /// `Err` carries the exit code, the message already printed.
-fn read_pages(
-    args: &ScanArgs,
-    probes: &Probes,
-) -> Result<(String, Vec<PageFacts>, Option<FetchStats>), Code> {
+fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, Code> {
     if is_url(&args.target) {
         let source = match HttpSource::new(&args.target, crawl_options(&args.crawl, args.quiet)) {
             Ok(s) => s,
@@ -72,7 +80,12 @@ fn read_pages(
         report_snapshot(&source, args.quiet);
         let stats = source.summary().map(|s| fetch_stats(&s));
         return match pages {
-            Ok(p) => Ok((source.target(), p, stats)),
+            Ok(pages) => Ok(Scanned {
+                target: source.target(),
+                pages,
+                external: source.external(),
+                fetch: stats,
+            }),
             Err(e) => {
                 eprintln!("zwgk: cannot scan {}: {e}", args.target);
                 Err(Code::Unscannable)
@@ -87,7 +100,12 @@ fn read_pages(
         }
     };
     match source.pages(probes) {
-        Ok(pages) => Ok((source.target(), pages, None)),
+        Ok(pages) => Ok(Scanned {
+            target: source.target(),
+            pages,
+            external: Vec::new(),
+            fetch: None,
+        }),
         Err(e) => {
             eprintln!("zwgk: cannot scan {}: {e}", args.target);
             Err(Code::Unscannable)
@@ -156,6 +174,11 @@ fn fetch_stats(s: &zwgk_crawl::http::FetchSummary) -> FetchStats {
         trapped: s.trapped,
         stopped_early: s.stopped_early,
         elapsed_millis: s.elapsed_millis,
+        external_checked: s.external_checked,
+        external_broken: s.external_broken,
+        external_unreachable: s.external_unreachable,
+        external_unchecked: s.external_unchecked,
+        external_requests: s.external_requests,
     }
 }
 
@@ -200,7 +223,10 @@ pub fn run(args: ScanArgs) -> Code {
         Err(e) => return bad(&e),
     };
     let (site, fetch) = match read_pages(&args, &probes) {
-        Ok((target, pages, fetch)) => (zwgk_core::Site::new(target, pages), fetch),
+        Ok(s) => (
+            zwgk_core::Site::new(s.target, s.pages).with_external(s.external),
+            s.fetch,
+        ),
         Err(code) => return code,
     };
     let mut report = zwgk_core::evaluate(&pack, &site, &evidence, as_of);
@@ -252,7 +278,12 @@ mod tests {
 
     /// `zwgk scan TARGET --rules rules/gd-whly-2021 --as-of 2022-02-01 --format json -o OUT -q EXTRA…`
     fn scan(target: &str, out: &std::path::Path, extra: &[&str]) -> Code {
-        let rules = repo().join("rules/gd-whly-2021");
+        scan_with("rules/gd-whly-2021", target, out, extra)
+    }
+
+    /// [`scan`] with another rule pack.
+    fn scan_with(pack: &str, target: &str, out: &std::path::Path, extra: &[&str]) -> Code {
+        let rules = repo().join(pack);
         let mut argv = vec![
             "zwgk".to_string(),
             "scan".into(),
@@ -453,5 +484,68 @@ mod tests {
             argv.extend(bad.iter().copied());
             assert!(Cli::try_parse_from(argv).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn check_external_makes_an_off_site_404_fail_the_home_page_links_rule() {
+        let tmp = tempfile::tempdir().unwrap();
+        let off = Server::start();
+        off.fixed("/gone.html", Resp::status(404));
+        let site = Server::start();
+        site.fixed(
+            "/",
+            Resp::html(format!(
+                "<title>首页</title><a href=\"/a.html\">通知</a><a href=\"{}\">省政府</a>",
+                off.url("/gone.html")
+            )),
+        );
+        site.fixed("/a.html", Resp::html("<title>通知</title>"));
+        let rule = |path: &std::path::Path| -> (String, String) {
+            let v: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+            let r = v["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|t| t["rules"].as_array().unwrap())
+                .find(|r| r["id"] == "w03-home-page-links-available")
+                .expect("the home-page links rule")
+                .clone();
+            (
+                r["outcome"].as_str().unwrap().to_string(),
+                r["message"].as_str().unwrap().to_string(),
+            )
+        };
+        let pack = "rules/gov-website-2019";
+        let plain = tmp.path().join("plain.json");
+        scan_with(pack, &site.url("/"), &plain, &["--no-delay"]);
+        let (outcome, message) = rule(&plain);
+        assert_eq!(outcome, "pass", "{message}");
+        assert!(message.contains("1个未抓取"), "{message}");
+        assert!(
+            off.log().is_empty(),
+            "nothing off-site without --check-external"
+        );
+
+        let checked = tmp.path().join("checked.json");
+        let code = scan_with(
+            pack,
+            &site.url("/"),
+            &checked,
+            &["--no-delay", "--check-external", "--max-external", "10"],
+        );
+        assert_eq!(code, Code::Failures);
+        let (outcome, message) = rule(&checked);
+        assert_eq!(outcome, "fail", "{message}");
+        let named = format!("「省政府」→ {}（状态404，站外）", off.url("/gone.html"));
+        assert!(message.contains(&named), "{message}");
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&checked).unwrap()).unwrap();
+        let fetch = &v["fetch"];
+        assert_eq!(fetch["external_checked"], 1, "{fetch}");
+        assert_eq!(fetch["external_broken"], 1, "{fetch}");
+        assert_eq!(fetch["external_unreachable"], 0, "{fetch}");
+        assert_eq!(fetch["external_unchecked"], 0, "{fetch}");
+        assert_eq!(off.hits_of("/gone.html"), 2, "a HEAD and a confirming GET");
     }
 }

@@ -1,22 +1,28 @@
 //! `links_available`: the links of a page lead somewhere.
 //!
-//! - **What**: every same-site link of each located page whose target the scan
-//!   fetched must answer with a status below 400; more than `max` broken links
-//!   (default 0) on a page fails it. Targets the scan could not fetch (network
-//!   error, timeout) make the result `incomplete` when they could change the
-//!   verdict, never `fail`; targets it did not fetch at all (off-site links,
-//!   beyond the crawl's limits) are counted as unchecked.
+//! - **What**: every link of each located page whose target the scan fetched (a
+//!   same-site page) or checked (an off-site link, `zwgk scan URL --check-external`)
+//!   must answer with a status below 400; more than `max` broken links (default 0) on
+//!   a page fails it, naming them (an off-site one is marked `站外`). Targets the scan
+//!   could not fetch or check (network error, timeout, connection refused) make the
+//!   result `incomplete` when they could change the verdict, never `fail`; targets it
+//!   neither fetched nor checked (off-site links without `--check-external` or beyond
+//!   `--max-external`, same-site pages beyond the crawl's limits) are counted as
+//!   unchecked.
 //! - **Why**: unavailable links are deducted in the national website inspection
-//!   (国办秘函〔2019〕19号: 首页不可用链接 and 其他页面不可用链接); a 通知公告 entry
-//!   on the home page that leads to an error page hides the notice.
+//!   (国办秘函〔2019〕19号: 首页不可用链接 and 其他页面不可用链接), off-site links
+//!   included; a 通知公告 entry on the home page that leads to an error page hides the
+//!   notice.
 //! - **Example**: `{ kind = "links_available" }` passes on a home page whose
 //!   links all reach pages; fails on one linking `/open_newggl/content/post_3774181.html`
-//!   that answers 404.
+//!   that answers 404, or linking `「省政府」→ http://www.gd.gov.cn/old.html` that a
+//!   check of off-site links found answering 404 (`（状态404，站外）`).
 //! - **Clause**: per rule.
 
 use std::collections::BTreeSet;
 
 use super::{per_page, CheckResult, Context, PageVerdict};
+use crate::page::Link;
 use crate::rule::Quantifier;
 
 /// The most broken links one page verdict names.
@@ -27,10 +33,24 @@ fn named(items: impl Iterator<Item = String>) -> String {
     items.take(NAMED).collect::<Vec<_>>().join("；")
 }
 
+/// A link that answered 400 or above: the link, the status, whether off-site.
+struct Broken<'a> {
+    link: &'a Link,
+    status: u16,
+    off_site: bool,
+}
+
+/// A link whose target could not be had: the link, and for an off-site one the error.
+struct Unreachable<'a> {
+    link: &'a Link,
+    off_site_error: Option<&'a str>,
+}
+
 pub(super) fn check(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckResult {
     per_page(cx, "links_available", pages, |page| {
         let mut seen = BTreeSet::new();
         let mut checked = 0usize;
+        let mut checked_off_site = 0usize;
         let mut unchecked = 0usize;
         let mut broken = Vec::new();
         let mut unreachable = Vec::new();
@@ -39,12 +59,37 @@ pub(super) fn check(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckRes
                 continue;
             }
             match cx.site.page(&link.url) {
-                None => unchecked += 1,
-                Some(t) if t.is_failed() => unreachable.push(link),
+                None => match cx.site.external(&link.url) {
+                    None => unchecked += 1,
+                    Some(x) => match (x.status, x.error.as_deref()) {
+                        (Some(status), _) => {
+                            checked_off_site += 1;
+                            if status >= 400 {
+                                broken.push(Broken {
+                                    link,
+                                    status,
+                                    off_site: true,
+                                });
+                            }
+                        }
+                        (None, error) => unreachable.push(Unreachable {
+                            link,
+                            off_site_error: Some(error.unwrap_or("未获得应答")),
+                        }),
+                    },
+                },
+                Some(t) if t.is_failed() => unreachable.push(Unreachable {
+                    link,
+                    off_site_error: None,
+                }),
                 Some(t) => {
                     checked += 1;
                     if let Some(status) = t.status().filter(|s| *s >= 400) {
-                        broken.push((link, status));
+                        broken.push(Broken {
+                            link,
+                            status,
+                            off_site: false,
+                        });
                     }
                 }
             }
@@ -54,11 +99,13 @@ pub(super) fn check(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckRes
                 "《{}》有{}个不可用链接（允许{max}个）：{}",
                 page.title,
                 broken.len(),
-                named(
-                    broken
-                        .iter()
-                        .map(|(l, s)| format!("「{}」→ {}（状态{s}）", l.text, l.url))
-                )
+                named(broken.iter().map(|b| format!(
+                    "「{}」→ {}（状态{}{}）",
+                    b.link.text,
+                    b.link.url,
+                    b.status,
+                    if b.off_site { "，站外" } else { "" }
+                )))
             ));
         }
         if broken.len() + unreachable.len() > max {
@@ -66,16 +113,20 @@ pub(super) fn check(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckRes
                 "《{}》有{}个链接的目标未能获取，无法判定是否可用：{}",
                 page.title,
                 unreachable.len(),
-                named(
-                    &mut unreachable
-                        .iter()
-                        .map(|l| format!("「{}」→ {}", l.text, l.url))
-                )
+                named(unreachable.iter().map(|u| match u.off_site_error {
+                    None => format!("「{}」→ {}", u.link.text, u.link.url),
+                    Some(e) => format!("「{}」→ {}（站外：{e}）", u.link.text, u.link.url),
+                }))
             ));
         }
         PageVerdict::Pass(format!(
-            "《{}》{checked}个站内链接可用{}{}",
+            "《{}》{checked}个站内链接可用{}{}{}",
             page.title,
+            if checked_off_site == 0 {
+                String::new()
+            } else {
+                format!("，{checked_off_site}个站外链接已核对")
+            },
             if broken.is_empty() {
                 String::new()
             } else {
@@ -125,6 +176,7 @@ fn broken_links(cx: &Context<'_>, page: &crate::page::PageFacts) -> usize {
 #[cfg(test)]
 mod tests {
     use crate::check::testkit::*;
+    use crate::external::{CheckMethod, ExternalLink};
     use crate::outcome::Outcome;
     use crate::page::PageFacts;
     use crate::site::Site;
@@ -181,5 +233,69 @@ mod tests {
         )]);
         let r = run(&s, RULE);
         assert_eq!(r.outcome, Outcome::Incomplete, "{}", r.message);
+    }
+
+    /// The home page with every same-site target fetched and fine.
+    fn fetched_home() -> Site {
+        home(vec![PageFacts::from_html(
+            "http://whly.gd.gov.cn/b.html",
+            200,
+            "<title>通知二</title>",
+        )])
+    }
+
+    const GOV: &str = "http://www.gov.cn/";
+
+    #[test]
+    fn an_off_site_link_that_answers_passes_and_is_counted() {
+        let s = fetched_home().with_external([ExternalLink::answered(GOV, 200, CheckMethod::Head)]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert!(r.message.contains("1个站外链接已核对"), "{}", r.message);
+        assert!(!r.message.contains("未抓取"), "{}", r.message);
+    }
+
+    #[test]
+    fn an_off_site_404_fails_naming_the_link_as_off_site() {
+        let s = fetched_home().with_external([ExternalLink::answered(GOV, 404, CheckMethod::Get)]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        assert!(
+            r.message
+                .contains("「中国政府网」→ http://www.gov.cn/（状态404，站外）"),
+            "{}",
+            r.message
+        );
+        let tolerant = format!("{RULE}\nmax = 1");
+        assert_eq!(run(&s, &tolerant).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn an_off_site_network_error_is_incomplete_not_fail() {
+        let s = fetched_home().with_external([ExternalLink::unreachable(
+            GOV,
+            "connection refused",
+            CheckMethod::Head,
+        )]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Incomplete, "{}", r.message);
+        assert!(
+            r.message
+                .contains("「中国政府网」→ http://www.gov.cn/（站外：connection refused）"),
+            "{}",
+            r.message
+        );
+        let tolerant = format!("{RULE}\nmax = 1");
+        assert_eq!(run(&s, &tolerant).outcome, Outcome::Pass);
+    }
+
+    #[test]
+    fn an_off_site_link_never_checked_stays_unchecked() {
+        let other = ExternalLink::answered("http://www.gd.gov.cn/", 404, CheckMethod::Get);
+        let s = fetched_home().with_external([other]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        assert!(r.message.contains("1个未抓取"), "{}", r.message);
+        assert!(!r.message.contains("站外链接已核对"), "{}", r.message);
     }
 }

@@ -8,10 +8,11 @@ use std::time::Duration;
 use tokio::task::{Id, JoinSet};
 use url::Url;
 use zwgk_core::page::FactsInterner;
-use zwgk_core::{PageFacts, Probes};
+use zwgk_core::{ExternalLink, PageFacts, Probes};
 
 use super::cache;
 use super::catalogue::{self, ApiPage, PageCount};
+use super::external::{self, CheckConfig, Checker};
 use super::fetch::{self, FetchConfig, Response};
 use super::frontier::{self, Admit, Frontier};
 use super::politeness::Politeness;
@@ -35,6 +36,8 @@ pub(super) struct Finished {
     pub summary: FetchSummary,
     /// Why the start URL could not be fetched, when it could not.
     pub start_failure: Option<String>,
+    /// The results of checking off-site links (`check_external`), ordered by URL.
+    pub external: Vec<ExternalLink>,
 }
 
 #[derive(Debug, Clone)]
@@ -674,6 +677,41 @@ impl<'a> Crawl<'a> {
         // Hosts whose robots.txt never came (cannot happen once the loop drained, but
         // never leave a job unaccounted for).
         self.stop("not fetched");
+        // The frontier admits each URL once, so URLs are unique and the in-place
+        // (allocation-free) unstable sort gives the same order every run.
+        self.pages.sort_unstable_by(|a, b| a.url.cmp(&b.url));
+        let mut external = Vec::new();
+        let mut tally = external::Tally::default();
+        if self.src.options.check_external {
+            let mut checker = self.checker();
+            loop {
+                checker.dispatch();
+                if checker.is_done() {
+                    break;
+                }
+                // Once stopped, the checks are not started at all: they stay unchecked.
+                if stopped {
+                    checker.stop();
+                    break;
+                }
+                tokio::select! {
+                    biased;
+                    () = &mut deadline_fut => stopped = true,
+                    () = &mut ctrl_c_fut => stopped = true,
+                    Some(()) = checker.next() => {}
+                    _ = tick.tick() => {
+                        let (done, left) = checker.progress();
+                        progress.update(Counts {
+                            fetched: self.records.len() as u64 + done,
+                            queued: left,
+                            errors: self.errors,
+                        });
+                    }
+                }
+            }
+            (external, tally) = checker.finish();
+            external.sort_unstable_by(|a, b| a.url.cmp(&b.url));
+        }
         progress.finish(self.counts());
         if !self.start_done {
             self.start_failure = Some("it was not fetched".into());
@@ -684,16 +722,37 @@ impl<'a> Crawl<'a> {
         summary.trapped = self.frontier.trapped();
         summary.stopped_early = stopped;
         summary.elapsed_millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let mut pages = self.pages;
-        // The frontier admits each URL once, so URLs are unique and the in-place
-        // (allocation-free) unstable sort gives the same order every run.
-        pages.sort_unstable_by(|a, b| a.url.cmp(&b.url));
+        summary.external_checked = tally.checked;
+        summary.external_broken = tally.broken;
+        summary.external_unreachable = tally.unreachable;
+        summary.external_unchecked = tally.unchecked;
+        summary.external_requests = tally.requests;
         Finished {
-            pages,
+            pages: self.pages,
             records: self.records,
             summary,
             start_failure: self.start_failure,
+            external,
         }
+    }
+
+    /// The checker of the off-site links of the pages fetched.
+    fn checker(&self) -> Checker {
+        let o = &self.src.options;
+        let targets = external::targets(&self.pages, &self.src.start, &self.scope);
+        Checker::new(
+            self.src.client.clone(),
+            targets,
+            o.max_external,
+            o.external_concurrency,
+            o.delay,
+            CheckConfig {
+                tries: o.tries,
+                backoff: o.backoff,
+                max_retry_wait: o.max_retry_wait,
+                prefix: external::PREFIX_BYTES,
+            },
+        )
     }
 }
 

@@ -83,7 +83,7 @@ pub struct Response {
 
 /// Why a request got no usable answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Failure {
+pub(super) enum Failure {
     /// Worth another try (timeout, reset, refused).
     Transient(String),
     /// Not worth another try (DNS, TLS, redirect loop, invalid URL).
@@ -111,7 +111,7 @@ fn chain_text(e: &reqwest::Error) -> String {
     text
 }
 
-fn classify(e: &reqwest::Error) -> Failure {
+pub(super) fn classify(e: &reqwest::Error) -> Failure {
     let text = chain_text(e);
     let lower = text.to_ascii_lowercase();
     if e.is_redirect() {

@@ -65,6 +65,18 @@ impl Scope {
         self.hosts.insert(host);
     }
 
+    /// Whether the URL's host (and port) is one of the crawl's (the start URL's, a
+    /// seed's, or where the start redirected), whatever the patterns say.
+    pub fn has_host(&self, url: &Url) -> bool {
+        self.hosts.contains(&host_key(url))
+    }
+
+    /// Whether an exclude pattern matches the URL.
+    pub fn excludes(&self, url: &Url) -> bool {
+        let s = url.as_str();
+        self.exclude.iter().any(|r| r.is_match(s))
+    }
+
     /// Whether the URL is crawled.
     pub fn contains(&self, url: &Url) -> bool {
         let s = url.as_str();

@@ -7,7 +7,9 @@
 //! ([`fetch`]), and analyses each body as it arrives (on the blocking pool), keeping only
 //! its [`PageFacts`]. Each fetch's outcome is kept ([`record`]). Re-scans can send
 //! conditional requests from an on-disk cache ([`cache`]) and a crawl can be saved as a
-//! mirror folder ([`snapshot`]).
+//! mirror folder ([`snapshot`]). With `check_external`, the off-site links of the fetched
+//! pages are checked once each, politely ([`external`]); [`HttpSource::external`] gives
+//! the results, which [`crate::scan`] hands to the site.
 //!
 //! Pages in scope that could not be fetched (network errors, 5xx after retries,
 //! robots.txt, the deadline, Ctrl-C, `max_pages`, `max_depth`) are returned as failed
@@ -16,6 +18,7 @@
 pub mod cache;
 pub mod catalogue;
 mod crawl;
+pub mod external;
 pub mod fetch;
 pub mod frontier;
 pub mod politeness;
@@ -31,7 +34,7 @@ use std::time::Duration;
 
 use regex::Regex;
 use url::Url;
-use zwgk_core::{PageFacts, Probes};
+use zwgk_core::{ExternalLink, PageFacts, Probes};
 
 use crate::analyze::Limits;
 use crate::{PageSource, SourceError};
@@ -92,6 +95,14 @@ pub struct CrawlOptions {
     /// Save what is fetched as a mirror folder here, which a folder scan reads back
     /// ([`snapshot`]); attachments' bodies are then downloaded too.
     pub snapshot: Option<PathBuf>,
+    /// Once the crawl is over, check every distinct off-site http(s) link of the
+    /// fetched pages once (`HEAD`, then `GET` when needed; see [`external`]).
+    pub check_external: bool,
+    /// Off-site URLs checked at most (default 2000); the rest stay unchecked.
+    pub max_external: usize,
+    /// Off-site checks in flight per off-site host (default 1); `delay` applies between
+    /// their starts too.
+    pub external_concurrency: usize,
 }
 
 impl Default for CrawlOptions {
@@ -118,6 +129,9 @@ impl Default for CrawlOptions {
             max_retry_wait: Duration::from_secs(120),
             cache: None,
             snapshot: None,
+            check_external: false,
+            max_external: external::DEFAULT_MAX_EXTERNAL,
+            external_concurrency: external::DEFAULT_CONCURRENCY,
         }
     }
 }
@@ -168,6 +182,7 @@ struct Outcome {
     records: Vec<FetchRecord>,
     summary: FetchSummary,
     snapshot: Option<SnapshotSummary>,
+    external: Vec<ExternalLink>,
 }
 
 /// A live portal crawled over HTTP(S).
@@ -282,6 +297,15 @@ impl HttpSource {
         self.lock().as_ref().and_then(|o| o.snapshot.clone())
     }
 
+    /// The results of checking off-site links in the last [`PageSource::pages`] call
+    /// (empty without `check_external` or before a call), ordered by URL.
+    pub fn external(&self) -> Vec<ExternalLink> {
+        self.lock()
+            .as_ref()
+            .map(|o| o.external.clone())
+            .unwrap_or_default()
+    }
+
     /// Writes to the cache since the source was set up; `None` without `cache`.
     pub fn cache_stats(&self) -> Option<cache::CacheStats> {
         self.cache.as_ref().map(|c| c.stats())
@@ -331,6 +355,7 @@ impl PageSource for HttpSource {
             records,
             summary,
             start_failure,
+            external,
         } = result;
         // A crawl that could not start leaves an earlier snapshot in place.
         // Analyses still running after a stop write no more once the runtime is gone.
@@ -352,6 +377,7 @@ impl PageSource for HttpSource {
             records,
             summary,
             snapshot,
+            external,
         });
         if let Some(why) = start_failure {
             return Err(SourceError::Target(format!(
@@ -360,5 +386,9 @@ impl PageSource for HttpSource {
             )));
         }
         Ok(pages)
+    }
+
+    fn external_links(&self) -> Vec<ExternalLink> {
+        self.external()
     }
 }

@@ -98,6 +98,16 @@ pub struct FetchSummary {
     pub stopped_early: bool,
     /// Wall time of the crawl in milliseconds.
     pub elapsed_millis: u64,
+    /// Off-site links checked (`check_external`): a status or a network error had.
+    pub external_checked: u64,
+    /// Off-site links checked whose final status was 400 or above.
+    pub external_broken: u64,
+    /// Off-site links checked that gave no status (network error).
+    pub external_unreachable: u64,
+    /// Off-site links found but not checked (beyond `max_external`, deadline, Ctrl-C).
+    pub external_unchecked: u64,
+    /// Requests sent to check off-site links, retries included.
+    pub external_requests: u64,
 }
 
 impl FetchSummary {
@@ -164,6 +174,19 @@ impl fmt::Display for FetchSummary {
         }
         if self.not_fetched > 0 {
             write!(f, ", {} not fetched", self.not_fetched)?;
+        }
+        if self.external_checked + self.external_unchecked > 0 {
+            write!(
+                f,
+                "; off-site links: {} checked ({} broken, {} unreachable, {} requests)",
+                self.external_checked,
+                self.external_broken,
+                self.external_unreachable,
+                self.external_requests
+            )?;
+            if self.external_unchecked > 0 {
+                write!(f, ", {} not checked", self.external_unchecked)?;
+            }
         }
         if self.stopped_early {
             write!(f, " (stopped early)")?;

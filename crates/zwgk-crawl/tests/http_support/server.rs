@@ -71,6 +71,8 @@ impl Resp {
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Seen {
+    /// `GET`, `HEAD`, …
+    pub method: String,
     pub target: String,
     pub user_agent: String,
     pub if_none_match: Option<String>,
@@ -95,6 +97,8 @@ struct State {
     validators: AtomicBool,
     /// Every answer's target and status, in order.
     answers: Mutex<Vec<(String, u16)>>,
+    /// Answers to `HEAD` requests by target, instead of the `GET` answer.
+    head_routes: Mutex<HashMap<String, Resp>>,
 }
 
 /// The server; it stops when dropped.
@@ -158,6 +162,7 @@ fn reason(status: u16) -> &'static str {
         302 => "Found",
         304 => "Not Modified",
         404 => "Not Found",
+        405 => "Method Not Allowed",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
@@ -229,6 +234,25 @@ impl Server {
             .push((target.to_string(), prefix, Arc::new(handler)));
     }
 
+    /// Answer `HEAD` requests for `target` with `resp` (e.g. 405) instead of the
+    /// `GET` answer without its body.
+    pub fn on_head(&self, target: &str, resp: Resp) {
+        self.state
+            .head_routes
+            .lock()
+            .unwrap()
+            .insert(target.to_string(), resp);
+    }
+
+    /// Requests per (method, target).
+    pub fn by_method(&self) -> HashMap<(String, String), usize> {
+        let mut out = HashMap::new();
+        for r in self.log() {
+            *out.entry((r.method, r.target)).or_default() += 1;
+        }
+        out
+    }
+
     /// Always the same response.
     pub fn fixed(&self, target: &str, resp: Resp) {
         self.route(target, false, move |_, _| resp.clone());
@@ -275,6 +299,7 @@ impl Drop for Server {
 
 /// The request line's target and the headers the server looks at.
 struct Request {
+    method: String,
     target: String,
     user_agent: String,
     if_none_match: Option<String>,
@@ -286,7 +311,7 @@ fn read_request(conn: &TcpStream) -> Option<Request> {
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
-    let _method = parts.next()?;
+    let method = parts.next()?.to_string();
     let target = parts.next()?.to_string();
     let mut ua = String::new();
     let mut if_none_match = None;
@@ -311,6 +336,7 @@ fn read_request(conn: &TcpStream) -> Option<Request> {
         }
     }
     Some(Request {
+        method,
         target,
         user_agent: ua,
         if_none_match,
@@ -425,6 +451,7 @@ fn handle(mut conn: TcpStream, st: &State) {
         *n - 1
     };
     st.log.lock().unwrap().push(Seen {
+        method: req.method.clone(),
         target: target.clone(),
         user_agent: req.user_agent.clone(),
         if_none_match: req.if_none_match.clone(),
@@ -444,9 +471,16 @@ fn handle(mut conn: TcpStream, st: &State) {
             }
         })
         .map(|(_, _, h)| h.clone());
-    let resp = match handler {
-        Some(h) => h(&target, count),
-        None => mirror_response(st, &target),
+    let head = req.method.eq_ignore_ascii_case("HEAD");
+    let head_route = if head {
+        st.head_routes.lock().unwrap().get(&target).cloned()
+    } else {
+        None
+    };
+    let resp = match (head_route, handler) {
+        (Some(r), _) => r,
+        (None, Some(h)) => h(&target, count),
+        (None, None) => mirror_response(st, &target),
     };
     let resp = conditional(resp, &req);
     st.answers
@@ -459,18 +493,21 @@ fn handle(mut conn: TcpStream, st: &State) {
     // No longer in flight once the answer starts: the client may finish reading it
     // and send its next request before this thread runs again.
     st.in_flight.fetch_sub(1, Ordering::SeqCst);
-    let mut head = format!(
+    let mut head_text = format!(
         "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
         resp.status,
         reason(resp.status),
         resp.body.len()
     );
     for (k, v) in &resp.headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
+        head_text.push_str(&format!("{k}: {v}\r\n"));
     }
-    head.push_str("\r\n");
-    let _ = conn.write_all(head.as_bytes());
-    let _ = conn.write_all(&resp.body);
+    head_text.push_str("\r\n");
+    let _ = conn.write_all(head_text.as_bytes());
+    // A HEAD answer has the headers of the GET answer, not its body.
+    if !head {
+        let _ = conn.write_all(&resp.body);
+    }
     let _ = conn.flush();
     let _ = conn.shutdown(Shutdown::Both);
 }
