@@ -158,17 +158,19 @@ pub(super) fn counted(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckR
     result.counting(broken)
 }
 
-/// The distinct links of `page` whose target answered 400 or above.
+/// The distinct links of `page` whose target (same-site or checked off-site)
+/// answered 400 or above.
 fn broken_links(cx: &Context<'_>, page: &crate::page::PageFacts) -> usize {
     let mut seen = BTreeSet::new();
     page.links
         .iter()
         .filter(|l| l.url != page.url && seen.insert(l.url.as_str()))
         .filter(|l| {
-            cx.site
-                .page(&l.url)
-                .and_then(|t| t.status())
-                .is_some_and(|s| s >= 400)
+            let status = match cx.site.page(&l.url) {
+                Some(t) => t.status(),
+                None => cx.site.external(&l.url).and_then(|x| x.status),
+            };
+            status.is_some_and(|s| s >= 400)
         })
         .count()
 }
@@ -221,6 +223,8 @@ mod tests {
             "{}",
             r.message
         );
+        // An inspection deducts per unavailable link: the failure counts one.
+        assert_eq!(r.finding_count(), 1);
         let tolerant = format!("{RULE}\nmax = 1");
         assert_eq!(run(&s, &tolerant).outcome, Outcome::Pass);
     }
@@ -253,6 +257,19 @@ mod tests {
         assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
         assert!(r.message.contains("1个站外链接已核对"), "{}", r.message);
         assert!(!r.message.contains("未抓取"), "{}", r.message);
+    }
+
+    #[test]
+    fn every_broken_link_is_a_finding_on_site_or_off() {
+        let s = home(vec![PageFacts::other(
+            "http://whly.gd.gov.cn/b.html",
+            404,
+            "text/html",
+        )])
+        .with_external([ExternalLink::answered(GOV, 410, CheckMethod::Get)]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        assert_eq!(r.finding_count(), 2);
     }
 
     #[test]
