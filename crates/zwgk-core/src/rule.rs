@@ -332,6 +332,18 @@ pub enum Check {
         /// Any or every located page.
         pages: Quantifier,
     },
+    /// The located pages were available: among the probes of the last `days` days,
+    /// failed or slow ones stay below `max_share`, over at least `min_probes` probes.
+    Availability {
+        /// A probe taking this long or longer counts as a failure, in milliseconds.
+        slow_millis: u64,
+        /// The share of bad probes (failed or slow) that fails the check (0–1).
+        max_share: f64,
+        /// The window: this many days ending on the as-of date (China Standard Time).
+        days: u32,
+        /// Probes the window needs before the check can pass.
+        min_probes: usize,
+    },
     /// The page has attachments.
     Attachment {
         /// Accepted file endings (empty = any attachment).
@@ -395,6 +407,7 @@ impl Check {
             Check::Metadata { .. } => "metadata",
             Check::LinksTo { .. } => "links_to",
             Check::LinksAvailable { .. } => "links_available",
+            Check::Availability { .. } => "availability",
             Check::Attachment { .. } => "attachment",
             Check::Evidence { .. } => "evidence",
             Check::AnnualReportTables { .. } => "annual_report_tables",
@@ -418,7 +431,7 @@ impl Check {
 }
 
 /// All kind names accepted in rule files.
-pub const CHECK_KINDS: [&str; 19] = [
+pub const CHECK_KINDS: [&str; 20] = [
     "exists",
     "text",
     "sections",
@@ -430,6 +443,7 @@ pub const CHECK_KINDS: [&str; 19] = [
     "metadata",
     "links_to",
     "links_available",
+    "availability",
     "attachment",
     "evidence",
     "annual_report_tables",

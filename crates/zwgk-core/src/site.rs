@@ -21,6 +21,8 @@ pub struct Site {
     /// the links pointing there (32-bit: a scan holds far fewer than 4 billion pages
     /// or links a page).
     inbound: HashMap<u64, Vec<(u32, u32)>>,
+    /// Timed requests of the site's pages (the `availability` check reads them).
+    probes: Vec<crate::probe::Probe>,
 }
 
 /// The index key of a URL; a folder URL (`…/x/`) is keyed as `…/x/index.html`, the
@@ -101,6 +103,19 @@ impl Site {
         }
         site
     }
+
+    /// The same site with these availability probes (timed requests of its pages,
+    /// e.g. from `zwgk probe` and the scan's own fetch of its start URL).
+    pub fn with_probes(mut self, probes: Vec<crate::probe::Probe>) -> Self {
+        self.probes = probes;
+        self
+    }
+
+    /// The availability probes given with [`Site::with_probes`] (none by default).
+    pub fn probes(&self) -> &[crate::probe::Probe] {
+        &self.probes
+    }
+
     /// What was scanned.
     pub fn target(&self) -> &str {
         &self.target

@@ -6,6 +6,7 @@
 
 mod annual_report;
 mod attachment;
+mod availability;
 mod current_version;
 mod deadline;
 mod evidence;
@@ -116,6 +117,12 @@ pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
             pages,
         } => links_to::check(cx, url.as_ref(), text.as_ref(), *resolves, *pages),
         Check::LinksAvailable { max, pages } => links_available::check(cx, *max, *pages),
+        Check::Availability {
+            slow_millis,
+            max_share,
+            days,
+            min_probes,
+        } => availability::check(cx, *slow_millis, *max_share, *days, *min_probes),
         Check::Attachment {
             extensions,
             name,
