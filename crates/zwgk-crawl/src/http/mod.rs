@@ -19,6 +19,7 @@ mod crawl;
 pub mod fetch;
 pub mod frontier;
 pub mod politeness;
+pub mod probe;
 pub mod progress;
 pub mod record;
 pub mod robots;
