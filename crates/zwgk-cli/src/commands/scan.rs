@@ -8,6 +8,7 @@ use zwgk_core::{EvidenceSet, Outcome, PageFacts, Probes};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::inputs::{load_evidence, load_pack};
 use zwgk_crawl::{FolderSource, PageSource};
+use zwgk_history::ProbeRecord;
 
 use crate::cli::{CrawlArgs, ScanArgs};
 use crate::exit::Code;
@@ -49,12 +50,51 @@ fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
     }
 }
 
+/// What a scan read: the target, its pages, the crawl's fetch counts, and the crawl's
+/// own probe of its start URL (none for a folder).
+type Read = (
+    String,
+    Vec<PageFacts>,
+    Option<FetchStats>,
+    Option<ProbeRecord>,
+);
+
+/// The crawl's fetch of its start URL as an availability probe: its status (or why it
+/// failed), time and bytes. Its time is when the crawl began (the start URL is among the
+/// first fetches; the window of an availability check is days long).
+fn start_probe(
+    source: &HttpSource,
+    began: std::time::SystemTime,
+    pages: &[PageFacts],
+) -> Option<ProbeRecord> {
+    let start = source.start().as_str();
+    let record = source.records().into_iter().find(|r| r.url == start)?;
+    let error = match record.status {
+        Some(_) => None,
+        None => Some(
+            pages
+                .iter()
+                .find(|p| p.url == start)
+                .and_then(|p| match &p.fetch {
+                    zwgk_core::page::FetchState::Failed { reason } => Some(reason.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "no answer".to_string()),
+        ),
+    };
+    Some(ProbeRecord {
+        target: start.to_string(),
+        at: chrono::DateTime::<Utc>::from(began),
+        millis: record.millis,
+        status: record.status,
+        error,
+        bytes: record.bytes,
+    })
+}
+
 /// Read the pages of the target: crawl a URL or read a folder.
 /// `Err` carries the exit code, the message already printed.
-fn read_pages(
-    args: &ScanArgs,
-    probes: &Probes,
-) -> Result<(String, Vec<PageFacts>, Option<FetchStats>), Code> {
+fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Read, Code> {
     if is_url(&args.target) {
         let source = match HttpSource::new(&args.target, crawl_options(&args.crawl, args.quiet)) {
             Ok(s) => s,
@@ -63,6 +103,7 @@ fn read_pages(
                 return Err(Code::BadInput);
             }
         };
+        let began = std::time::SystemTime::now();
         let pages = source.pages(probes);
         if !args.quiet {
             if let Some(summary) = source.summary() {
@@ -72,7 +113,10 @@ fn read_pages(
         report_snapshot(&source, args.quiet);
         let stats = source.summary().map(|s| fetch_stats(&s));
         return match pages {
-            Ok(p) => Ok((source.target(), p, stats)),
+            Ok(p) => {
+                let own = start_probe(&source, began, &p);
+                Ok((source.target(), p, stats, own))
+            }
             Err(e) => {
                 eprintln!("zwgk: cannot scan {}: {e}", args.target);
                 Err(Code::Unscannable)
@@ -87,7 +131,7 @@ fn read_pages(
         }
     };
     match source.pages(probes) {
-        Ok(pages) => Ok((source.target(), pages, None)),
+        Ok(pages) => Ok((source.target(), pages, None, None)),
         Err(e) => {
             eprintln!("zwgk: cannot scan {}: {e}", args.target);
             Err(Code::Unscannable)
@@ -191,7 +235,7 @@ pub fn run(args: ScanArgs) -> Code {
             Err(e) => return bad(&e.to_string()),
         },
     };
-    let before = match super::history::prepare(&args) {
+    let mut before = match super::history::prepare(&args) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -200,7 +244,25 @@ pub fn run(args: ScanArgs) -> Code {
         Err(e) => return bad(&e),
     };
     let (site, fetch) = match read_pages(&args, &probes) {
-        Ok((target, pages, fetch)) => (zwgk_core::Site::new(target, pages), fetch),
+        Ok((target, pages, fetch, own)) => {
+            // A crawl's availability probes: those recorded for its start URL (by
+            // `zwgk probe` and earlier scans) and its own fetch of it, recorded too.
+            let mut timed = Vec::new();
+            if let Some(own) = own {
+                timed = match before.probes(&target, as_of) {
+                    Ok(t) => t,
+                    Err(e) => return bad(&e),
+                };
+                if let Err(e) = before.record_probe(&own) {
+                    return bad(&e);
+                }
+                timed.push(own.to_probe());
+            }
+            (
+                zwgk_core::Site::new(target, pages).with_probes(timed),
+                fetch,
+            )
+        }
         Err(code) => return code,
     };
     let mut report = zwgk_core::evaluate(&pack, &site, &evidence, as_of);
