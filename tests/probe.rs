@@ -172,12 +172,31 @@ fn a_503_answer_is_recorded_as_a_failure() {
     assert_eq!(probes.len(), n);
     assert!(probes.iter().all(|p| p.status == Some(503)));
 
+    // A scan while the site is down cannot report (exit 3) but records its fetch of
+    // the home page (503 after its retries) as a probe.
+    let o = zwgk(&[
+        "scan",
+        &url,
+        "--rules",
+        "rules/gov-website-2019",
+        "--history",
+        db.to_str().unwrap(),
+        "--no-delay",
+        "--timeout",
+        "5",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o.stderr));
+    let probes = recorded(&db, &url);
+    assert_eq!(probes.len(), n + 1);
+    assert_eq!(probes[n].status, Some(503));
+
     // The site is back: the scan counts the failed probes and its own good one.
     down.store(false, Ordering::SeqCst);
     let (outcome, message) = scan_availability(&url, &db);
     assert_eq!(outcome, "incomplete", "{message}");
     assert!(
-        message.contains(&format!("仅有{}次探测（其中{n}次异常）", n + 1)),
+        message.contains(&format!("仅有{}次探测（其中{}次异常）", n + 2, n + 1)),
         "{message}"
     );
 }
@@ -197,6 +216,58 @@ fn a_refused_connection_is_recorded_with_its_error() {
     let probes = recorded(&db, &url);
     assert_eq!(probes.len(), 1, "without --for: one probe");
     assert!(probes[0].status.is_none() && probes[0].error.is_some());
+}
+
+/// Ctrl-C (SIGINT) ends a long schedule at once; what was measured is recorded and
+/// summed up.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_after_recording_what_was_measured() {
+    use std::io::{BufRead, BufReader};
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("tmp.db");
+    let server = Server::start();
+    server.fixed("/", home());
+    let url = server.url("/");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .args([
+            "probe",
+            &url,
+            "--every",
+            "100ms",
+            "--for",
+            "1h",
+            "--history",
+            db.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    // Two probes: the Ctrl-C handler is in place from the first one on.
+    for _ in 0..2 {
+        let line = lines.next().unwrap().unwrap();
+        assert!(line.contains("  200  "), "{line}");
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{rest:?}");
+    let summary = rest.last().expect("a summary line");
+    let n = recorded(&db, &url).len();
+    assert!(n >= 2, "{n}");
+    assert!(
+        summary.contains(&format!("{n} probes, 0 failed")),
+        "{summary}"
+    );
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("stopped by Ctrl-C"), "{err}");
 }
 
 #[test]

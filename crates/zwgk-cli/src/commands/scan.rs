@@ -93,14 +93,15 @@ fn start_probe(
 }
 
 /// Read the pages of the target: crawl a URL or read a folder.
-/// `Err` carries the exit code, the message already printed.
-fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Read, Code> {
+/// `Err` carries the exit code, the message already printed, and the crawl's probe of
+/// its start URL when it was fetched (a site that is down is worth recording).
+fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Read, (Code, Option<ProbeRecord>)> {
     if is_url(&args.target) {
         let source = match HttpSource::new(&args.target, crawl_options(&args.crawl, args.quiet)) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("zwgk: {e}");
-                return Err(Code::BadInput);
+                return Err((Code::BadInput, None));
             }
         };
         let began = std::time::SystemTime::now();
@@ -119,7 +120,7 @@ fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Read, Code> {
             }
             Err(e) => {
                 eprintln!("zwgk: cannot scan {}: {e}", args.target);
-                Err(Code::Unscannable)
+                Err((Code::Unscannable, start_probe(&source, began, &[])))
             }
         };
     }
@@ -127,14 +128,14 @@ fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Read, Code> {
         Ok(s) => s,
         Err(e) => {
             eprintln!("zwgk: cannot scan {}: {e}", args.target);
-            return Err(Code::Unscannable);
+            return Err((Code::Unscannable, None));
         }
     };
     match source.pages(probes) {
         Ok(pages) => Ok((source.target(), pages, None, None)),
         Err(e) => {
             eprintln!("zwgk: cannot scan {}: {e}", args.target);
-            Err(Code::Unscannable)
+            Err((Code::Unscannable, None))
         }
     }
 }
@@ -263,7 +264,14 @@ pub fn run(args: ScanArgs) -> Code {
                 fetch,
             )
         }
-        Err(code) => return code,
+        Err((code, own)) => {
+            if let Some(own) = own {
+                if let Err(e) = before.record_probe(&own) {
+                    eprintln!("zwgk: {e}");
+                }
+            }
+            return code;
+        }
     };
     let mut report = zwgk_core::evaluate(&pack, &site, &evidence, as_of);
     report.fetch = fetch;
