@@ -289,18 +289,21 @@ fn inspect(portal: &str, pack: &str) -> (Value, i32) {
 /// line, a broken link on an article, a date in Chinese: MINI.md, last section)
 /// fails exactly those veto and deduction items, with the score the pack's point
 /// values give; the faulty full portal fails only its broken home-page link.
+/// Availability (a veto item) is `incomplete` on every folder scan, since a mirror
+/// folder has no probes: the verdict of a portal without a veto hit is then 待定
+/// (undetermined), whatever its score.
 #[test]
 fn website_inspection_pack_on_the_fixture_portals() {
     for (portal, failing, score, verdict, vetoes) in [
-        ("whly-2021", vec![], 100.0, "qualified", vec![]),
+        ("whly-2021", vec![], 100.0, "undetermined", vec![]),
         (
             "whly-2021-faulty",
             vec!["w03-home-page-links-available"],
             99.0,
-            "qualified",
+            "undetermined",
             vec![],
         ),
-        ("mini-2021", vec![], 100.0, "qualified", vec![]),
+        ("mini-2021", vec![], 100.0, "undetermined", vec![]),
         (
             "mini-2021-faulty",
             vec![
@@ -319,10 +322,15 @@ fn website_inspection_pack_on_the_fixture_portals() {
     ] {
         let (report, code) = inspect(portal, "rules/gov-website-2019");
         let (_, rules) = outcomes(&report);
-        assert_eq!(rules.len(), 13, "{portal}");
+        assert_eq!(rules.len(), 14, "{portal}");
+        assert_eq!(
+            rules.get("w08-site-available").map(String::as_str),
+            Some("incomplete"),
+            "{portal}: no probes in a folder scan"
+        );
         let got: Vec<&str> = rules
             .iter()
-            .filter(|(_, o)| o.as_str() != "pass")
+            .filter(|(id, o)| o.as_str() != "pass" && id.as_str() != "w08-site-available")
             .map(|(id, _)| id.as_str())
             .collect();
         assert_eq!(got, failing, "{portal}: rules not passing");
@@ -330,14 +338,18 @@ fn website_inspection_pack_on_the_fixture_portals() {
         let s = &report["score"];
         assert_eq!(s["score"], score, "{portal}: {s}");
         assert_eq!(s["verdict"], verdict, "{portal}: {s}");
-        assert_eq!(
-            s["verdict_label"],
-            if verdict == "qualified" {
-                "合格"
-            } else {
-                "不合格"
-            }
-        );
+        let label = match verdict {
+            "qualified" => "合格",
+            "unqualified" => "不合格",
+            _ => "待定",
+        };
+        assert_eq!(s["verdict_label"], label, "{portal}");
+        if verdict == "undetermined" {
+            assert!(
+                s["reason"].as_str().unwrap().contains("w08-site-available"),
+                "{portal}: {s}"
+            );
+        }
         assert_eq!(s["vetoes"], serde_json::json!(vetoes), "{portal}");
         let text = report.to_string();
         if failing.contains(&"w03-home-page-links-available") {
@@ -420,17 +432,27 @@ fn a_changed_point_value_changes_the_score() {
     let (r, _) = inspect("mini-2021-faulty", pack_s);
     assert_eq!(r["score"]["score"], 95.4, "{}", r["score"]);
     assert_eq!(r["score"]["verdict"], "unqualified");
-    // The column vetoes as 20-point deductions: no veto, 100 - 2 × 20 - 4.6 < 60.
-    for id in ["w09-stale-columns", "w11-blank-columns"] {
-        let path = pack.join("columns.toml");
+    // The column vetoes as 20-point deductions, and availability (no probes in a
+    // folder scan) not scored: no veto, 100 - 2 × 20 - 4.6 < 60.
+    for (file, id, to) in [
+        (
+            "columns.toml",
+            "w09-stale-columns",
+            "score = { points = 20 }",
+        ),
+        (
+            "columns.toml",
+            "w11-blank-columns",
+            "score = { points = 20 }",
+        ),
+        ("indicators.toml", "w08-site-available", ""),
+    ] {
+        let path = pack.join(file);
         let text = std::fs::read_to_string(&path).unwrap();
         let at = text.find(&format!("id = \"{id}\"")).unwrap();
         let veto = at + text[at..].find("score = { veto = true }").unwrap();
         let mut text = text;
-        text.replace_range(
-            veto..veto + "score = { veto = true }".len(),
-            "score = { points = 20 }",
-        );
+        text.replace_range(veto..veto + "score = { veto = true }".len(), to);
         std::fs::write(&path, text).unwrap();
     }
     let (r, _) = inspect("mini-2021-faulty", pack_s);

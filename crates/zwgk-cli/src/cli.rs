@@ -23,6 +23,10 @@ pub enum Command {
     /// Compare two recorded scans: newly failing, fixed and changed rules.
     #[command(after_help = crate::exit::HELP)]
     Diff(DiffArgs),
+    /// Probe a URL (a site's home page) on a schedule, timing each load, and record the
+    /// probes in a history database: the evidence of site availability.
+    #[command(after_help = crate::exit::PROBE_HELP)]
+    Probe(ProbeArgs),
     /// Work with rule packs: lint, import a plan.
     Rules {
         #[command(subcommand)]
@@ -128,6 +132,39 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    /// The URL to probe, usually the site's home page (e.g. `http://whly.gd.gov.cn/`).
+    pub url: String,
+    /// Time between the starts of two probes (e.g. 5m, 30s, 200ms); a probe that
+    /// outlasts it delays the next one to the following tick.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub every: std::time::Duration,
+    /// Keep probing this long (e.g. 1h, 24h); without it, one probe.
+    #[arg(long = "for", value_name = "DURATION", value_parser = parse_duration)]
+    pub duration: Option<std::time::Duration>,
+    /// Record each probe in this history database (SQLite, created if needed), where
+    /// `zwgk scan URL --history FILE` reads them.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// A load taking this long or longer counts as slow in the summary (the website
+    /// inspection's 15 s).
+    #[arg(long, value_name = "DURATION", default_value = "15s", value_parser = parse_duration)]
+    pub slow: std::time::Duration,
+    /// Time limit per probe, in seconds (above the slow limit, so a slow load is measured).
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Read bodies up to this size (after decompression); e.g. 20MB, 512KB.
+    #[arg(long, value_name = "BYTES", default_value = "20MB", value_parser = parse_bytes)]
+    pub max_body: usize,
+    /// Accept invalid TLS certificates.
+    #[arg(long)]
+    pub insecure: bool,
+    /// A contact (e-mail or URL) for the site's operators, sent in the User-Agent.
+    #[arg(long, value_name = "STRING")]
+    pub contact: Option<String>,
 }
 
 /// How a URL is crawled (ignored for a mirror folder).
@@ -339,6 +376,33 @@ mod tests {
         };
         assert!(a.crawl.check_external);
         assert_eq!(a.crawl.max_external, 50);
+    }
+
+    #[test]
+    fn probe_arguments() {
+        let cli = Cli::try_parse_from([
+            "zwgk",
+            "probe",
+            "http://a.cn/",
+            "--every",
+            "200ms",
+            "--for",
+            "1h",
+        ])
+        .unwrap();
+        let Command::Probe(a) = cli.command else {
+            panic!("probe")
+        };
+        assert_eq!(a.every, Duration::from_millis(200));
+        assert_eq!(a.duration, Some(Duration::from_secs(3600)));
+        assert_eq!((a.timeout, a.slow), (30, Duration::from_secs(15)));
+        assert!(a.history.is_none());
+        let cli = Cli::try_parse_from(["zwgk", "probe", "http://a.cn/"]).unwrap();
+        let Command::Probe(a) = cli.command else {
+            panic!("probe")
+        };
+        assert_eq!((a.every, a.duration), (Duration::from_secs(300), None));
+        assert!(Cli::try_parse_from(["zwgk", "probe", "http://a.cn/", "--every", "soon"]).is_err());
     }
 
     #[test]

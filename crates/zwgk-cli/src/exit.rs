@@ -22,3 +22,12 @@ pub const HELP: &str = "Exit codes:
   2  bad arguments, rule files, evidence files, baseline report or history
      database (missing, damaged, unknown scan id)
   3  the target could not be scanned at all";
+
+/// The exit codes of `zwgk probe`.
+pub const PROBE_HELP: &str = "Exit codes:
+  0  every probe loaded the page below the slow limit
+  1  at least one probe failed (no answer, status 400 or above) or was slow
+  2  bad arguments or history database (or a probe could not be recorded)
+
+Example (cron, every 5 minutes for a day, 288 probes):
+  zwgk probe http://whly.gd.gov.cn/ --every 5m --for 24h --history zwgk.sqlite";

@@ -12,6 +12,7 @@ fn main() {
         cli::Command::Scan(a) => commands::scan::run(a),
         cli::Command::History(a) => commands::history::list(a),
         cli::Command::Diff(a) => commands::history::diff(a),
+        cli::Command::Probe(a) => commands::probe::run(a),
         cli::Command::Rules { command } => match command {
             cli::RulesCommand::Lint(a) => commands::rules::lint(a),
             cli::RulesCommand::Import(a) => commands::rules::import(a),

@@ -6,7 +6,8 @@
 //! - a [`Plan`] of numbered [`plan::Task`]s and a [`RulePack`] of declarative
 //!   [`rule::Rule`]s, loaded strictly from TOML ([`pack`]);
 //! - a [`Site`] of [`PageFacts`] (what a scan keeps of each page), with the results
-//!   of checking its off-site links ([`ExternalLink`]);
+//!   of checking its off-site links ([`ExternalLink`]) and the availability
+//!   [`Probe`]s of its pages when a monitor recorded some;
 //! - [`evaluate`]: every rule against the site **as of a date**, giving a typed
 //!   [`Report`] whose every verdict carries its evidence.
 //!
@@ -72,6 +73,7 @@ pub mod pack;
 pub mod page;
 pub mod plan;
 pub mod plan_import;
+pub mod probe;
 pub mod report;
 pub mod rule;
 pub mod ruletest;
@@ -86,5 +88,6 @@ pub use outcome::{Evidence, Outcome};
 pub use pack::{PackError, PackErrors, RulePack, SourceFile};
 pub use page::{PageFacts, Probes};
 pub use plan::{Divisions, Plan, Task};
+pub use probe::Probe;
 pub use report::Report;
 pub use site::Site;

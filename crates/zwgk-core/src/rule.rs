@@ -344,6 +344,18 @@ pub enum Check {
         /// Columns tolerated in those states.
         max: usize,
     },
+    /// The located pages were available: among the probes of the last `days` days,
+    /// failed or slow ones stay below `max_share`, over at least `min_probes` probes.
+    Availability {
+        /// A probe taking this long or longer counts as a failure, in milliseconds.
+        slow_millis: u64,
+        /// The share of bad probes (failed or slow) that fails the check (0–1).
+        max_share: f64,
+        /// The window: this many days ending on the as-of date (China Standard Time).
+        days: u32,
+        /// Probes the window needs before the check can pass.
+        min_probes: usize,
+    },
     /// The page has attachments.
     Attachment {
         /// Accepted file endings (empty = any attachment).
@@ -408,6 +420,7 @@ impl Check {
             Check::LinksTo { .. } => "links_to",
             Check::LinksAvailable { .. } => "links_available",
             Check::Columns { .. } => "columns",
+            Check::Availability { .. } => "availability",
             Check::Attachment { .. } => "attachment",
             Check::Evidence { .. } => "evidence",
             Check::AnnualReportTables { .. } => "annual_report_tables",
@@ -431,7 +444,7 @@ impl Check {
 }
 
 /// All kind names accepted in rule files.
-pub const CHECK_KINDS: [&str; 20] = [
+pub const CHECK_KINDS: [&str; 21] = [
     "exists",
     "text",
     "sections",
@@ -444,6 +457,7 @@ pub const CHECK_KINDS: [&str; 20] = [
     "links_to",
     "links_available",
     "columns",
+    "availability",
     "attachment",
     "evidence",
     "annual_report_tables",

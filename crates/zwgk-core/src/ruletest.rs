@@ -20,6 +20,18 @@
 //! summary = "…"
 //! ```
 //!
+//! Cases of the `availability` check also give probes (timed requests of a page):
+//!
+//! ```toml
+//! [[case.probe]]
+//! url = "http://www.example.gov.cn/"
+//! at = 2022-01-26T00:00:00+08:00  # when the (first) probe started; an offset is required
+//! ms = 900                        # how long it took
+//! status = 200                    # or error = "timed out" for no answer
+//! repeat = 140                    # optional: this many probes (default 1) …
+//! every_minutes = 72              # … this many minutes apart (default 60)
+//! ```
+//!
 //! Each case builds a site of its pages and evaluates its one rule as of its date.
 
 use chrono::NaiveDate;
@@ -32,6 +44,7 @@ use crate::evidence::{EvidenceSet, RawRecord};
 use crate::outcome::Outcome;
 use crate::pack::{line_col, RulePack, SourceError, SourceFile};
 use crate::page::{PageFacts, Probes};
+use crate::probe::Probe;
 use crate::site::Site;
 
 /// A malformed test file: file, line, column and what is wrong.
@@ -55,6 +68,62 @@ struct RawCase {
     page: Vec<RawPage>,
     #[serde(default)]
     evidence: Vec<RawRecord>,
+    #[serde(default)]
+    probe: Vec<Spanned<RawProbe>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProbe {
+    url: String,
+    at: toml::value::Datetime,
+    ms: u64,
+    status: Option<u16>,
+    error: Option<String>,
+    #[serde(default = "one")]
+    repeat: u32,
+    #[serde(default = "sixty")]
+    every_minutes: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn sixty() -> u32 {
+    60
+}
+
+/// The most probes one `[[case.probe]]` entry makes.
+const MAX_REPEAT: u32 = 100_000;
+
+impl RawProbe {
+    /// The probes of the entry, or what is wrong with it.
+    fn into_probes(self) -> Result<Vec<Probe>, String> {
+        let at = chrono::DateTime::parse_from_rfc3339(&self.at.to_string())
+            .map_err(|_| {
+                format!(
+                    "`at` must be a date-time with an offset (e.g. 2022-01-26T08:00:00+08:00), not `{}`",
+                    self.at
+                )
+            })?
+            .naive_utc();
+        if self.status.is_some() == self.error.is_some() {
+            return Err("a probe gives either `status` or `error`".to_string());
+        }
+        if self.repeat == 0 || self.repeat > MAX_REPEAT {
+            return Err(format!("`repeat` must be between 1 and {MAX_REPEAT}"));
+        }
+        Ok((0..self.repeat)
+            .map(|i| Probe {
+                url: self.url.clone(),
+                at: at + chrono::Duration::minutes(i64::from(i) * i64::from(self.every_minutes)),
+                millis: self.ms,
+                status: self.status,
+                error: self.error.clone(),
+            })
+            .collect())
+    }
 }
 
 #[derive(Deserialize)]
@@ -139,7 +208,16 @@ pub fn run_file(pack: &RulePack, file: &SourceFile) -> Result<Vec<CaseResult>, R
                 ),
             })
             .collect();
-        let site = Site::new("rule test", pages);
+        let mut probes = Vec::new();
+        for p in c.probe {
+            let pspan = p.span();
+            probes.extend(
+                p.into_inner()
+                    .into_probes()
+                    .map_err(|m| at(Some(pspan), m))?,
+            );
+        }
+        let site = Site::new("rule test", pages).with_probes(probes);
         let records = c
             .evidence
             .into_iter()
@@ -215,6 +293,37 @@ fetch_error = "timeout"
         assert!(!results[1].passed());
         assert_eq!(results[1].got, Outcome::Incomplete);
         assert_eq!(results[1].origin, "tests/t29.toml:11");
+    }
+
+    #[test]
+    fn cases_give_probes() {
+        const RULE: &str = "[[rule]]\nid = \"up\"\ntask = 29\ntitle = \"t\"\nseverity = \"high\"\nmode = \"auto\"\nexpect = \"e\"\nsource = { seed = \"s\" }\nlocate = { url = \"^https?://[^/]+/$\" }\n[[rule.checks]]\nkind = \"availability\"\nmin_probes = 10\n";
+        let pack = RulePack::load(
+            &SourceFile::new("pack.toml", PACK),
+            &[SourceFile::new("r.toml", RULE)],
+        )
+        .unwrap();
+        let case = |probes: &str| {
+            format!("[[case]]\nrule = \"up\"\nname = \"n\"\nexpect = \"pass\"\nas_of = 2022-02-01\n[[case.page]]\nurl = \"http://x.gov.cn/\"\nhtml = \"<title>首页</title>\"\n{probes}")
+        };
+        let ten = "[[case.probe]]\nurl = \"http://x.gov.cn/\"\nat = 2022-01-31T08:00:00+08:00\nms = 900\nstatus = 200\nrepeat = 10\nevery_minutes = 30\n";
+        let r = run_file(&pack, &SourceFile::new("t.toml", case(ten))).unwrap();
+        assert_eq!(r[0].got, Outcome::Pass, "{}", r[0].message);
+        assert!(r[0].message.contains("共10次探测"), "{}", r[0].message);
+        let nine = ten.replace("repeat = 10", "repeat = 9");
+        let r = run_file(&pack, &SourceFile::new("t.toml", case(&nine))).unwrap();
+        assert_eq!(r[0].got, Outcome::Incomplete, "{}", r[0].message);
+        let down = format!("{nine}[[case.probe]]\nurl = \"http://x.gov.cn/index.html\"\nat = 2022-02-01T09:00:00Z\nms = 30000\nerror = \"timed out\"\n");
+        let r = run_file(&pack, &SourceFile::new("t.toml", case(&down))).unwrap();
+        assert_eq!(r[0].got, Outcome::Fail, "{}", r[0].message);
+        for bad in [
+            ten.replace("status = 200", "status = 200\nerror = \"x\""),
+            ten.replace("+08:00", ""),
+            ten.replace("repeat = 10", "repeat = 0"),
+        ] {
+            let e = run_file(&pack, &SourceFile::new("t.toml", case(&bad))).unwrap_err();
+            assert_eq!(e.line, 9, "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub struct Site {
     inbound: HashMap<u64, Vec<(u32, u32)>>,
     /// The results of checking off-site links, by the link's URL.
     external: HashMap<String, ExternalLink>,
+    /// Timed requests of the site's pages (the `availability` check reads them).
+    probes: Vec<crate::probe::Probe>,
 }
 
 /// The index key of a URL; a folder URL (`…/x/`) is keyed as `…/x/index.html`, the
@@ -123,6 +125,18 @@ impl Site {
     /// Every checked off-site link, in no particular order.
     pub fn external_links(&self) -> impl Iterator<Item = &ExternalLink> {
         self.external.values()
+    }
+
+    /// The same site with these availability probes (timed requests of its pages,
+    /// e.g. from `zwgk probe` and the scan's own fetch of its start URL).
+    pub fn with_probes(mut self, probes: Vec<crate::probe::Probe>) -> Self {
+        self.probes = probes;
+        self
+    }
+
+    /// The availability probes given with [`Site::with_probes`] (none by default).
+    pub fn probes(&self) -> &[crate::probe::Probe] {
+        &self.probes
     }
 
     /// What was scanned.

@@ -9,6 +9,8 @@
 //! - [`diff`] is pure: it compares two [`ScanRecord`]s, whether read from the database or
 //!   made from a report with [`ScanRecord::from_report`] (so an earlier JSON report can
 //!   serve as the baseline without a database).
+//! - [`History::record_probe`] and [`History::probes`] keep availability probes (timed
+//!   requests of a site's home page, [`ProbeRecord`]) and read those of a time window.
 //!
 //! The library reads no clock: the time a scan is recorded is given by the caller.
 //!
@@ -35,7 +37,9 @@ pub mod diff;
 mod record;
 mod store;
 
-pub use record::{fingerprint, RuleResult, ScanId, ScanRecord, ScanSummary, TrendPoint};
+pub use record::{
+    fingerprint, ProbeRecord, RuleResult, ScanId, ScanRecord, ScanSummary, TrendPoint,
+};
 pub use store::History;
 
 /// Errors of the history store.

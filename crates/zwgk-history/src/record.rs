@@ -9,6 +9,36 @@ use sha2::{Digest, Sha256};
 use zwgk_core::report::{OutcomeCounts, Summary};
 use zwgk_core::{Outcome, Report};
 
+/// One availability probe as kept in the history: a timed request of a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbeRecord {
+    /// The URL requested.
+    pub target: String,
+    /// When the request started.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Time until the whole body had arrived (or the request failed), in milliseconds.
+    pub millis: u64,
+    /// The HTTP status, when the server answered.
+    pub status: Option<u16>,
+    /// Why there was no answer, when there was none.
+    pub error: Option<String>,
+    /// Body bytes received.
+    pub bytes: u64,
+}
+
+impl ProbeRecord {
+    /// The probe as the evaluation reads it ([`zwgk_core::Probe`], time in UTC).
+    pub fn to_probe(&self) -> zwgk_core::Probe {
+        zwgk_core::Probe {
+            url: self.target.clone(),
+            at: self.at.naive_utc(),
+            millis: self.millis,
+            status: self.status,
+            error: self.error.clone(),
+        }
+    }
+}
+
 /// The id of a recorded scan: 1, 2, 3, … in the order scans were recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

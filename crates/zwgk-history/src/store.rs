@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Row};
 use zwgk_core::report::{OutcomeCounts, Summary};
 use zwgk_core::{Outcome, Report};
 
-use crate::record::{RuleResult, ScanId, ScanRecord, ScanSummary, TrendPoint};
+use crate::record::{ProbeRecord, RuleResult, ScanId, ScanRecord, ScanSummary, TrendPoint};
 use crate::{HistoryError, Result};
 
 /// `PRAGMA application_id` of a zwgk history: the bytes `zwgk`.
@@ -15,7 +15,8 @@ const APPLICATION_ID: i64 = 0x7a77_676b;
 
 /// The schema migrations: entry `n` takes the schema from version `n` to `n + 1`
 /// (`PRAGMA user_version`). Never edit a released entry; append a new one.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE scans (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     target TEXT NOT NULL,
@@ -48,7 +49,21 @@ CREATE TABLE rule_results (
     PRIMARY KEY (scan_id, ord)
 );
 CREATE INDEX rule_results_by_fingerprint ON rule_results (fingerprint);
-"];
+",
+    "
+CREATE TABLE probes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    target TEXT NOT NULL,
+    at TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    millis INTEGER NOT NULL,
+    status INTEGER,
+    error TEXT,
+    bytes INTEGER NOT NULL
+);
+CREATE INDEX probes_by_target ON probes (target, at_ms);
+",
+];
 
 /// The schema version this library writes.
 const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -391,6 +406,81 @@ impl History {
     }
 }
 
+impl History {
+    /// Record one availability probe (a timed request of `probe.target`).
+    ///
+    /// # Errors
+    /// `Sql` when writing fails.
+    pub fn record_probe(&mut self, probe: &ProbeRecord) -> Result<()> {
+        let clamp = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        self.conn.execute(
+            "INSERT INTO probes (target, at, at_ms, millis, status, error, bytes) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                probe.target,
+                probe
+                    .at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                probe.at.timestamp_millis(),
+                clamp(probe.millis),
+                probe.status,
+                probe.error,
+                clamp(probe.bytes),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The probes of `target` (the URL exactly as recorded) that started at or after
+    /// `from` and before `until`, oldest first.
+    ///
+    /// # Errors
+    /// When reading fails or a stored value is damaged.
+    pub fn probes(
+        &self,
+        target: &str,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<ProbeRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT at_ms, millis, status, error, bytes FROM probes \
+             WHERE target = ?1 AND at_ms >= ?2 AND at_ms < ?3 ORDER BY at_ms, id",
+        )?;
+        let rows = stmt
+            .query_map(
+                params![target, from.timestamp_millis(), until.timestamp_millis()],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, Option<i64>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
+                },
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(at_ms, millis, status, error, bytes)| {
+                let damaged = |what: &str| {
+                    HistoryError::Damaged(format!("probe of {target} at {at_ms}: {what}"))
+                };
+                Ok(ProbeRecord {
+                    target: target.to_string(),
+                    at: DateTime::from_timestamp_millis(at_ms).ok_or_else(|| damaged("time"))?,
+                    millis: u64::try_from(millis).map_err(|_| damaged("millis"))?,
+                    status: status
+                        .map(u16::try_from)
+                        .transpose()
+                        .map_err(|_| damaged("status"))?,
+                    error,
+                    bytes: u64::try_from(bytes).map_err(|_| damaged("bytes"))?,
+                })
+            })
+            .collect()
+    }
+}
+
 /// A `scans` row as stored.
 type RawSummary = (i64, String, String, String, i32, String, [i64; 10]);
 
@@ -651,6 +741,115 @@ mod tests {
             matches!(err, HistoryError::TooNew { found: 99, .. }),
             "{err:?}"
         );
+    }
+
+    fn probe(at: &str, millis: u64, status: Option<u16>) -> ProbeRecord {
+        ProbeRecord {
+            target: "http://whly.gd.gov.cn/".into(),
+            at: DateTime::parse_from_rfc3339(at)
+                .unwrap()
+                .with_timezone(&Utc),
+            millis,
+            status,
+            error: status.is_none().then(|| "timed out".to_string()),
+            bytes: if status.is_some() { 5120 } else { 0 },
+        }
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn probes_are_recorded_and_read_by_target_and_window() {
+        let mut h = History::open_in_memory().unwrap();
+        let a = probe("2022-01-31T08:00:00.250+08:00", 900, Some(200));
+        let b = probe("2022-01-31T01:00:00Z", 30_000, None);
+        let c = probe("2022-02-02T00:00:00Z", 100, Some(503));
+        let mut other = a.clone();
+        other.target = "http://other.gov.cn/".into();
+        for p in [&c, &b, &a, &other] {
+            h.record_probe(p).unwrap();
+        }
+        let got = h
+            .probes(
+                "http://whly.gd.gov.cn/",
+                utc("2022-01-31T00:00:00Z"),
+                utc("2022-02-02T00:00:00Z"),
+            )
+            .unwrap();
+        // Oldest first; the end of the window is left out.
+        assert_eq!(got, vec![a.clone(), b]);
+        assert_eq!(
+            h.probes(
+                "http://other.gov.cn/",
+                utc("2000-01-01T00:00:00Z"),
+                utc("2100-01-01T00:00:00Z")
+            )
+            .unwrap(),
+            vec![other]
+        );
+        assert!(h
+            .probes(
+                "http://whly.gd.gov.cn",
+                utc("2000-01-01T00:00:00Z"),
+                utc("2100-01-01T00:00:00Z")
+            )
+            .unwrap()
+            .is_empty());
+        // The time is kept readable too.
+        let text: String = h
+            .conn
+            .query_row(
+                "SELECT at FROM probes WHERE status = 200 LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(text, "2022-01-31T00:00:00.250Z");
+    }
+
+    /// Schema version 1 as released: scans and rule results, no probes.
+    const VERSION_1: &str = MIGRATIONS[0];
+
+    #[test]
+    fn a_version_1_history_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(VERSION_1).unwrap();
+            conn.execute_batch(&format!(
+                "PRAGMA user_version = 1; PRAGMA application_id = {APPLICATION_ID};"
+            ))
+            .unwrap();
+            conn.execute(
+                "INSERT INTO scans (target, pack_id, pack_year, as_of, recorded_at, \
+                 tasks_pass, tasks_fail, tasks_needs_evidence, tasks_incomplete, tasks_not_applicable, \
+                 rules_pass, rules_fail, rules_needs_evidence, rules_incomplete, rules_not_applicable) \
+                 VALUES ('whly.gd.gov.cn', 'gd-whly-2021', 2021, '2022-02-01', ?1, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0)",
+                [T1],
+            )
+            .unwrap();
+        }
+        let mut h = History::open_existing(&path).unwrap();
+        // The old scan is still there, and probes can be recorded.
+        let scans = h.scans(None).unwrap();
+        assert_eq!(scans.len(), 1);
+        assert_eq!(scans[0].summary.rules.pass, 2);
+        assert_eq!(h.record(&report(), T2).unwrap(), ScanId(2));
+        h.record_probe(&probe("2022-01-31T08:00:00Z", 900, Some(200)))
+            .unwrap();
+        drop(h);
+        let conn = Connection::open(&path).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 2);
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM probes", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
     }
 
     #[test]

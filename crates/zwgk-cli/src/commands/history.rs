@@ -41,6 +41,47 @@ pub fn prepare(args: &ScanArgs) -> Result<Before, Code> {
 }
 
 impl Before {
+    /// The availability probes of `url` recorded in the history (none without one), from
+    /// a year before `as_of` to its end in China Standard Time: every window an
+    /// `availability` check can ask for.
+    ///
+    /// # Errors
+    /// The history cannot be read (the message, to print).
+    pub fn probes(
+        &self,
+        url: &str,
+        as_of: chrono::NaiveDate,
+    ) -> Result<Vec<zwgk_core::Probe>, String> {
+        let Some(h) = &self.history else {
+            return Ok(Vec::new());
+        };
+        let cst_midnight = |d: chrono::NaiveDate| {
+            d.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(8)
+        };
+        let from = cst_midnight(as_of - chrono::Duration::days(366));
+        let until = cst_midnight(as_of + chrono::Duration::days(1));
+        h.probes(url, from, until)
+            .map(|list| {
+                list.iter()
+                    .map(zwgk_history::ProbeRecord::to_probe)
+                    .collect()
+            })
+            .map_err(|e| format!("cannot read the probes of {url}: {e}"))
+    }
+
+    /// Record a probe in the history, when there is one.
+    ///
+    /// # Errors
+    /// The probe cannot be written (the message, to print).
+    pub fn record_probe(&mut self, probe: &zwgk_history::ProbeRecord) -> Result<(), String> {
+        match self.history.as_mut() {
+            None => Ok(()),
+            Some(h) => h
+                .record_probe(probe)
+                .map_err(|e| format!("cannot record the scan's probe of {}: {e}", probe.target)),
+        }
+    }
+
     /// The outcome counts of the earlier scans of this target and pack in the
     /// history, oldest first, then this scan: the HTML report's trend chart. Empty
     /// without a history (or when it cannot be read: the chart is left out).

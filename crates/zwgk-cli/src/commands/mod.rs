@@ -2,5 +2,6 @@
 
 pub mod history;
 pub mod output;
+pub mod probe;
 pub mod rules;
 pub mod scan;

@@ -8,6 +8,7 @@ use zwgk_core::{EvidenceSet, ExternalLink, Outcome, PageFacts, Probes};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::inputs::{load_evidence, load_pack};
 use zwgk_crawl::{FolderSource, PageSource};
+use zwgk_history::ProbeRecord;
 
 use crate::cli::{CrawlArgs, ScanArgs};
 use crate::exit::Code;
@@ -52,25 +53,62 @@ fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
 }
 
 /// What reading the target gave: its name, its pages, the results of checking its
-/// off-site links, and the crawl's record (for a URL).
+/// off-site links, the crawl's record and the crawl's own probe of its start URL
+/// (the last three for a URL only).
 struct Scanned {
     target: String,
     pages: Vec<PageFacts>,
     external: Vec<ExternalLink>,
     fetch: Option<FetchStats>,
+    own_probe: Option<ProbeRecord>,
+}
+
+/// The crawl's fetch of its start URL as an availability probe: its status (or why it
+/// failed), time and bytes. Its time is when the crawl began (the start URL is among the
+/// first fetches; the window of an availability check is days long).
+fn start_probe(
+    source: &HttpSource,
+    began: std::time::SystemTime,
+    pages: &[PageFacts],
+) -> Option<ProbeRecord> {
+    let start = source.start().as_str();
+    let record = source.records().into_iter().find(|r| r.url == start)?;
+    let error = match record.status {
+        Some(_) => None,
+        None => Some(
+            pages
+                .iter()
+                .find(|p| p.url == start)
+                .and_then(|p| match &p.fetch {
+                    zwgk_core::page::FetchState::Failed { reason } => Some(reason.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "no answer".to_string()),
+        ),
+    };
+    Some(ProbeRecord {
+        target: start.to_string(),
+        at: chrono::DateTime::<Utc>::from(began),
+        millis: record.millis,
+        status: record.status,
+        error,
+        bytes: record.bytes,
+    })
 }
 
 /// Read the pages of the target: crawl a URL or read a folder.
-/// `Err` carries the exit code, the message already printed.
-fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, Code> {
+/// `Err` carries the exit code, the message already printed, and the crawl's probe of
+/// its start URL when it was fetched (a site that is down is worth recording).
+fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, (Code, Option<ProbeRecord>)> {
     if is_url(&args.target) {
         let source = match HttpSource::new(&args.target, crawl_options(&args.crawl, args.quiet)) {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("zwgk: {e}");
-                return Err(Code::BadInput);
+                return Err((Code::BadInput, None));
             }
         };
+        let began = std::time::SystemTime::now();
         let pages = source.pages(probes);
         if !args.quiet {
             if let Some(summary) = source.summary() {
@@ -80,15 +118,19 @@ fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, Code> {
         report_snapshot(&source, args.quiet);
         let stats = source.summary().map(|s| fetch_stats(&s));
         return match pages {
-            Ok(pages) => Ok(Scanned {
-                target: source.target(),
-                pages,
-                external: source.external(),
-                fetch: stats,
-            }),
+            Ok(pages) => {
+                let own_probe = start_probe(&source, began, &pages);
+                Ok(Scanned {
+                    target: source.target(),
+                    pages,
+                    external: source.external(),
+                    fetch: stats,
+                    own_probe,
+                })
+            }
             Err(e) => {
                 eprintln!("zwgk: cannot scan {}: {e}", args.target);
-                Err(Code::Unscannable)
+                Err((Code::Unscannable, start_probe(&source, began, &[])))
             }
         };
     }
@@ -96,7 +138,7 @@ fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, Code> {
         Ok(s) => s,
         Err(e) => {
             eprintln!("zwgk: cannot scan {}: {e}", args.target);
-            return Err(Code::Unscannable);
+            return Err((Code::Unscannable, None));
         }
     };
     match source.pages(probes) {
@@ -105,10 +147,11 @@ fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, Code> {
             pages,
             external: Vec::new(),
             fetch: None,
+            own_probe: None,
         }),
         Err(e) => {
             eprintln!("zwgk: cannot scan {}: {e}", args.target);
-            Err(Code::Unscannable)
+            Err((Code::Unscannable, None))
         }
     }
 }
@@ -214,7 +257,7 @@ pub fn run(args: ScanArgs) -> Code {
             Err(e) => return bad(&e.to_string()),
         },
     };
-    let before = match super::history::prepare(&args) {
+    let mut before = match super::history::prepare(&args) {
         Ok(b) => b,
         Err(code) => return code,
     };
@@ -223,11 +266,35 @@ pub fn run(args: ScanArgs) -> Code {
         Err(e) => return bad(&e),
     };
     let (site, fetch) = match read_pages(&args, &probes) {
-        Ok(s) => (
-            zwgk_core::Site::new(s.target, s.pages).with_external(s.external),
-            s.fetch,
-        ),
-        Err(code) => return code,
+        Ok(s) => {
+            // A crawl's availability probes: those recorded for its start URL (by
+            // `zwgk probe` and earlier scans) and its own fetch of it, recorded too.
+            let mut timed = Vec::new();
+            if let Some(own) = &s.own_probe {
+                timed = match before.probes(&s.target, as_of) {
+                    Ok(t) => t,
+                    Err(e) => return bad(&e),
+                };
+                if let Err(e) = before.record_probe(own) {
+                    return bad(&e);
+                }
+                timed.push(own.to_probe());
+            }
+            (
+                zwgk_core::Site::new(s.target, s.pages)
+                    .with_external(s.external)
+                    .with_probes(timed),
+                s.fetch,
+            )
+        }
+        Err((code, own)) => {
+            if let Some(own) = own {
+                if let Err(e) = before.record_probe(&own) {
+                    eprintln!("zwgk: {e}");
+                }
+            }
+            return code;
+        }
     };
     let mut report = zwgk_core::evaluate(&pack, &site, &evidence, as_of);
     report.fetch = fetch;

@@ -6,6 +6,7 @@
 
 mod annual_report;
 mod attachment;
+mod availability;
 mod columns;
 mod current_version;
 mod deadline;
@@ -139,6 +140,12 @@ pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
         } => links_to::check(cx, url.as_ref(), text.as_ref(), *resolves, *pages),
         Check::LinksAvailable { max, pages } => links_available::counted(cx, *max, *pages),
         Check::Columns { kinds, states, max } => columns::check(cx, kinds, states, *max),
+        Check::Availability {
+            slow_millis,
+            max_share,
+            days,
+            min_probes,
+        } => availability::check(cx, *slow_millis, *max_share, *days, *min_probes),
         Check::Attachment {
             extensions,
             name,

@@ -40,6 +40,7 @@ fn allowed_fields(kind: &str) -> &'static [&'static str] {
         "attachment" => &["extensions", "name", "min", "pages"],
         "links_available" => &["max", "pages"],
         "columns" => &["kinds", "states", "max"],
+        "availability" => &["slow_seconds", "max_share", "days", "min_probes"],
         "evidence" => &["min", "summary"],
         "annual_report_tables" => &["pages"],
         "normative_documents" => &["report_title", "pages"],
@@ -88,6 +89,9 @@ fn present_fields(c: &RawCheck) -> Vec<(&'static str, Range<usize>)> {
     field!("since", c.since);
     field!("report_title", c.report_title);
     field!("versions", c.versions);
+    field!("slow_seconds", c.slow_seconds);
+    field!("max_share", c.max_share);
+    field!("min_probes", c.min_probes);
     field!("checks", c.checks);
     v
 }
@@ -806,6 +810,60 @@ impl<'p> Compiler<'p> {
                     kinds,
                     states,
                     max: count(cx, &c.max, 0, "max")?,
+                })
+            }
+            "availability" => {
+                let number = |cx: &mut Ctx<'_>,
+                              f: &Option<Spanned<f64>>,
+                              default: f64,
+                              name: &str,
+                              ok: &dyn Fn(f64) -> bool,
+                              range: &str|
+                 -> Option<f64> {
+                    match f {
+                        None => Some(default),
+                        Some(v) if v.get_ref().is_finite() && ok(*v.get_ref()) => {
+                            Some(*v.get_ref())
+                        }
+                        Some(v) => {
+                            cx.invalid(
+                                v.span(),
+                                format!("`{name}` must be {range}, not {}", v.get_ref()),
+                            );
+                            None
+                        }
+                    }
+                };
+                let slow = number(
+                    cx,
+                    &c.slow_seconds,
+                    15.0,
+                    "slow_seconds",
+                    &|x| x > 0.0 && x <= 3600.0,
+                    "above 0 and at most 3600",
+                );
+                let share = number(
+                    cx,
+                    &c.max_share,
+                    0.05,
+                    "max_share",
+                    &|x| (0.0..=1.0).contains(&x),
+                    "a share between 0 and 1 (0.05 = 5 %)",
+                );
+                let days = match &c.days {
+                    None => Some(7),
+                    Some(d) if (1..=366).contains(d.get_ref()) => Some(*d.get_ref() as u32),
+                    Some(d) => {
+                        cx.invalid(d.span(), "`days` must be between 1 and 366");
+                        None
+                    }
+                };
+                let min_probes = count(cx, &c.min_probes, 140, "min_probes");
+                Some(Check::Availability {
+                    slow_millis: (slow? * 1000.0).round() as u64,
+                    max_share: share?,
+                    days: days?,
+                    min_probes: min_probes?,
                 })
             }
             "attachment" => Some(Check::Attachment {

@@ -192,6 +192,9 @@ pub(crate) struct RawCheck {
     pub since: Option<Spanned<String>>,
     pub report_title: Option<Spanned<String>>,
     pub versions: Option<Spanned<Vec<Spanned<RawVersion>>>>,
+    pub slow_seconds: Option<Spanned<f64>>,
+    pub max_share: Option<Spanned<f64>>,
+    pub min_probes: Option<Spanned<i64>>,
     pub checks: Option<Spanned<Vec<Spanned<RawCheck>>>>,
 }
 

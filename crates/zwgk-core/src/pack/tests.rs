@@ -216,3 +216,61 @@ fn current_version_dates_are_checked_where_written() {
     let e = &errors(&[("c.toml", &text)])[0];
     assert!(e.to_string().contains("`max`"), "{e}");
 }
+
+#[test]
+fn availability_numbers_are_checked_where_written() {
+    let text = rule(
+        "a",
+        "[[rule.checks]]\nkind = \"availability\"\nslow_seconds = 15\nmax_share = 2.0\ndays = 7\nmin_probes = 140",
+    );
+    let errs = errors(&[("a.toml", &text)]);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let e = &errs[0];
+    assert_eq!((e.line, e.column), (13, 13), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("a.toml:13:13: rule `a`: `max_share` must be a share between 0 and 1"),
+        "{e}"
+    );
+    for (bad, field) in [
+        ("slow_seconds = 0", "`slow_seconds`"),
+        ("slow_seconds = -3.5", "`slow_seconds`"),
+        ("days = 0", "`days`"),
+        ("min_probes = -1", "`min_probes`"),
+        ("max = 3", "`max` does not apply"),
+        ("max_share = \"5%\"", "invalid type"),
+    ] {
+        let text = rule(
+            "b",
+            &format!("[[rule.checks]]\nkind = \"availability\"\n{bad}"),
+        );
+        let e = &errors(&[("b.toml", &text)])[0];
+        assert_eq!(e.line, 12, "{bad}: {e}");
+        assert!(e.to_string().contains(field), "{bad}: {e}");
+    }
+    // Integers are accepted where a number is; every field has a default.
+    let text = rule(
+        "c",
+        "[[rule.checks]]\nkind = \"availability\"\nslow_seconds = 7.5\nmax_share = 0\n[[rule.checks]]\nkind = \"availability\"",
+    );
+    let pack = load(&[("c.toml", &text)]).unwrap();
+    match (&pack.rules[0].checks[0], &pack.rules[0].checks[1]) {
+        (
+            crate::rule::Check::Availability {
+                slow_millis: 7500,
+                max_share,
+                ..
+            },
+            crate::rule::Check::Availability {
+                slow_millis: 15_000,
+                max_share: default_share,
+                days: 7,
+                min_probes: 140,
+            },
+        ) => {
+            assert_eq!(*max_share, 0.0);
+            assert_eq!(*default_share, 0.05);
+        }
+        other => panic!("{other:?}"),
+    }
+}

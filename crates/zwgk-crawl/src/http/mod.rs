@@ -22,6 +22,7 @@ pub mod external;
 pub mod fetch;
 pub mod frontier;
 pub mod politeness;
+pub mod probe;
 pub mod progress;
 pub mod record;
 pub mod robots;
