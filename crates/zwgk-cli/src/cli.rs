@@ -39,9 +39,11 @@ pub struct ScanArgs {
     /// The portal: an http(s) URL to crawl (e.g. `http://whly.gd.gov.cn/`), or a mirror
     /// folder as `wget --mirror` saves it (e.g. fixtures/portals/mini-2021).
     pub target: String,
-    /// The rule pack folder (holding pack.toml).
-    #[arg(long, value_name = "PACK")]
-    pub rules: PathBuf,
+    /// The rule pack folder (holding pack.toml). Give it several times to evaluate
+    /// several packs on one crawl (e.g. `--rules rules/gd-whly-2021 --rules
+    /// rules/gov-website-2019`): one report per pack, files named by pack id.
+    #[arg(long, value_name = "PACK", required = true)]
+    pub rules: Vec<PathBuf>,
     /// Evaluate as of this date (YYYY-MM-DD); default: today in China Standard Time.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
@@ -356,6 +358,21 @@ mod tests {
         assert!(a.crawl.cache.is_none() && a.crawl.snapshot.is_none());
         assert!(!a.crawl.check_external);
         assert_eq!(a.crawl.max_external, 2000);
+        assert_eq!(a.rules, vec![PathBuf::from("r")]);
+    }
+
+    #[test]
+    fn several_packs() {
+        let cli =
+            Cli::try_parse_from(["zwgk", "scan", "d", "--rules", "a", "--rules", "b"]).unwrap();
+        let Command::Scan(a) = cli.command else {
+            panic!("scan")
+        };
+        assert_eq!(a.rules, vec![PathBuf::from("a"), PathBuf::from("b")]);
+        assert!(
+            Cli::try_parse_from(["zwgk", "scan", "d"]).is_err(),
+            "--rules is required"
+        );
     }
 
     #[test]

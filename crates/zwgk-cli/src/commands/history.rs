@@ -125,11 +125,8 @@ fn load_report(path: &Path) -> Result<ScanRecord, String> {
 }
 
 /// After the report is written: record the scan, then decide the exit code by `--fail-on`.
-pub fn finish(args: &ScanArgs, before: Before, report: &Report) -> Code {
-    let Before {
-        mut history,
-        baseline,
-    } = before;
+pub fn finish(args: &ScanArgs, before: &mut Before, report: &Report) -> Code {
+    let Before { history, baseline } = before;
     let mut recorded = None;
     if let Some(h) = history.as_mut() {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -148,7 +145,7 @@ pub fn finish(args: &ScanArgs, before: Before, report: &Report) -> Code {
         FailOn::Any if report.has_failures() => Code::Failures,
         FailOn::Any => Code::Ok,
         FailOn::New => {
-            let old = match (baseline, &history) {
+            let old = match (baseline.take(), &history) {
                 (Some(b), _) => Some(b),
                 (None, Some(h)) => match h.previous_of(report, recorded) {
                     Ok(p) => p,

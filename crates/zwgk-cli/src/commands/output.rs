@@ -49,6 +49,35 @@ pub fn plan(args: &ScanArgs) -> Result<Vec<Output>, String> {
     )
 }
 
+/// The reports of one pack when a scan evaluates several: `--output-dir DIR` writes
+/// `DIR/<pack id>/report.<ext>`, `--output r.json` writes `r.<pack id>.json`, and
+/// standard output receives the reports one after another (a stream of JSON
+/// documents that `jq` reads, or Markdown sections).
+pub fn for_pack(outputs: &[Output], args: &ScanArgs, pack_id: &str) -> Vec<Output> {
+    outputs
+        .iter()
+        .map(|o| {
+            let path = o.path.as_ref().map(|path| {
+                if args.output_dir.is_some() {
+                    let file = path.file_name().unwrap_or_default();
+                    path.with_file_name(pack_id).join(file)
+                } else {
+                    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+                    let name = match path.extension() {
+                        Some(ext) => format!("{stem}.{pack_id}.{}", ext.to_string_lossy()),
+                        None => format!("{stem}.{pack_id}"),
+                    };
+                    path.with_file_name(name)
+                }
+            });
+            Output {
+                format: o.format,
+                path,
+            }
+        })
+        .collect()
+}
+
 fn plan_of(
     format: Option<&str>,
     output: Option<&Path>,

@@ -246,10 +246,26 @@ pub fn run(args: ScanArgs) -> Code {
             }
         },
     };
-    let pack = match load_pack(&args.rules) {
-        Ok(p) => p,
-        Err(e) => return bad(&e.to_string()),
-    };
+    let mut packs: Vec<zwgk_core::RulePack> = Vec::new();
+    for path in &args.rules {
+        let pack = match load_pack(path) {
+            Ok(p) => p,
+            Err(e) => return bad(&e.to_string()),
+        };
+        if let Some(twin) = packs.iter().find(|p| p.plan.id == pack.plan.id) {
+            return bad(&format!(
+                "two --rules packs have the id `{}` (the second is {}); each report is named by its pack id",
+                twin.plan.id,
+                path.display()
+            ));
+        }
+        packs.push(pack);
+    }
+    if packs.len() > 1 && args.baseline.is_some() {
+        return bad(
+            "--baseline compares the report of one pack: with several --rules, use --history",
+        );
+    }
     let evidence = match &args.evidence {
         None => EvidenceSet::empty(),
         Some(p) => match load_evidence(p) {
@@ -261,7 +277,14 @@ pub fn run(args: ScanArgs) -> Code {
         Ok(b) => b,
         Err(code) => return code,
     };
-    let probes = match Probes::new(pack.selector_probes.iter().map(String::as_str)) {
+    // One crawl for every pack: page analysis records the selectors of all of them.
+    let mut selectors: Vec<&str> = Vec::new();
+    for s in packs.iter().flat_map(|p| &p.selector_probes) {
+        if !selectors.contains(&s.as_str()) {
+            selectors.push(s);
+        }
+    }
+    let probes = match Probes::new(selectors) {
         Ok(p) => p,
         Err(e) => return bad(&e),
     };
@@ -296,26 +319,55 @@ pub fn run(args: ScanArgs) -> Code {
             return code;
         }
     };
-    let mut report = zwgk_core::evaluate(&pack, &site, &evidence, as_of);
-    report.fetch = fetch;
-    if let Err(code) = super::output::write(&outputs, &report, &before.trend(&report)) {
-        return code;
+    let mut worst = Code::Ok;
+    for pack in &packs {
+        let mut report = zwgk_core::evaluate(pack, &site, &evidence, as_of);
+        report.fetch = fetch.clone();
+        let outputs = if packs.len() == 1 {
+            outputs.clone()
+        } else {
+            super::output::for_pack(&outputs, &args, &pack.plan.id)
+        };
+        if let Err(code) = super::output::write(&outputs, &report, &before.trend(&report)) {
+            return code;
+        }
+        if !args.quiet {
+            eprintln!("zwgk: {}", summary_line(&report));
+        }
+        let code = super::history::finish(&args, &mut before, &report);
+        if code as i32 > worst as i32 {
+            worst = code;
+        }
     }
-    if !args.quiet {
-        let s = &report.summary;
-        let counts: Vec<String> = Outcome::ALL
-            .iter()
-            .map(|o| format!("{} {}", s.tasks.get(*o), o.as_str()))
-            .collect();
-        eprintln!(
-            "zwgk: {} pages, {} rules, as of {}: tasks {}",
-            report.site.pages,
-            report.rules_pack.rules,
-            report.as_of,
-            counts.join(", ")
-        );
+    worst
+}
+
+/// The one-line summary of a report printed after a scan: pages, pack, task counts,
+/// and the inspection score when the pack has one.
+fn summary_line(report: &zwgk_core::Report) -> String {
+    let s = &report.summary;
+    let counts: Vec<String> = Outcome::ALL
+        .iter()
+        .map(|o| format!("{} {}", s.tasks.get(*o), o.as_str()))
+        .collect();
+    let mut line = format!(
+        "{} pages, pack {} ({} rules), as of {}: tasks {}",
+        report.site.pages,
+        report.rules_pack.id,
+        report.rules_pack.rules,
+        report.as_of,
+        counts.join(", ")
+    );
+    if let Some(score) = &report.score {
+        line.push_str(&format!(
+            "; score {} of {}: {} ({})",
+            zwgk_core::score::show(score.score),
+            zwgk_core::score::show(score.full_marks),
+            score.verdict_label,
+            score.reason
+        ));
     }
-    super::history::finish(&args, before, &report)
+    line
 }
 
 fn bad(msg: &str) -> Code {
