@@ -22,7 +22,10 @@ use std::io::Write;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use zwgk_core::report::{OutcomeCounts, RuleReport, TaskReport};
+use zwgk_core::report::{
+    ColumnReport, ColumnState, OutcomeCounts, RuleReport, ScoreLayer, ScoreReport, ScoreVerdict,
+    TaskReport,
+};
 use zwgk_core::rule::{Mode, Severity};
 use zwgk_core::{Outcome, Report};
 
@@ -234,12 +237,26 @@ fn page(report: &Report, trend: &[TrendPoint]) -> String {
     let _ = writeln!(s, "<style>{style}</style>\n</head>\n<body>");
 
     header(&mut s, report, &title);
-    s.push_str("<nav class=\"toc\" aria-label=\"目录\"><a href=\"#tasks\">任务结果</a><a href=\"#divisions\">按责任部门</a><a href=\"#chart\">部门结果图</a>");
+    s.push_str("<nav class=\"toc\" aria-label=\"目录\">");
+    if report.score.is_some() {
+        s.push_str("<a href=\"#score\">检查评分</a>");
+    }
+    s.push_str("<a href=\"#tasks\">任务结果</a>");
+    if !report.columns.is_empty() {
+        s.push_str("<a href=\"#columns\">栏目</a>");
+    }
+    s.push_str("<a href=\"#divisions\">按责任部门</a><a href=\"#chart\">部门结果图</a>");
     if trend.len() >= 2 {
         s.push_str("<a href=\"#trend\">历次检查趋势</a>");
     }
     s.push_str("</nav>\n");
+    if let Some(score) = &report.score {
+        score_section(&mut s, score);
+    }
     tasks(&mut s, report);
+    if !report.columns.is_empty() {
+        columns_section(&mut s, &report.columns);
+    }
     divisions(&mut s, report);
     division_chart(&mut s, report);
     if trend.len() >= 2 {
@@ -437,13 +454,7 @@ fn rule(s: &mut String, r: &RuleReport) {
     if !r.evidence.is_empty() {
         s.push_str("<ul class=\"ev\">");
         for e in &r.evidence {
-            let place = if is_web_url(&e.url) {
-                let u = esc(&e.url);
-                format!("<a href=\"{u}\" rel=\"noopener noreferrer\" target=\"_blank\">{u}</a>")
-            } else {
-                format!("<code>{}</code>", esc(&e.url))
-            };
-            let _ = write!(s, "<li>证据：{place}");
+            let _ = write!(s, "<li>证据：{}", link(&e.url));
             if !e.excerpt.is_empty() {
                 let _ = write!(s, " <q>{}</q>", esc(&e.excerpt));
             }
@@ -452,6 +463,123 @@ fn rule(s: &mut String, r: &RuleReport) {
         s.push_str("</ul>");
     }
     s.push_str("</td></tr>\n");
+}
+
+/// A URL quoted from a page: a link when it is http(s), else code (never a
+/// `javascript:` or `data:` link).
+fn link(url: &str) -> String {
+    if is_web_url(url) {
+        let u = esc(url);
+        format!("<a href=\"{u}\" rel=\"noopener noreferrer\" target=\"_blank\">{u}</a>")
+    } else {
+        format!("<code>{}</code>", esc(url))
+    }
+}
+
+/// A point value as people write it.
+fn pts(x: f64) -> String {
+    zwgk_core::score::show(x)
+}
+
+/// The inspection score: verdict, totals, vetoes, and what each scored rule cost.
+fn score_section(s: &mut String, score: &ScoreReport) {
+    let class = match score.verdict {
+        ScoreVerdict::Qualified => "o-pass",
+        ScoreVerdict::Unqualified => "o-fail",
+        ScoreVerdict::Undetermined => "o-incomplete",
+    };
+    s.push_str("<section id=\"score\">\n<h2>检查评分</h2>\n");
+    let _ = writeln!(
+        s,
+        "<p class=\"verdict\"><span class=\"badge {class}\">{}</span> {}</p>",
+        esc(&score.verdict_label),
+        esc(&score.reason)
+    );
+    let _ = write!(
+        s,
+        "<p>得分 <strong>{}</strong>（满分{}，扣{}，合格线{}）",
+        pts(score.score),
+        pts(score.full_marks),
+        pts(score.deducted),
+        pts(score.pass_mark)
+    );
+    if score.bonus > 0.0 {
+        let _ = write!(s, "；加分{}，合计{}", pts(score.bonus), pts(score.total));
+    }
+    s.push_str("</p>\n");
+    s.push_str("<table class=\"score\">\n<thead><tr><th scope=\"col\" class=\"num\">指标</th><th scope=\"col\">规则</th><th scope=\"col\">类别</th><th scope=\"col\">结果</th><th scope=\"col\" class=\"num\">问题数</th><th scope=\"col\" class=\"num\">分值</th></tr></thead>\n<tbody>\n");
+    for i in &score.items {
+        let points = match (i.layer, i.outcome) {
+            (ScoreLayer::Deduction, Outcome::Fail) => format!("−{}", pts(i.points)),
+            (ScoreLayer::Bonus, Outcome::Pass) => format!("+{}", pts(i.points)),
+            (ScoreLayer::Veto, Outcome::Fail) => "否决".to_string(),
+            _ => "—".to_string(),
+        };
+        let _ = writeln!(
+            s,
+            "<tr><td class=\"num\">{}</td><td><code>{}</code> {}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{points}</td></tr>",
+            i.task,
+            esc(&i.rule),
+            esc(&i.title),
+            i.layer.label(),
+            badge(i.outcome),
+            i.findings
+        );
+    }
+    s.push_str("</tbody>\n</table>\n");
+    for i in score.indicators.iter().filter(|i| i.capped) {
+        let _ = writeln!(
+            s,
+            "<p class=\"small\">指标{}（{}）扣分达上限{}。</p>",
+            i.task,
+            esc(&i.heading),
+            pts(i.cap.unwrap_or_default())
+        );
+    }
+    s.push_str("</section>\n");
+}
+
+/// Every column found: name, URL, entries, newest entry, kind and state; columns in
+/// trouble first.
+fn columns_section(s: &mut String, columns: &[ColumnReport]) {
+    let flagged = columns
+        .iter()
+        .filter(|c| c.state != ColumnState::Current)
+        .count();
+    s.push_str("<section id=\"columns\">\n<h2>栏目</h2>\n");
+    let _ = writeln!(
+        s,
+        "<p>共{}个栏目，其中{flagged}个未及时更新、空白或未能读取。</p>",
+        columns.len()
+    );
+    s.push_str("<table class=\"columns\">\n<thead><tr><th scope=\"col\">栏目</th><th scope=\"col\">地址</th><th scope=\"col\" class=\"num\">条目</th><th scope=\"col\">最新</th><th scope=\"col\">类别</th><th scope=\"col\">状态</th></tr></thead>\n<tbody>\n");
+    let mut ordered: Vec<&ColumnReport> = columns.iter().collect();
+    ordered.sort_by_key(|c| c.state == ColumnState::Current);
+    for c in ordered {
+        let newest = match (c.newest, c.age_days) {
+            (Some(d), Some(age)) => format!("{d}（{age}天前）"),
+            _ if c.undated > 0 => format!("{}条无日期", c.undated),
+            _ => "—".to_string(),
+        };
+        let kind = match (&c.kind, c.max_age_days) {
+            (Some(k), Some(days)) => format!("{}（限{days}天）", esc(k)),
+            _ => "—".to_string(),
+        };
+        let class = match c.state {
+            ColumnState::Current => "o-pass",
+            ColumnState::Unknown => "o-incomplete",
+            ColumnState::Stale | ColumnState::Blank => "o-fail",
+        };
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{newest}</td><td>{kind}</td><td><span class=\"badge {class}\">{}</span></td></tr>",
+            esc(&c.name),
+            link(&c.url),
+            c.items,
+            c.state.label()
+        );
+    }
+    s.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 fn divisions(s: &mut String, report: &Report) {
@@ -924,6 +1052,39 @@ mod tests {
         // All-zero or empty counts draw without dividing by zero.
         let flat = Html::with_trend(vec![TrendPoint::default(), TrendPoint::default()]);
         assert!(flat.to_html(&report).contains("id=\"trend\""));
+    }
+
+    #[test]
+    fn score_and_columns_sections() {
+        let page = Html::new().to_html(&crate::sample::sample_scored());
+        assert!(
+            page.contains("<a href=\"#score\">检查评分</a>")
+                && page.contains("<a href=\"#columns\">栏目</a>")
+        );
+        assert!(page.contains("<section id=\"score\">"));
+        assert!(
+            page.contains("<span class=\"badge o-fail\">不合格</span> 单项否决：w09-stale-columns"),
+            "{page}"
+        );
+        assert!(page.contains("得分 <strong>97.5</strong>（满分100，扣2.5，合格线60）"));
+        assert!(page.contains("<td class=\"num\">5</td><td class=\"num\">−2.5</td>"));
+        assert!(page.contains("首页无不可用链接 | &lt;b&gt;"));
+        assert!(page.contains("指标3（扣分：可用性）扣分达上限2.5。"));
+        let columns = between(&page, "<section id=\"columns\">", "</section>");
+        assert_eq!(columns.len(), 1);
+        let columns = columns[0];
+        assert!(columns.contains("共3个栏目，其中2个未及时更新、空白或未能读取。"));
+        assert!(columns.contains("&lt;script&gt;alert(1)&lt;/script&gt;|栏目"));
+        assert!(!columns.contains("<script>"));
+        assert!(
+            columns.find("&lt;script&gt;") < columns.find("工作动态"),
+            "trouble first"
+        );
+        assert!(columns.contains("<a href=\"http://whly.gd.gov.cn/open_newrsxx/index.html\""));
+        assert!(columns.contains("<span class=\"badge o-fail\">空白</span>"));
+        // Without a score or columns: neither section nor its link.
+        let plain = Html::new().to_html(&sample());
+        assert!(!plain.contains("id=\"score\"") && !plain.contains("#columns"));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use zwgk_core::report::{ColumnReport, ColumnState, ScoreLayer, ScoreReport, ScoreVerdict};
 use zwgk_core::{Outcome, Report};
 
 use crate::escape::{code, markdown as esc, url};
@@ -59,6 +60,140 @@ fn one_line(s: &str) -> String {
     }
 }
 
+/// The most columns the column table lists (the JSON and HTML reports list all).
+const MAX_COLUMN_ROWS: usize = 300;
+
+/// A point value as people write it.
+fn pts(x: f64) -> String {
+    zwgk_core::score::show(x)
+}
+
+/// The inspection score: verdict, totals, veto hits, and what each scored rule cost.
+fn score_section(s: &mut String, score: &ScoreReport) {
+    let _ = writeln!(s, "## 检查评分\n");
+    let verdict = match score.verdict {
+        ScoreVerdict::Qualified => "✅",
+        ScoreVerdict::Unqualified => "❌",
+        ScoreVerdict::Undetermined => "⚠️",
+    };
+    let _ = writeln!(
+        s,
+        "**{verdict} {}**：{}\n",
+        esc(&score.verdict_label),
+        esc(&score.reason)
+    );
+    let _ = writeln!(
+        s,
+        "- 得分：{}（满分{}，扣{}，合格线{}）{}",
+        pts(score.score),
+        pts(score.full_marks),
+        pts(score.deducted),
+        pts(score.pass_mark),
+        if score.bonus > 0.0 {
+            format!("；加分{}，合计{}", pts(score.bonus), pts(score.total))
+        } else {
+            String::new()
+        }
+    );
+    if !score.vetoes.is_empty() {
+        let ids: Vec<String> = score.vetoes.iter().map(|v| code(v)).collect();
+        let _ = writeln!(s, "- 单项否决：{}", ids.join("、"));
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "| 指标 | 规则 | 类别 | 结果 | 问题数 | 分值 |");
+    let _ = writeln!(s, "| ---: | --- | --- | --- | ---: | ---: |");
+    for i in &score.items {
+        let points = match (i.layer, i.outcome) {
+            (ScoreLayer::Deduction, Outcome::Fail) => format!("−{}", pts(i.points)),
+            (ScoreLayer::Bonus, Outcome::Pass) => format!("+{}", pts(i.points)),
+            (ScoreLayer::Veto, Outcome::Fail) => "否决".to_string(),
+            _ => "—".to_string(),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} {} | {} | {} | {} | {} |",
+            i.task,
+            code(&i.rule),
+            esc(&i.title),
+            i.layer.label(),
+            outcome_cell(i.outcome),
+            i.findings,
+            points
+        );
+    }
+    let capped: Vec<String> = score
+        .indicators
+        .iter()
+        .filter(|i| i.capped)
+        .map(|i| {
+            format!(
+                "指标{}（{}）扣分达上限{}",
+                i.task,
+                esc(&i.heading),
+                pts(i.cap.unwrap_or_default())
+            )
+        })
+        .collect();
+    if !capped.is_empty() {
+        let _ = writeln!(s, "\n{}", capped.join("；"));
+    }
+    let _ = writeln!(s);
+}
+
+/// Every column found: name, URL, entries, newest entry, kind and state.
+fn columns_section(s: &mut String, columns: &[ColumnReport]) {
+    let flagged = columns
+        .iter()
+        .filter(|c| c.state != ColumnState::Current)
+        .count();
+    let _ = writeln!(s, "## 栏目\n");
+    let _ = writeln!(
+        s,
+        "共{}个栏目，其中{}个未及时更新、空白或未能读取。\n",
+        columns.len(),
+        flagged
+    );
+    let _ = writeln!(s, "| 栏目 | 地址 | 条目 | 最新 | 类别 | 状态 |");
+    let _ = writeln!(s, "| --- | --- | ---: | --- | --- | --- |");
+    // Columns in trouble first, then the rest, each in URL order.
+    let mut ordered: Vec<&ColumnReport> = columns.iter().collect();
+    ordered.sort_by_key(|c| c.state == ColumnState::Current);
+    for c in ordered.iter().take(MAX_COLUMN_ROWS) {
+        let newest = match (c.newest, c.age_days) {
+            (Some(d), Some(age)) => format!("{d}（{age}天前）"),
+            _ if c.undated > 0 => format!("{}条无日期", c.undated),
+            _ => "—".to_string(),
+        };
+        let kind = match (&c.kind, c.max_age_days) {
+            (Some(k), Some(days)) => format!("{}（限{days}天）", esc(k)),
+            _ => "—".to_string(),
+        };
+        let state = match c.state {
+            ColumnState::Current => format!("✅ {}", c.state.label()),
+            ColumnState::Unknown => format!("⚠️ {}", c.state.label()),
+            _ => format!("❌ {}", c.state.label()),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} |",
+            esc(&shorten(&c.name, 40)),
+            url(&shorten(&c.url, MAX_QUOTE_CHARS)),
+            c.items,
+            newest,
+            kind,
+            state
+        );
+    }
+    if columns.len() > MAX_COLUMN_ROWS {
+        let _ = writeln!(
+            s,
+            "\n（另有{}个栏目从略；完整列表见 JSON 或 HTML 报告。）",
+            columns.len() - MAX_COLUMN_ROWS
+        );
+    }
+    let _ = writeln!(s);
+}
+
 /// Render to a string.
 pub fn to_string(report: &Report) -> String {
     let mut s = String::new();
@@ -86,6 +221,12 @@ pub fn to_string(report: &Report) -> String {
     };
     let _ = writeln!(s, "- 任务：{}", counts(&report.summary.tasks));
     let _ = writeln!(s, "- 规则：{}\n", counts(&report.summary.rules));
+    if let Some(score) = &report.score {
+        score_section(&mut s, score);
+    }
+    if !report.columns.is_empty() {
+        columns_section(&mut s, &report.columns);
+    }
 
     let _ = writeln!(s, "## 任务结果\n");
     let _ = writeln!(s, "| 序号 | 任务 | 责任部门 | 结果 | 原因 |");
@@ -212,6 +353,38 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("| 政策法规处 | 1 |  | 1 | 0 | 0 | 0 |"), "{md}");
+    }
+
+    #[test]
+    fn score_and_columns_are_shown_escaped() {
+        let md = to_string(&crate::sample::sample_scored());
+        assert!(md.contains("## 检查评分"), "{md}");
+        assert!(
+            md.contains("**❌ 不合格**：单项否决：w09-stale-columns"),
+            "{md}"
+        );
+        assert!(
+            md.contains("- 得分：97.5（满分100，扣2.5，合格线60）"),
+            "{md}"
+        );
+        assert!(md.contains("| 3 | `w03-home-page-links-available` 首页无不可用链接 \\| &lt;b&gt; | 扣分 | ❌ 不通过 (`fail`) | 5 | −2.5 |"), "{md}");
+        assert!(md.contains("指标3（扣分：可用性）扣分达上限2.5"), "{md}");
+        assert!(
+            md.contains("共3个栏目，其中2个未及时更新、空白或未能读取。"),
+            "{md}"
+        );
+        // Columns in trouble first; page text escaped.
+        let stale = md.find("&lt;script&gt;").expect("escaped column name");
+        let current = md.find("| 工作动态 |").expect("current column listed");
+        assert!(stale < current, "{md}");
+        assert!(!md.contains("<script>"), "{md}");
+        assert!(
+            md.contains("2021-11-02（91天前） | 动态要闻类（限14天） | ❌ 未及时更新"),
+            "{md}"
+        );
+        // A report without them has neither section.
+        let plain = to_string(&sample());
+        assert!(!plain.contains("## 检查评分") && !plain.contains("## 栏目"));
     }
 
     #[test]

@@ -179,3 +179,84 @@ pub fn sample_full() -> Report {
     });
     report
 }
+
+/// [`sample`] with an inspection score and a column survey, hostile names included.
+pub fn sample_scored() -> Report {
+    use zwgk_core::report::{
+        ColumnReport, ColumnState, IndicatorScore, ScoreItem, ScoreLayer, ScoreReport, ScoreVerdict,
+    };
+    let mut report = sample();
+    report.score = Some(ScoreReport {
+        full_marks: 100.0,
+        pass_mark: 60.0,
+        deducted: 2.5,
+        score: 97.5,
+        bonus: 0.0,
+        total: 97.5,
+        verdict: ScoreVerdict::Unqualified,
+        verdict_label: "不合格".into(),
+        reason: "单项否决：w09-stale-columns".into(),
+        vetoes: vec!["w09-stale-columns".into()],
+        items: vec![
+            ScoreItem {
+                rule: "w09-stale-columns".into(),
+                task: 8,
+                title: "未及时更新的栏目少于5个".into(),
+                layer: ScoreLayer::Veto,
+                outcome: Outcome::Fail,
+                findings: 5,
+                points: 0.0,
+                found: "5个栏目未及时更新".into(),
+            },
+            ScoreItem {
+                rule: "w03-home-page-links-available".into(),
+                task: 3,
+                title: "首页无不可用链接 | <b>".into(),
+                layer: ScoreLayer::Deduction,
+                outcome: Outcome::Fail,
+                findings: 5,
+                points: 2.5,
+                found: "5个不可用链接".into(),
+            },
+        ],
+        indicators: vec![IndicatorScore {
+            task: 3,
+            heading: "扣分：可用性".into(),
+            cap: Some(2.5),
+            deducted: 2.5,
+            capped: true,
+        }],
+    });
+    let column = |name: &str, url: &str, state: ColumnState| ColumnReport {
+        name: name.into(),
+        url: url.into(),
+        level: 2,
+        pages: 1,
+        items: usize::from(state != ColumnState::Blank),
+        undated: 0,
+        newest: (state != ColumnState::Blank)
+            .then(|| NaiveDate::from_ymd_opt(2021, 11, 2).unwrap()),
+        kind: Some("动态要闻类".into()),
+        max_age_days: Some(14),
+        age_days: (state != ColumnState::Blank).then_some(91),
+        state,
+    };
+    report.columns = vec![
+        column(
+            "工作动态",
+            "http://whly.gd.gov.cn/news_newgzdt/index.html",
+            ColumnState::Current,
+        ),
+        column(
+            "<script>alert(1)</script>|栏目",
+            "http://whly.gd.gov.cn/news_newx/index.html",
+            ColumnState::Stale,
+        ),
+        column(
+            "人事信息",
+            "http://whly.gd.gov.cn/open_newrsxx/index.html",
+            ColumnState::Blank,
+        ),
+    ];
+    report
+}
