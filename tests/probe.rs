@@ -290,3 +290,86 @@ fn bad_probe_arguments_exit_2() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
     }
 }
+
+/// A week of probes makes the inspection verdict decidable: the compliant mini portal,
+/// served on 127.0.0.1 and scanned as of 2022-02-01 with 20 good probes a day for the
+/// week before, is 合格 with full marks; the faulty one with the same probes is still
+/// 不合格 by its column vetoes; and with 7 of those probes failing (5 %) the compliant
+/// one is 不合格 by the availability veto.
+#[test]
+fn a_week_of_probes_decides_the_inspection_verdict() {
+    for (portal, bad_probes, verdict, vetoes) in [
+        ("mini-2021", 0, "qualified", vec![]),
+        (
+            "mini-2021-faulty",
+            0,
+            "unqualified",
+            vec!["w09-stale-columns", "w11-blank-columns"],
+        ),
+        ("mini-2021", 7, "unqualified", vec!["w08-site-available"]),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = tmp.path().join("h.db");
+        let dir = root().join("fixtures/portals").join(portal);
+        let server = Server::start().serve_mirror(&dir.join("whly.gd.gov.cn"), "whly.gd.gov.cn");
+        let url = server.url("/");
+        {
+            let mut h = History::open(&db).unwrap();
+            // 2022-01-26 00:00 to 2022-02-01 23:00 China Standard Time, every 30 minutes
+            // from 08:00 to 17:30: 20 a day.
+            let start = chrono::DateTime::parse_from_rfc3339("2022-01-26T08:00:00+08:00")
+                .unwrap()
+                .with_timezone(&chrono::Utc);
+            let mut n = 0;
+            for day in 0..7 {
+                for slot in 0..20 {
+                    let at =
+                        start + chrono::Duration::days(day) + chrono::Duration::minutes(30 * slot);
+                    let bad = n < bad_probes;
+                    n += 1;
+                    h.record_probe(&ProbeRecord {
+                        target: url.clone(),
+                        at,
+                        millis: if bad { 16_000 } else { 420 },
+                        status: Some(200),
+                        error: None,
+                        bytes: 9_000,
+                    })
+                    .unwrap();
+                }
+            }
+        }
+        let o = zwgk(&[
+            "scan",
+            &url,
+            "--rules",
+            "rules/gov-website-2019",
+            "--history",
+            db.to_str().unwrap(),
+            "--as-of",
+            "2022-02-01",
+            "--format",
+            "json",
+            "--no-delay",
+            "-q",
+        ]);
+        let report: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{portal}: {e}: {}", text(&o.stderr)));
+        let score = &report["score"];
+        assert_eq!(
+            score["verdict"], verdict,
+            "{portal}, {bad_probes} bad: {score}"
+        );
+        assert_eq!(score["vetoes"], serde_json::json!(vetoes), "{portal}");
+        if portal == "mini-2021" && bad_probes == 0 {
+            assert_eq!(score["score"], 100.0, "{score}");
+            assert_eq!(score["verdict_label"], "合格");
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "no rule fails: {}",
+                text(&o.stderr)
+            );
+        }
+    }
+}
