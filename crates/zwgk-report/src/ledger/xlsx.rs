@@ -1,7 +1,9 @@
 //! The ledger as an XLSX workbook, written with `rust_xlsxwriter`.
 //!
-//! The first sheet, `台账`, has every row; then one sheet per division (in the order
-//! divisions first appear) with that division's rows. The header row is bold and frozen,
+//! The first sheet, `台账`, has every row; then, for a scored pack, `评分` (the verdict
+//! and what each scored rule cost) and, for a pack with a column survey, `栏目` (every
+//! column and its state); then one sheet per division (in the order divisions first
+//! appear) with that division's rows. The header row is bold and frozen,
 //! columns have widths for their content, and cells wrap and align to the top.
 //!
 //! Every text cell is written as a string cell, never as a formula, so page or plan text
@@ -19,6 +21,28 @@ use crate::{Renderer, ReportError};
 
 /// The name of the sheet with all rows.
 pub const ALL_SHEET: &str = "台账";
+
+/// The name of the sheet with the inspection score.
+pub const SCORE_SHEET: &str = "评分";
+
+/// The name of the sheet with the column survey.
+pub const COLUMNS_SHEET: &str = "栏目";
+
+/// Headers of the score sheet's table.
+const SCORE_HEADERS: [&str; 7] = ["指标", "规则", "规则名称", "类别", "结果", "问题数", "分值"];
+
+/// Headers of the column sheet.
+const COLUMN_HEADERS: [&str; 9] = [
+    "栏目",
+    "地址",
+    "条目数",
+    "无日期条目",
+    "最新日期",
+    "距评估日天数",
+    "类别",
+    "更新时限（天）",
+    "状态",
+];
 
 /// Excel's limit on a sheet name, in UTF-16 code units.
 pub const MAX_SHEET_NAME: usize = 31;
@@ -125,6 +149,119 @@ fn fill(sheet: &mut Worksheet, rows: &[&Row], f: &Formats) -> Result<(), ReportE
     Ok(())
 }
 
+/// Write a header row at `row` with widths.
+fn headers(
+    sheet: &mut Worksheet,
+    row: u32,
+    names: &[&str],
+    widths: &[f64],
+    f: &Formats,
+) -> Result<(), ReportError> {
+    for (col, (h, w)) in names.iter().zip(widths).enumerate() {
+        sheet.write_string_with_format(row, col as u16, *h, &f.header)?;
+        sheet.set_column_width(col as u16, *w)?;
+    }
+    Ok(())
+}
+
+/// The score sheet: the verdict line, then one row per scored rule.
+fn fill_score(
+    sheet: &mut Worksheet,
+    score: &zwgk_core::report::ScoreReport,
+    f: &Formats,
+) -> Result<(), ReportError> {
+    use zwgk_core::report::ScoreLayer;
+    use zwgk_core::score::show;
+    let verdict = format!(
+        "{}：{}。得分{}（满分{}，扣{}，合格线{}）",
+        score.verdict_label,
+        score.reason,
+        show(score.score),
+        show(score.full_marks),
+        show(score.deducted),
+        show(score.pass_mark)
+    );
+    sheet.merge_range(
+        0,
+        0,
+        0,
+        (SCORE_HEADERS.len() - 1) as u16,
+        &cell_text(&verdict),
+        &f.header,
+    )?;
+    sheet.set_row_height(0, 36)?;
+    headers(
+        sheet,
+        2,
+        &SCORE_HEADERS,
+        &[6.0, 30.0, 40.0, 10.0, 10.0, 8.0, 8.0],
+        f,
+    )?;
+    sheet.set_freeze_panes(3, 0)?;
+    for (i, item) in score.items.iter().enumerate() {
+        let r = (i + 3) as u32;
+        let signed = match item.layer {
+            ScoreLayer::Deduction => -item.points,
+            _ => item.points,
+        };
+        sheet.write_number_with_format(r, 0, f64::from(item.task), &f.number)?;
+        sheet.write_string_with_format(r, 1, cell_text(&item.rule), &f.text)?;
+        sheet.write_string_with_format(r, 2, cell_text(&item.title), &f.text)?;
+        sheet.write_string_with_format(r, 3, item.layer.label(), &f.text)?;
+        sheet.write_string_with_format(r, 4, item.outcome.label_zh(), &f.text)?;
+        sheet.write_number_with_format(r, 5, item.findings as f64, &f.number)?;
+        sheet.write_number_with_format(r, 6, signed, &f.number)?;
+    }
+    Ok(())
+}
+
+/// The column sheet: one row per column.
+fn fill_columns(
+    sheet: &mut Worksheet,
+    columns: &[zwgk_core::report::ColumnReport],
+    f: &Formats,
+) -> Result<(), ReportError> {
+    headers(
+        sheet,
+        0,
+        &COLUMN_HEADERS,
+        &[18.0, 48.0, 8.0, 8.0, 12.0, 8.0, 14.0, 10.0, 10.0],
+        f,
+    )?;
+    sheet.set_freeze_panes(1, 0)?;
+    for (i, c) in columns.iter().enumerate() {
+        let r = (i + 1) as u32;
+        sheet.write_string_with_format(r, 0, cell_text(&c.name), &f.text)?;
+        sheet.write_string_with_format(r, 1, cell_text(&c.url), &f.text)?;
+        sheet.write_number_with_format(r, 2, c.items as f64, &f.number)?;
+        sheet.write_number_with_format(r, 3, c.undated as f64, &f.number)?;
+        let newest = c.newest.map(|d| d.to_string()).unwrap_or_default();
+        sheet.write_string_with_format(r, 4, newest, &f.text)?;
+        match c.age_days {
+            Some(a) => sheet.write_number_with_format(r, 5, a as f64, &f.number)?,
+            None => sheet.write_string_with_format(r, 5, "", &f.text)?,
+        };
+        sheet.write_string_with_format(
+            r,
+            6,
+            cell_text(c.kind.as_deref().unwrap_or("")),
+            &f.text,
+        )?;
+        match c.max_age_days {
+            Some(d) => sheet.write_number_with_format(r, 7, d as f64, &f.number)?,
+            None => sheet.write_string_with_format(r, 7, "", &f.text)?,
+        };
+        sheet.write_string_with_format(r, 8, c.state.label(), &f.text)?;
+    }
+    sheet.autofilter(
+        0,
+        0,
+        columns.len() as u32,
+        (COLUMN_HEADERS.len() - 1) as u16,
+    )?;
+    Ok(())
+}
+
 /// Build the workbook and return its bytes.
 ///
 /// # Errors
@@ -154,6 +291,18 @@ pub fn to_bytes(report: &Report) -> Result<Vec<u8>, ReportError> {
         let sheet = workbook.add_worksheet();
         sheet.set_name(ALL_SHEET)?;
         fill(sheet, &all.iter().collect::<Vec<_>>(), &f)?;
+    }
+    if let Some(score) = &report.score {
+        taken.push(SCORE_SHEET.to_string());
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(SCORE_SHEET)?;
+        fill_score(sheet, score, &f)?;
+    }
+    if !report.columns.is_empty() {
+        taken.push(COLUMNS_SHEET.to_string());
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(COLUMNS_SHEET)?;
+        fill_columns(sheet, &report.columns, &f)?;
     }
     let mut divisions: Vec<&str> = Vec::new();
     for row in &all {
@@ -258,6 +407,39 @@ mod tests {
             .expect("long division name shortened");
         assert_eq!(long.encode_utf16().count(), 31);
         assert!(names.iter().any(|n| n == "History (2)"), "{names:?}");
+    }
+
+    #[test]
+    fn score_and_column_sheets() {
+        let report = crate::sample::sample_scored();
+        let mut wb = open(to_bytes(&report).unwrap());
+        let names = wb.sheet_names();
+        assert_eq!(&names[..3], [ALL_SHEET, SCORE_SHEET, COLUMNS_SHEET]);
+        let score = wb.worksheet_range(SCORE_SHEET).unwrap();
+        let verdict = text(score.get((0, 0)).unwrap());
+        assert!(
+            verdict.starts_with("不合格：单项否决：w09-stale-columns。得分97.5"),
+            "{verdict}"
+        );
+        let header: Vec<String> = score.rows().nth(2).unwrap().iter().map(text).collect();
+        assert_eq!(header, SCORE_HEADERS);
+        let links: Vec<String> = score.rows().nth(4).unwrap().iter().map(text).collect();
+        assert_eq!(links[1], "w03-home-page-links-available");
+        assert_eq!((links[5].as_str(), links[6].as_str()), ("5", "-2.5"));
+        let columns = wb.worksheet_range(COLUMNS_SHEET).unwrap();
+        assert_eq!(columns.height(), 1 + report.columns.len());
+        let hostile: Vec<String> = columns.rows().nth(2).unwrap().iter().map(text).collect();
+        assert_eq!(hostile[0], "<script>alert(1)</script>|栏目", "kept as text");
+        assert_eq!(
+            (hostile[4].as_str(), hostile[8].as_str()),
+            ("2021-11-02", "未及时更新")
+        );
+        // A report without them has neither sheet.
+        let plain = open(to_bytes(&sample_full()).unwrap());
+        assert!(!plain
+            .sheet_names()
+            .iter()
+            .any(|n| n == SCORE_SHEET || n == COLUMNS_SHEET));
     }
 
     #[test]
