@@ -316,6 +316,13 @@ fn header(s: &mut String, report: &Report, title: &str) {
                 ""
             }
         );
+        if f.external_checked + f.external_unchecked > 0 {
+            let _ = writeln!(
+                s,
+                "<dt>站外链接</dt><dd>核对{}个（不可用{}个，无法访问{}个），未核对{}个</dd>",
+                f.external_checked, f.external_broken, f.external_unreachable, f.external_unchecked
+            );
+        }
     }
     s.push_str("</dl>\n<table class=\"counts\">\n<thead><tr><th scope=\"col\"></th>");
     for o in Outcome::ALL {

@@ -212,6 +212,24 @@ pub fn to_string(report: &Report) -> String {
         "- 页面：{}个（无法获取{}个）",
         report.site.pages, report.site.failed_pages
     );
+    if let Some(f) = &report.fetch {
+        let _ = write!(
+            s,
+            "- 抓取：{}个地址，{}次请求，{}字节",
+            f.fetches, f.requests, f.total_bytes
+        );
+        if f.external_checked + f.external_unchecked > 0 {
+            let _ = write!(
+                s,
+                "；站外链接核对{}个（不可用{}个，无法访问{}个），未核对{}个",
+                f.external_checked, f.external_broken, f.external_unreachable, f.external_unchecked
+            );
+        }
+        if f.stopped_early {
+            s.push_str("；抓取提前停止，结果可能不完整");
+        }
+        s.push('\n');
+    }
     let counts = |c: &zwgk_core::report::OutcomeCounts| {
         Outcome::ALL
             .iter()
@@ -381,6 +399,23 @@ mod tests {
         assert!(
             md.contains("2021-11-02（91天前） | 动态要闻类（限14天） | ❌ 未及时更新"),
             "{md}"
+        );
+        // The crawl's record, off-site links included.
+        let mut crawled = crate::sample::sample_scored();
+        crawled.fetch = Some(zwgk_core::report::FetchStats {
+            fetches: 120,
+            requests: 125,
+            total_bytes: 9_000_000,
+            external_checked: 7,
+            external_broken: 2,
+            external_unreachable: 1,
+            external_unchecked: 3,
+            ..Default::default()
+        });
+        let md2 = to_string(&crawled);
+        assert!(
+            md2.contains("- 抓取：120个地址，125次请求，9000000字节；站外链接核对7个（不可用2个，无法访问1个），未核对3个\n"),
+            "{md2}"
         );
         // A report without them has neither section.
         let plain = to_string(&sample());
