@@ -120,11 +120,18 @@ const BLANK_MARKERS: [&str; 5] = [
 /// …or when it carries at most this many characters of its own.
 const BLANK_OWN_CHARS: usize = 40;
 
+/// List pages read to find the template lines: the site's chrome shows on any few
+/// hundred of them, and a 100,000-page site may have tens of thousands.
+const TEMPLATE_SAMPLE: usize = 400;
+
 /// Lines most list pages repeat (header, navigation, footer): those on at least
-/// three pages and on at least half of them.
+/// three pages and on at least half of them (of an even sample of at most
+/// [`TEMPLATE_SAMPLE`] pages).
 fn template_lines(pages: &[&PageFacts]) -> BTreeSet<String> {
+    let step = pages.len().div_ceil(TEMPLATE_SAMPLE).max(1);
+    let pages: Vec<&PageFacts> = pages.iter().step_by(step).copied().collect();
     let mut count: BTreeMap<String, usize> = BTreeMap::new();
-    for page in pages {
+    for page in &pages {
         let text = page.text.as_str();
         let lines: BTreeSet<&str> = text
             .lines()

@@ -242,9 +242,6 @@ pub fn to_string(report: &Report) -> String {
     if let Some(score) = &report.score {
         score_section(&mut s, score);
     }
-    if !report.columns.is_empty() {
-        columns_section(&mut s, &report.columns);
-    }
 
     let _ = writeln!(s, "## 任务结果\n");
     let _ = writeln!(s, "| 序号 | 任务 | 责任部门 | 结果 | 原因 |");
@@ -259,6 +256,11 @@ pub fn to_string(report: &Report) -> String {
             outcome_cell(t.outcome),
             esc(&one_line(&t.reason))
         );
+    }
+
+    if !report.columns.is_empty() {
+        s.push('\n');
+        columns_section(&mut s, &report.columns);
     }
 
     let flagged: Vec<_> = report
