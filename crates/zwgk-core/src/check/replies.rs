@@ -24,6 +24,7 @@
 //! - **Clause**: 国办秘函〔2019〕19号 单项否决 “互动回应” (留言超过3个月未回复)
 //!   and 扣分 “互动回应” (留言回复超过2个月未更新).
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -66,7 +67,7 @@ pub(super) struct Limits {
 }
 
 /// One consultation found on a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Entry {
     asked: NaiveDate,
     replied: Option<NaiveDate>,
@@ -253,12 +254,13 @@ fn table_entries(table: &Table, asked: &Pattern, replied: &Pattern) -> Vec<Entry
 /// Every entry of a page, text and tables, without repeats.
 fn page_entries(page: &PageFacts, asked: &Pattern, replied: &Pattern) -> Vec<Entry> {
     let mut out = text_entries(&page.text.as_str(), asked, replied);
+    let mut seen: HashSet<Entry> = out.iter().cloned().collect();
     for table in &page.tables {
-        if out.len() >= MAX_ENTRIES_PER_PAGE {
-            break;
-        }
         for e in table_entries(table, asked, replied) {
-            if !out.contains(&e) && out.len() < MAX_ENTRIES_PER_PAGE {
+            if out.len() >= MAX_ENTRIES_PER_PAGE {
+                return out;
+            }
+            if seen.insert(e.clone()) {
                 out.push(e);
             }
         }
@@ -335,7 +337,9 @@ pub(super) fn check(
     let mut undecided = false;
 
     if let Some(max) = limits.max_delay_days {
-        let from = as_of - chrono::Duration::days(limits.since_days);
+        let from = as_of
+            .checked_sub_signed(chrono::Duration::days(limits.since_days))
+            .unwrap_or(NaiveDate::MIN);
         let recent: Vec<&(&PageFacts, Entry)> =
             entries.iter().filter(|(_, e)| e.asked >= from).collect();
         let late: Vec<&(&PageFacts, Entry)> = recent
@@ -598,6 +602,36 @@ mod tests {
             &format!("{LOCATE}asked = \"诉求时间\"\nreplied = \"反馈时间\"\nmax_delay_days = 90"),
         );
         assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    }
+
+    #[test]
+    fn hostile_text_is_bounded() {
+        // Labels glued to each other, labels at the end of the text, multi-byte text
+        // right after a label, and more entries than a page is read for.
+        let mut html = String::from(
+            "<p>咨询日期答复日期咨询日期：</p><p>答复日期：２０２１年１０月３日咨询日期</p><p>",
+        );
+        html.push_str(&"咨询日期:2021-12-01 答复日期:2021-12-02 ".repeat(6_000));
+        html.push_str("</p><p>咨询日期：");
+        html.push_str(&"汉".repeat(40));
+        html.push_str("</p>");
+        let r = delay(&html);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        let entries = super::text_entries(
+            &crate::page::PageFacts::from_html("http://x.gov.cn/", 200, &html)
+                .text
+                .as_str(),
+            &label(super::DEFAULT_ASKED),
+            &label(super::DEFAULT_REPLIED),
+        );
+        assert_eq!(entries.len(), super::MAX_ENTRIES_PER_PAGE);
+    }
+
+    fn label(p: &str) -> crate::rule::Pattern {
+        crate::rule::Pattern {
+            source: p.to_string(),
+            regex: regex::Regex::new(p).unwrap(),
+        }
     }
 
     #[test]
