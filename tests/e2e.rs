@@ -313,16 +313,23 @@ fn website_inspection_pack_on_the_fixture_portals() {
                 "w11-blank-columns",
                 "w13-other-pages-links-available",
                 "w14-date-format",
+                "w15-consultations-answered",
             ],
-            // 100 - 1 (home link) - 0.1 (article link) - 0.5 (one page without 公网安备) - 1 (date).
+            // 100 - 1 (home link) - 0.1 (article link) - 0.5 (one page without 公网安备) - 1 (date);
+            // the vetoes take no points.
             97.4,
             "unqualified",
-            vec!["w09-stale-columns", "w11-blank-columns"],
+            // In task order: w15 is task 2, the column vetoes task 8.
+            vec![
+                "w15-consultations-answered",
+                "w09-stale-columns",
+                "w11-blank-columns",
+            ],
         ),
     ] {
         let (report, code) = inspect(portal, "rules/gov-website-2019");
         let (_, rules) = outcomes(&report);
-        assert_eq!(rules.len(), 14, "{portal}");
+        assert_eq!(rules.len(), 16, "{portal}");
         assert_eq!(
             rules.get("w08-site-available").map(String::as_str),
             Some("incomplete"),
@@ -413,7 +420,12 @@ fn a_changed_point_value_changes_the_score() {
     let tmp = tempfile::tempdir().unwrap();
     let pack = tmp.path().join("gov-website-2019");
     std::fs::create_dir_all(pack.join("tests")).unwrap();
-    for f in ["pack.toml", "indicators.toml", "columns.toml"] {
+    for f in [
+        "pack.toml",
+        "indicators.toml",
+        "columns.toml",
+        "interaction.toml",
+    ] {
         std::fs::copy(root().join("rules/gov-website-2019").join(f), pack.join(f)).unwrap();
     }
     let edit = |file: &str, from: &str, to: &str| {
@@ -432,8 +444,9 @@ fn a_changed_point_value_changes_the_score() {
     let (r, _) = inspect("mini-2021-faulty", pack_s);
     assert_eq!(r["score"]["score"], 95.4, "{}", r["score"]);
     assert_eq!(r["score"]["verdict"], "unqualified");
-    // The column vetoes as 20-point deductions, and availability (no probes in a
-    // folder scan) not scored: no veto, 100 - 2 × 20 - 4.6 < 60.
+    // The column vetoes as 20-point deductions, the unanswered consultation as a
+    // 3-point one, and availability (no probes in a folder scan) not scored: no veto,
+    // 100 - 2 × 20 - 3 - 4.6 < 60.
     for (file, id, to) in [
         (
             "columns.toml",
@@ -444,6 +457,11 @@ fn a_changed_point_value_changes_the_score() {
             "columns.toml",
             "w11-blank-columns",
             "score = { points = 20 }",
+        ),
+        (
+            "interaction.toml",
+            "w15-consultations-answered",
+            "score = { points = 3 }",
         ),
         ("indicators.toml", "w08-site-available", ""),
     ] {
@@ -458,7 +476,7 @@ fn a_changed_point_value_changes_the_score() {
     let (r, _) = inspect("mini-2021-faulty", pack_s);
     let s = &r["score"];
     assert_eq!(s["vetoes"], serde_json::json!([]), "{s}");
-    assert_eq!(s["score"], 55.4, "{s}");
+    assert_eq!(s["score"], 52.4, "{s}");
     assert_eq!(s["verdict"], "unqualified");
     assert!(
         s["reason"].as_str().unwrap().contains("低于合格线60"),

@@ -294,7 +294,7 @@ fn bad_probe_arguments_exit_2() {
 /// A week of probes makes the inspection verdict decidable: the compliant mini portal,
 /// served on 127.0.0.1 and scanned as of 2022-02-01 with 20 good probes a day for the
 /// week before, is 合格 with full marks; the faulty one with the same probes is still
-/// 不合格 by its column vetoes; and with 7 of those probes failing (5 %) the compliant
+/// 不合格 by its column and consultation vetoes; and with 7 of those probes failing (5 %) the compliant
 /// one is 不合格 by the availability veto.
 #[test]
 fn a_week_of_probes_decides_the_inspection_verdict() {
@@ -304,7 +304,11 @@ fn a_week_of_probes_decides_the_inspection_verdict() {
             "mini-2021-faulty",
             0,
             "unqualified",
-            vec!["w09-stale-columns", "w11-blank-columns"],
+            vec![
+                "w15-consultations-answered",
+                "w09-stale-columns",
+                "w11-blank-columns",
+            ],
         ),
         ("mini-2021", 7, "unqualified", vec!["w08-site-available"]),
     ] {

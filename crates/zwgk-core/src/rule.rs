@@ -356,6 +356,21 @@ pub enum Check {
         /// Probes the window needs before the check can pass.
         min_probes: usize,
     },
+    /// Consultations published on the located pages (asking and reply dates, from
+    /// labelled text or a table) were answered in time, and the newest reply is recent.
+    Replies {
+        /// Regex on the label of the asking date.
+        asked: Pattern,
+        /// Regex on the label of the reply date.
+        replied: Pattern,
+        /// An entry asked within `since_days` is late when answered (or still unanswered)
+        /// more than this many days after it.
+        max_delay_days: Option<i64>,
+        /// The window of entries judged for lateness: this many days before the as-of date.
+        since_days: i64,
+        /// The newest reply on or before the as-of date is at most this many days old.
+        latest_reply_within_days: Option<i64>,
+    },
     /// The page has attachments.
     Attachment {
         /// Accepted file endings (empty = any attachment).
@@ -421,6 +436,7 @@ impl Check {
             Check::LinksAvailable { .. } => "links_available",
             Check::Columns { .. } => "columns",
             Check::Availability { .. } => "availability",
+            Check::Replies { .. } => "replies",
             Check::Attachment { .. } => "attachment",
             Check::Evidence { .. } => "evidence",
             Check::AnnualReportTables { .. } => "annual_report_tables",
@@ -444,7 +460,7 @@ impl Check {
 }
 
 /// All kind names accepted in rule files.
-pub const CHECK_KINDS: [&str; 21] = [
+pub const CHECK_KINDS: [&str; 22] = [
     "exists",
     "text",
     "sections",
@@ -458,6 +474,7 @@ pub const CHECK_KINDS: [&str; 21] = [
     "links_available",
     "columns",
     "availability",
+    "replies",
     "attachment",
     "evidence",
     "annual_report_tables",

@@ -19,6 +19,7 @@ mod list_items;
 mod locate;
 mod metadata;
 mod normative;
+mod replies;
 mod sections;
 mod text;
 mod working_days;
@@ -26,6 +27,7 @@ mod working_days;
 use chrono::NaiveDate;
 
 pub use locate::{locate, Located};
+pub use replies::{DEFAULT_ASKED, DEFAULT_REPLIED};
 
 use crate::calendar::WorkCalendar;
 use crate::evidence::EvidenceSet;
@@ -146,6 +148,22 @@ pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
             days,
             min_probes,
         } => availability::check(cx, *slow_millis, *max_share, *days, *min_probes),
+        Check::Replies {
+            asked,
+            replied,
+            max_delay_days,
+            since_days,
+            latest_reply_within_days,
+        } => replies::check(
+            cx,
+            asked,
+            replied,
+            replies::Limits {
+                max_delay_days: *max_delay_days,
+                since_days: *since_days,
+                latest_reply_within_days: *latest_reply_within_days,
+            },
+        ),
         Check::Attachment {
             extensions,
             name,

@@ -41,6 +41,13 @@ fn allowed_fields(kind: &str) -> &'static [&'static str] {
         "links_available" => &["max", "pages"],
         "columns" => &["kinds", "states", "max"],
         "availability" => &["slow_seconds", "max_share", "days", "min_probes"],
+        "replies" => &[
+            "asked",
+            "replied",
+            "max_delay_days",
+            "since_days",
+            "latest_reply_within_days",
+        ],
         "evidence" => &["min", "summary"],
         "annual_report_tables" => &["pages"],
         "normative_documents" => &["report_title", "pages"],
@@ -92,6 +99,11 @@ fn present_fields(c: &RawCheck) -> Vec<(&'static str, Range<usize>)> {
     field!("slow_seconds", c.slow_seconds);
     field!("max_share", c.max_share);
     field!("min_probes", c.min_probes);
+    field!("asked", c.asked);
+    field!("replied", c.replied);
+    field!("max_delay_days", c.max_delay_days);
+    field!("since_days", c.since_days);
+    field!("latest_reply_within_days", c.latest_reply_within_days);
     field!("checks", c.checks);
     v
 }
@@ -864,6 +876,65 @@ impl<'p> Compiler<'p> {
                     max_share: share?,
                     days: days?,
                     min_probes: min_probes?,
+                })
+            }
+            "replies" => {
+                let days = |cx: &mut Ctx<'_>,
+                            f: &Option<Spanned<i64>>,
+                            name: &str,
+                            min: i64|
+                 -> Result<Option<i64>, ()> {
+                    match f {
+                        None => Ok(None),
+                        Some(v) if (min..=3660).contains(v.get_ref()) => Ok(Some(*v.get_ref())),
+                        Some(v) => {
+                            cx.invalid(
+                                v.span(),
+                                format!(
+                                    "`{name}` must be a number of days between {min} and 3660, not {}",
+                                    v.get_ref()
+                                ),
+                            );
+                            Err(())
+                        }
+                    }
+                };
+                let max_delay = days(cx, &c.max_delay_days, "max_delay_days", 0);
+                let since = days(cx, &c.since_days, "since_days", 1);
+                let latest = days(
+                    cx,
+                    &c.latest_reply_within_days,
+                    "latest_reply_within_days",
+                    0,
+                );
+                let (Ok(max_delay_days), Ok(since), Ok(latest_reply_within_days)) =
+                    (max_delay, since, latest)
+                else {
+                    return None;
+                };
+                if max_delay_days.is_none() && latest_reply_within_days.is_none() {
+                    required(cx, "max_delay_days` and/or `latest_reply_within_days");
+                    return None;
+                }
+                if let (Some(s), None) = (&c.since_days, max_delay_days) {
+                    cx.invalid(s.span(), "`since_days` applies to `max_delay_days`");
+                    return None;
+                }
+                let label = |cx: &mut Ctx<'_>, f: &Option<Spanned<String>>, default: &str| match f {
+                    Some(p) => cx.pattern(p),
+                    None => Regex::new(default).ok().map(|regex| Pattern {
+                        source: default.to_string(),
+                        regex,
+                    }),
+                };
+                let asked = label(cx, &c.asked, crate::check::DEFAULT_ASKED);
+                let replied = label(cx, &c.replied, crate::check::DEFAULT_REPLIED);
+                Some(Check::Replies {
+                    asked: asked?,
+                    replied: replied?,
+                    max_delay_days,
+                    since_days: since.unwrap_or(365),
+                    latest_reply_within_days,
                 })
             }
             "attachment" => Some(Check::Attachment {

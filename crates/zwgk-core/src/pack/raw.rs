@@ -195,6 +195,11 @@ pub(crate) struct RawCheck {
     pub slow_seconds: Option<Spanned<f64>>,
     pub max_share: Option<Spanned<f64>>,
     pub min_probes: Option<Spanned<i64>>,
+    pub asked: Option<Spanned<String>>,
+    pub replied: Option<Spanned<String>>,
+    pub max_delay_days: Option<Spanned<i64>>,
+    pub since_days: Option<Spanned<i64>>,
+    pub latest_reply_within_days: Option<Spanned<i64>>,
     pub checks: Option<Spanned<Vec<Spanned<RawCheck>>>>,
 }
 

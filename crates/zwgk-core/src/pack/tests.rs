@@ -274,3 +274,66 @@ fn availability_numbers_are_checked_where_written() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn replies_fields_are_checked_where_written() {
+    let text = rule(
+        "a",
+        "[[rule.checks]]\nkind = \"replies\"\nmax_delay_days = -90\nsince_days = 365",
+    );
+    let errs = errors(&[("a.toml", &text)]);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    let e = &errs[0];
+    assert_eq!((e.line, e.column), (12, 18), "{e}");
+    assert!(
+        e.to_string().starts_with(
+            "a.toml:12:18: rule `a`: `max_delay_days` must be a number of days between 0 and 3660, not -90"
+        ),
+        "{e}"
+    );
+    for (bad, field) in [
+        ("since_days = 0\nmax_delay_days = 90", "`since_days`"),
+        ("latest_reply_within_days = \"60\"", "invalid type"),
+        ("asked = \"(咨询\"\nmax_delay_days = 90", "(咨询"),
+        (
+            "replied = \"答复（日期）\"\nmax_delay_days = 90",
+            "full-width",
+        ),
+        (
+            "since_days = 365\nlatest_reply_within_days = 60",
+            "`since_days` applies",
+        ),
+        ("min = 1\nmax_delay_days = 90", "`min` does not apply"),
+    ] {
+        let text = rule("b", &format!("[[rule.checks]]\nkind = \"replies\"\n{bad}"));
+        let e = &errors(&[("b.toml", &text)])[0];
+        assert_eq!(e.line, 12, "{bad}: {e}");
+        assert!(e.to_string().contains(field), "{bad}: {e}");
+    }
+    // Neither limit: the check has nothing to judge.
+    let text = rule("c", "[[rule.checks]]\nkind = \"replies\"");
+    let e = &errors(&[("c.toml", &text)])[0];
+    assert!(
+        e.to_string()
+            .contains("needs `max_delay_days` and/or `latest_reply_within_days`"),
+        "{e}"
+    );
+    // Defaults: the built-in labels and a window of 365 days.
+    let text = rule(
+        "d",
+        "[[rule.checks]]\nkind = \"replies\"\nmax_delay_days = 90",
+    );
+    let pack = load(&[("d.toml", &text)]).unwrap();
+    match &pack.rules[0].checks[0] {
+        crate::rule::Check::Replies {
+            asked,
+            replied,
+            max_delay_days: Some(90),
+            since_days: 365,
+            latest_reply_within_days: None,
+        } => {
+            assert!(asked.is_match("留言时间") && replied.is_match("答复日期"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
