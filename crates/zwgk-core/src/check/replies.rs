@@ -11,8 +11,11 @@
 //!   reply came more than N days after it, or when it has none and more than N
 //!   days have passed; each late entry is a finding. With
 //!   `latest_reply_within_days = N`, the newest reply dated on or before the
-//!   as-of date must be at most N days old. No entry on the located pages fails
-//!   (`incomplete` when some pages that might hold them could not be fetched).
+//!   as-of date must be at most N days old. No entry (or no page) found fails
+//!   the freshness limit: replies have not been updated; for lateness alone it
+//!   is `incomplete`, since a site whose consultations are answered on another
+//!   platform publishes none (and always `incomplete` when some pages that might
+//!   hold them could not be fetched).
 //! - **Why**: the website inspection vetoes a site where a valid message went
 //!   unanswered for more than 3 months in the last year, and deducts points when
 //!   message replies have not been updated for 2 months.
@@ -290,8 +293,27 @@ pub(super) fn check(
 ) -> CheckResult {
     const KIND: &str = "replies";
     let located = cx.located;
+    // Lateness alone is measured on what is published: a site whose consultations
+    // are handled and answered elsewhere (the provincial 省长信箱) publishes none, and
+    // then nothing can be said either way. Freshness of replies needs replies.
+    let lateness_only = limits.latest_reply_within_days.is_none();
+    let nothing_published = |found: CheckResult| {
+        if lateness_only && found.outcome == Outcome::Fail {
+            CheckResult::new(
+                Outcome::Incomplete,
+                KIND,
+                format!(
+                    "{}：本站未公开可核对的咨询答复记录，答复时限无法判定（留言可能在其他平台办理，如省长信箱）",
+                    found.message
+                ),
+                found.evidence,
+            )
+        } else {
+            found
+        }
+    };
     if located.pages.is_empty() {
-        return located.absent(KIND);
+        return nothing_published(located.absent(KIND));
     }
     let as_of = cx.as_of;
     let entries: Vec<(&PageFacts, Entry)> = located
@@ -319,7 +341,7 @@ pub(super) fn check(
         } else {
             format!("未找到带日期的咨询答复记录；{}", located.unknown_message())
         };
-        return CheckResult::new(
+        return nothing_published(CheckResult::new(
             outcome,
             KIND,
             message,
@@ -327,7 +349,7 @@ pub(super) fn check(
                 located.pages[0].url.clone(),
                 "无带日期的咨询答复记录",
             )],
-        );
+        ));
     }
 
     let mut problems: Vec<String> = Vec::new();
@@ -635,21 +657,30 @@ mod tests {
     }
 
     #[test]
-    fn no_entries_fail_unless_pages_are_unknown() {
-        let r = delay("<p>咨询日期 答复日期</p><p>暂无信息</p>");
+    fn nothing_published_fails_freshness_but_leaves_lateness_undecided() {
+        // Replies not updated: none published at all fails the freshness limit.
+        let s = site(&[("/zczx/index.html", "<p>咨询日期 答复日期</p><p>暂无信息</p>")]);
+        let r = run(&s, &format!("{LOCATE}latest_reply_within_days = 60"));
         assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
-        assert!(
-            r.message.contains("未找到带日期的咨询答复记录"),
-            "{}",
-            r.message
-        );
+        assert!(r.message.contains("未找到带日期的咨询答复记录"), "{}", r.message);
+        // Lateness cannot be measured on nothing: incomplete, with why.
+        let r = delay("<p>咨询日期 答复日期</p><p>暂无信息</p>");
+        assert_eq!(r.outcome, Outcome::Incomplete, "{}", r.message);
+        assert!(r.message.contains("答复时限无法判定"), "{}", r.message);
+        // No consultation page at all: the same.
+        let s = site(&[("/other/index.html", "<p>其他</p>")]);
+        let r = run(&s, &format!("{LOCATE}max_delay_days = 90"));
+        assert_eq!(r.outcome, Outcome::Incomplete, "{}", r.message);
+        let r = run(&s, &format!("{LOCATE}latest_reply_within_days = 60"));
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        // Pages that could not be fetched leave both undecided.
         let mut p = pages(&[("/zczx/index.html", "<p>暂无信息</p>")]);
         p.push(crate::page::PageFacts::failed(
             format!("{HOST}/zczx/index_2.html"),
             "timeout",
         ));
         let s = crate::site::Site::new(HOST, p);
-        let r = run(&s, &format!("{LOCATE}max_delay_days = 90"));
+        let r = run(&s, &format!("{LOCATE}latest_reply_within_days = 60"));
         assert_eq!(r.outcome, Outcome::Incomplete, "{}", r.message);
     }
 }
