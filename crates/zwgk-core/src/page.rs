@@ -639,14 +639,7 @@ impl PageFacts {
             }
             let context = anchor_at
                 .get(&a.id())
-                .map(|&pos| {
-                    let before = text::normalize_line(&raw[..pos]);
-                    let n = before.chars().count();
-                    before
-                        .chars()
-                        .skip(n.saturating_sub(LINK_CONTEXT_CHARS))
-                        .collect()
-                })
+                .map(|&pos| link_context(&raw, pos))
                 .unwrap_or_default();
             if let Some(ext) = attachment_extension(&abs) {
                 attachments.push(Attachment {
@@ -843,6 +836,46 @@ fn block_text(el: ElementRef<'_>, out: &mut String, anchor_at: &mut HashMap<Node
                 _ => {}
             },
         }
+    }
+}
+
+/// The last [`LINK_CONTEXT_CHARS`] characters of `normalize_line(&raw[..pos])`, computed
+/// from a window of text just before `pos` rather than the whole prefix (a page's
+/// every link would otherwise normalise the page's text up to it again).
+///
+/// The window starts at an ASCII character or a CJK ideograph: NFKC never composes such
+/// a character with what comes before it, so the window's normalised form is the tail
+/// of the prefix's, save a space before it and the Traditional→Simplified folding of its
+/// first character (which looks at its neighbour). The window grows until its normalised
+/// form has more characters than are kept, or reaches the start of the text.
+fn link_context(raw: &str, pos: usize) -> String {
+    let prefix = &raw[..pos];
+    let mut want = 4 * LINK_CONTEXT_CHARS;
+    loop {
+        let mut start = prefix
+            .char_indices()
+            .rev()
+            .nth(want - 1)
+            .map_or(0, |(i, _)| i);
+        while start > 0 {
+            let c = prefix[start..].chars().next().unwrap_or(' ');
+            if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                break;
+            }
+            start = prefix[..start]
+                .char_indices()
+                .next_back()
+                .map_or(0, |(i, _)| i);
+        }
+        let before = text::normalize_line(&prefix[start..]);
+        let n = before.chars().count();
+        if start == 0 || n > LINK_CONTEXT_CHARS {
+            return before
+                .chars()
+                .skip(n.saturating_sub(LINK_CONTEXT_CHARS))
+                .collect();
+        }
+        want *= 4;
     }
 }
 
@@ -1196,5 +1229,51 @@ mod tests {
         );
         assert_eq!(attachment_extension("http://a/b/c.html"), None);
         assert_eq!(attachment_extension("http://a/b/"), None);
+    }
+
+    #[test]
+    fn link_context_equals_the_tail_of_the_normalised_prefix() {
+        let pieces = [
+            "首页",
+            " > ",
+            "\n",
+            "  ",
+            "\u{3000}",
+            "\u{a0}",
+            "\u{200B}",
+            "相关文件：",
+            "（一）",
+            "廣東省文化和旅遊廳",
+            "藉口",
+            "看著",
+            "e\u{301}",
+            "\u{1100}\u{1161}",
+            "㈠",
+            "ＡＢＣ１２３",
+            "“引号”",
+            "——",
+            "x",
+            "。",
+        ];
+        // Deterministic mixes of the pieces, cut at every character boundary.
+        let mut seed = 7u64;
+        for _ in 0..60 {
+            let mut raw = String::new();
+            for _ in 0..40 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                raw.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            for (pos, _) in raw.char_indices().chain([(raw.len(), ' ')]) {
+                let before = text::normalize_line(&raw[..pos]);
+                let n = before.chars().count();
+                let naive: String = before
+                    .chars()
+                    .skip(n.saturating_sub(LINK_CONTEXT_CHARS))
+                    .collect();
+                assert_eq!(link_context(&raw, pos), naive, "{:?}", &raw[..pos]);
+            }
+        }
     }
 }
