@@ -1,7 +1,7 @@
 //! The crawl loop: a queue of jobs, fetched under the per-host limits, analysed on the
 //! blocking pool as they arrive; links, sitemaps and catalogue pages feed the queue.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -104,6 +104,12 @@ pub(super) struct Crawl<'a> {
     pages: Vec<PageFacts>,
     /// One copy of each distinct link of the kept pages.
     links: FactsInterner,
+    /// Links of `links` (by address: the interner keeps them all) whose URL was
+    /// offered to the frontier and is seen by it.
+    offered: HashSet<usize>,
+    /// Links of `links` that are not crawled (not an http(s) URL, or out of scope);
+    /// forgotten when the scope grows.
+    outside: HashSet<usize>,
     records: Vec<FetchRecord>,
     pages_dispatched: usize,
     not_fetched: u64,
@@ -258,6 +264,8 @@ impl<'a> Crawl<'a> {
             inflight_jobs: HashMap::new(),
             pages: Vec::new(),
             links: FactsInterner::default(),
+            offered: HashSet::new(),
+            outside: HashSet::new(),
             records: Vec::new(),
             pages_dispatched: 0,
             not_fetched: 0,
@@ -490,18 +498,34 @@ impl<'a> Crawl<'a> {
             // The start redirects to another host (`www.`, a new domain): crawl that one.
             if let Some(fin) = &final_url {
                 self.scope.add_host(frontier::host_key(fin));
+                self.outside.clear();
             }
         }
         if follow {
             let next = job.depth.saturating_add(1);
-            let links: Vec<Url> = facts
-                .links
-                .iter()
-                .filter_map(|l| frontier::normalize(&l.url))
-                .filter(|u| self.scope.contains(u))
-                .collect();
-            for u in links {
-                self.offer(u, next, Kind::Page);
+            // Most links are the site's navigation again: a link (the interner's one
+            // copy) whose URL the frontier has seen, or that is not crawled, is not
+            // parsed and offered again.
+            let mut links: Vec<(usize, Url)> = Vec::new();
+            for l in &facts.links {
+                let key = Arc::as_ptr(l) as usize;
+                if self.offered.contains(&key) || self.outside.contains(&key) {
+                    continue;
+                }
+                match frontier::normalize(&l.url).filter(|u| self.scope.contains(u)) {
+                    Some(u) => links.push((key, u)),
+                    None => {
+                        self.outside.insert(key);
+                    }
+                }
+            }
+            for (key, u) in links {
+                self.offer(u.clone(), next, Kind::Page);
+                // Offered again it would be seen already: nothing would happen (a URL
+                // the trap guard dropped is counted each time, so it is offered again).
+                if self.frontier.is_seen(&u) {
+                    self.offered.insert(key);
+                }
             }
             if let Some((prefix, config)) = catalogue {
                 for p in catalogue::first_pages(&prefix, &config) {
