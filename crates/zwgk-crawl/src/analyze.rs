@@ -74,8 +74,7 @@ pub fn depth_cut(html: &[u8], max_depth: usize) -> Option<usize> {
             }
             Some(c) if c.is_ascii_alphabetic() => {
                 let name = tag_name(tag);
-                if tag.ends_with(b"/") || is_one_of(name, &VOID) || is_one_of(name, &OPTIONAL_END)
-                {
+                if tag.ends_with(b"/") || is_one_of(name, &VOID) || is_one_of(name, &OPTIONAL_END) {
                     continue;
                 }
                 depth += 1;

@@ -89,7 +89,9 @@ enum RobotsState {
 pub(super) struct Crawl<'a> {
     src: &'a HttpSource,
     scope: frontier::Scope,
-    /// Bodies analysed at once at most (the analysis is CPU-bound).
+    /// Bodies analysed at once at most (the analysis is CPU-bound): one more than
+    /// there are cores, so that a core finishing a page finds the next one already
+    /// handed to a thread instead of idling through the hand-over between threads.
     analysis: Arc<tokio::sync::Semaphore>,
     /// What page facts depend on besides the body (the key of facts kept in the cache).
     setup: Arc<str>,
@@ -252,7 +254,7 @@ impl<'a> Crawl<'a> {
         Crawl {
             src,
             scope: src.scope.clone(),
-            analysis: Arc::new(tokio::sync::Semaphore::new(cpus)),
+            analysis: Arc::new(tokio::sync::Semaphore::new(cpus + 1)),
             setup: cache::analysis_setup(&probes, &limits).into(),
             probes: Arc::new(probes),
             limits,
@@ -417,10 +419,14 @@ impl<'a> Crawl<'a> {
                     Ok(resp) => {
                         let (resp, from_cache) =
                             cache::revalidated(&task_job.url, resp, kept, &mut record);
-                        let _slot = analysis.acquire_owned().await;
+                        let slot = analysis.acquire_owned().await;
                         let fallback_job = task_job.clone();
                         let fallback_record = record.clone();
                         match tokio::task::spawn_blocking(move || {
+                            // The slot is given back as soon as the analysis ends, on
+                            // this thread: the next body waiting for one does not wait
+                            // for this task to be polled again.
+                            let _slot = slot;
                             if let (Some(c), false) = (&cache, from_cache) {
                                 c.store(&task_job.url, &resp, cfg.skip_non_text);
                             }
