@@ -506,15 +506,9 @@ impl<'a> Found<'a> {
             }
             let v = e.value();
             match v.name() {
-                "base" => {
-                    if f.base.is_none() && v.attr("href").is_some() {
-                        f.base = Some(e);
-                    }
-                }
-                "meta" => {
-                    if v.attr("name").is_some() && v.attr("content").is_some() {
-                        f.meta.push(e);
-                    }
+                "base" if f.base.is_none() && v.attr("href").is_some() => f.base = Some(e),
+                "meta" if v.attr("name").is_some() && v.attr("content").is_some() => {
+                    f.meta.push(e);
                 }
                 "h1" => {
                     f.h1.push(e);
@@ -522,16 +516,8 @@ impl<'a> Found<'a> {
                 }
                 "h2" | "h3" | "h4" | "h5" | "h6" => f.headings.push(e),
                 "title" => f.title.push(e),
-                "body" => {
-                    if f.body.is_none() {
-                        f.body = Some(e);
-                    }
-                }
-                "a" => {
-                    if v.attr("href").is_some() {
-                        f.anchors.push(e);
-                    }
-                }
+                "body" if f.body.is_none() => f.body = Some(e),
+                "a" if v.attr("href").is_some() => f.anchors.push(e),
                 "li" | "tr" | "dd" | "dl" => f.rows.push(e),
                 "table" => f.tables.push(e),
                 _ => {}
@@ -1361,7 +1347,7 @@ mod tests {
         sel("[class*=position], [class*=crumb], [class*=location], [class*=dqwz], [id*=position], [id*=crumb], [id*=location]")
     });
 
-    fn by_select<'a>(doc: &'a Html, selector: &Selector) -> Vec<NodeId> {
+    fn by_select(doc: &Html, selector: &Selector) -> Vec<NodeId> {
         doc.select(selector).map(|e| e.id()).collect()
     }
 
