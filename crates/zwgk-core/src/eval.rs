@@ -35,20 +35,31 @@ pub fn evaluate_with_calendar(
         .as_ref()
         .map(|spec| crate::columns::survey(site, spec, as_of))
         .unwrap_or_default();
+    // The rules are independent of each other: they are evaluated on as many threads
+    // as there are cores (a large site makes some rules read every page), and their
+    // reports put back in the pack's order.
+    let all: Vec<&Rule> = pack
+        .plan
+        .tasks
+        .iter()
+        .flat_map(|task| pack.rules_for_task(task.number))
+        .collect();
+    let mut reports = evaluate_rules(&all, |rule| {
+        evaluate_rule(
+            rule,
+            pack.plan.year,
+            site,
+            evidence,
+            as_of,
+            calendar,
+            &columns,
+        )
+    })
+    .into_iter();
     for task in &pack.plan.tasks {
         let rules: Vec<RuleReport> = pack
             .rules_for_task(task.number)
-            .map(|rule| {
-                evaluate_rule(
-                    rule,
-                    pack.plan.year,
-                    site,
-                    evidence,
-                    as_of,
-                    calendar,
-                    &columns,
-                )
-            })
+            .map(|_| reports.next().expect("one report per rule"))
             .collect();
         for r in &rules {
             summary.rules.add(r.outcome);
@@ -101,6 +112,43 @@ pub fn evaluate_with_calendar(
         score,
         columns,
     }
+}
+
+/// `evaluate` applied to each rule, on up to as many scoped threads as there are
+/// cores (rule `i` on thread `i % threads`), the results in the rules' order.
+fn evaluate_rules<F>(rules: &[&Rule], evaluate: F) -> Vec<RuleReport>
+where
+    F: Fn(&Rule) -> RuleReport + Sync,
+{
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(rules.len());
+    if threads <= 1 {
+        return rules.iter().map(|r| evaluate(r)).collect();
+    }
+    let evaluate = &evaluate;
+    let parts: Vec<Vec<RuleReport>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    rules
+                        .iter()
+                        .skip(t)
+                        .step_by(threads)
+                        .map(|r| evaluate(r))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut parts: Vec<_> = parts.into_iter().map(Vec::into_iter).collect();
+    (0..rules.len())
+        .map(|i| parts[i % threads].next().expect("one report per rule"))
+        .collect()
 }
 
 /// Evaluate one rule; `columns` is the site's column survey (empty when the

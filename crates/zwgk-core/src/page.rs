@@ -471,17 +471,74 @@ impl Probes {
     }
 }
 
-static SEL_TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
-static SEL_H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
-static SEL_HEADINGS: LazyLock<Selector> = LazyLock::new(|| sel("h1, h2, h3, h4, h5, h6"));
-static SEL_META: LazyLock<Selector> = LazyLock::new(|| sel("meta[name][content]"));
-static SEL_BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
 static SEL_ANCHOR: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
-static SEL_BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
 static SEL_LIST_ROWS: LazyLock<Selector> = LazyLock::new(|| sel("li, tr, dd, dl"));
-static SEL_BREADCRUMB: LazyLock<Selector> = LazyLock::new(|| {
-    sel("[class*=position], [class*=crumb], [class*=location], [class*=dqwz], [id*=position], [id*=crumb], [id*=location]")
-});
+
+/// The elements page analysis reads, found in one pass over the document rather than
+/// one pass per selector, in the order `Html::select` gives them (the tree's node
+/// order, elements that have a parent). Each test is the built-in selector's:
+/// `base[href]`, `meta[name][content]`, `h1`, `title`, `h1, …, h6`, `body`, `a[href]`,
+/// `[class*=position], [class*=crumb], [class*=location], [class*=dqwz], [id*=position],
+/// [id*=crumb], [id*=location]` (the breadcrumb), `li, tr, dd, dl` and `table`.
+#[derive(Default)]
+struct Found<'a> {
+    base: Option<ElementRef<'a>>,
+    meta: Vec<ElementRef<'a>>,
+    h1: Vec<ElementRef<'a>>,
+    title: Vec<ElementRef<'a>>,
+    headings: Vec<ElementRef<'a>>,
+    body: Option<ElementRef<'a>>,
+    anchors: Vec<ElementRef<'a>>,
+    crumbs: Vec<ElementRef<'a>>,
+    rows: Vec<ElementRef<'a>>,
+    tables: Vec<ElementRef<'a>>,
+}
+
+impl<'a> Found<'a> {
+    fn of(doc: &'a Html) -> Found<'a> {
+        let mut f = Found::default();
+        for node in doc.tree.nodes() {
+            let Some(e) = ElementRef::wrap(node) else {
+                continue;
+            };
+            if e.parent().is_none() {
+                continue;
+            }
+            let v = e.value();
+            match v.name() {
+                "base" if f.base.is_none() && v.attr("href").is_some() => f.base = Some(e),
+                "meta" if v.attr("name").is_some() && v.attr("content").is_some() => {
+                    f.meta.push(e);
+                }
+                "h1" => {
+                    f.h1.push(e);
+                    f.headings.push(e);
+                }
+                "h2" | "h3" | "h4" | "h5" | "h6" => f.headings.push(e),
+                "title" => f.title.push(e),
+                "body" if f.body.is_none() => f.body = Some(e),
+                "a" if v.attr("href").is_some() => f.anchors.push(e),
+                "li" | "tr" | "dd" | "dl" => f.rows.push(e),
+                "table" => f.tables.push(e),
+                _ => {}
+            }
+            let class_has = |words: &[&str]| {
+                v.attr("class")
+                    .is_some_and(|c| words.iter().any(|w| c.contains(w)))
+            };
+            let id_has = |words: &[&str]| {
+                v.attr("id")
+                    .is_some_and(|c| words.iter().any(|w| c.contains(w)))
+            };
+            if class_has(&["position", "crumb", "location", "dqwz"])
+                || id_has(&["position", "crumb", "location"])
+            {
+                f.crumbs.push(e);
+            }
+        }
+        f
+    }
+}
 
 fn sel(css: &str) -> Selector {
     Selector::parse(css).expect("built-in selector is valid")
@@ -586,15 +643,15 @@ impl PageFacts {
                 selected.insert(name.clone(), texts);
             }
         }
-        let base = doc
-            .select(&SEL_BASE)
-            .next()
+        let found = Found::of(&doc);
+        let base = found
+            .base
             .and_then(|b| b.attr("href"))
             .and_then(|h| Url::parse(url).ok().and_then(|u| u.join(h).ok()))
             .or_else(|| Url::parse(url).ok());
 
         let mut meta_tags: BTreeMap<Arc<str>, Arc<str>> = BTreeMap::new();
-        for m in doc.select(&SEL_META) {
+        for m in &found.meta {
             if let (Some(name), Some(content)) = (m.attr("name"), m.attr("content")) {
                 meta_tags
                     .entry(Arc::from(name))
@@ -606,27 +663,28 @@ impl PageFacts {
             .get("ArticleTitle")
             .filter(|t| !t.is_empty())
             .map(|t| t.to_string())
-            .or_else(|| first_text(&doc, &SEL_H1))
-            .or_else(|| first_text(&doc, &SEL_TITLE))
+            .or_else(|| first_text(&found.h1))
+            .or_else(|| first_text(&found.title))
             .unwrap_or_default();
 
-        let headings = doc
-            .select(&SEL_HEADINGS)
+        let headings = found
+            .headings
+            .iter()
             .map(|h| text::normalize_line(&h.text().collect::<String>()))
             .filter(|h| !h.is_empty())
             .collect();
 
-        let root = doc.select(&SEL_BODY).next().unwrap_or(doc.root_element());
+        let root = found.body.unwrap_or(doc.root_element());
         let mut raw = String::new();
         let mut anchor_at = HashMap::new();
         block_text(root, &mut raw, &mut anchor_at);
         let body_text = text::normalize(&raw);
 
-        let breadcrumb = breadcrumb_of(&doc, &body_text);
+        let breadcrumb = breadcrumb_of(&found.crumbs, &body_text);
 
         let mut links = Vec::new();
         let mut attachments = Vec::new();
-        for a in doc.select(&SEL_ANCHOR) {
+        for &a in &found.anchors {
             let Some(abs) = a.attr("href").and_then(|h| resolve(base.as_ref(), h)) else {
                 continue;
             };
@@ -639,14 +697,7 @@ impl PageFacts {
             }
             let context = anchor_at
                 .get(&a.id())
-                .map(|&pos| {
-                    let before = text::normalize_line(&raw[..pos]);
-                    let n = before.chars().count();
-                    before
-                        .chars()
-                        .skip(n.saturating_sub(LINK_CONTEXT_CHARS))
-                        .collect()
-                })
+                .map(|&pos| link_context(&raw, pos))
                 .unwrap_or_default();
             if let Some(ext) = attachment_extension(&abs) {
                 attachments.push(Attachment {
@@ -662,7 +713,7 @@ impl PageFacts {
             }));
         }
 
-        let list_items = list_items_of(&doc, base.as_ref());
+        let list_items = list_items_of(&found.rows, base.as_ref());
         let metadata = metadata_block(&body_text);
         let published = publication_date(&metadata, &body_text, &meta_tags);
 
@@ -680,7 +731,7 @@ impl PageFacts {
             published,
             list_items,
             attachments,
-            tables: tables_of(&doc),
+            tables: tables_of(&found.tables),
             selected,
         }
     }
@@ -735,9 +786,9 @@ fn span_attr(cell: ElementRef<'_>, name: &str) -> usize {
 }
 
 /// Innermost data tables, with rowspan and colspan laid out on a grid.
-fn tables_of(doc: &Html) -> Vec<Table> {
+fn tables_of(tables: &[ElementRef<'_>]) -> Vec<Table> {
     let mut out = Vec::new();
-    for table in doc.select(&SEL_TABLE) {
+    for &table in tables {
         if out.len() >= MAX_TABLES {
             break;
         }
@@ -800,8 +851,9 @@ fn tables_of(doc: &Html) -> Vec<Table> {
     out
 }
 
-fn first_text(doc: &Html, selector: &Selector) -> Option<String> {
-    doc.select(selector)
+fn first_text(elements: &[ElementRef<'_>]) -> Option<String> {
+    elements
+        .iter()
         .map(|e| text::normalize_line(&e.text().collect::<String>()))
         .find(|t| !t.is_empty())
 }
@@ -846,6 +898,46 @@ fn block_text(el: ElementRef<'_>, out: &mut String, anchor_at: &mut HashMap<Node
     }
 }
 
+/// The last [`LINK_CONTEXT_CHARS`] characters of `normalize_line(&raw[..pos])`, computed
+/// from a window of text just before `pos` rather than the whole prefix (a page's
+/// every link would otherwise normalise the page's text up to it again).
+///
+/// The window starts at an ASCII character or a CJK ideograph: NFKC never composes such
+/// a character with what comes before it, so the window's normalised form is the tail
+/// of the prefix's, save a space before it and the Traditional→Simplified folding of its
+/// first character (which looks at its neighbour). The window grows until its normalised
+/// form has more characters than are kept, or reaches the start of the text.
+fn link_context(raw: &str, pos: usize) -> String {
+    let prefix = &raw[..pos];
+    let mut want = 4 * LINK_CONTEXT_CHARS;
+    loop {
+        let mut start = prefix
+            .char_indices()
+            .rev()
+            .nth(want - 1)
+            .map_or(0, |(i, _)| i);
+        while start > 0 {
+            let c = prefix[start..].chars().next().unwrap_or(' ');
+            if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                break;
+            }
+            start = prefix[..start]
+                .char_indices()
+                .next_back()
+                .map_or(0, |(i, _)| i);
+        }
+        let before = text::normalize_line(&prefix[start..]);
+        let n = before.chars().count();
+        if start == 0 || n > LINK_CONTEXT_CHARS {
+            return before
+                .chars()
+                .skip(n.saturating_sub(LINK_CONTEXT_CHARS))
+                .collect();
+        }
+        want *= 4;
+    }
+}
+
 fn resolve(base: Option<&Url>, href: &str) -> Option<String> {
     let href = href.trim();
     let lower = href.to_ascii_lowercase();
@@ -878,9 +970,9 @@ pub fn attachment_extension(url: &str) -> Option<String> {
     ATTACHMENT_EXTENSIONS.contains(&ext.as_str()).then_some(ext)
 }
 
-fn breadcrumb_of(doc: &Html, body_text: &str) -> Vec<String> {
-    let from_element = doc
-        .select(&SEL_BREADCRUMB)
+fn breadcrumb_of(crumbs: &[ElementRef<'_>], body_text: &str) -> Vec<String> {
+    let from_element = crumbs
+        .iter()
         .map(|e| text::normalize_line(&e.text().collect::<String>()))
         .find(|t| t.contains('>') || t.contains('›') || t.contains('»') || t.contains("首页"));
     let line = from_element.or_else(|| {
@@ -904,9 +996,9 @@ fn breadcrumb_of(doc: &Html, body_text: &str) -> Vec<String> {
         .collect()
 }
 
-fn list_items_of(doc: &Html, base: Option<&Url>) -> Vec<ListItem> {
+fn list_items_of(rows: &[ElementRef<'_>], base: Option<&Url>) -> Vec<ListItem> {
     let mut items: Vec<ListItem> = Vec::new();
-    for row in doc.select(&SEL_LIST_ROWS) {
+    for &row in rows {
         // Only innermost rows: a row containing other rows is a container.
         if row.select(&SEL_LIST_ROWS).nth(1).is_some() && row.value().name() != "dl" {
             continue;
@@ -1196,5 +1288,111 @@ mod tests {
         );
         assert_eq!(attachment_extension("http://a/b/c.html"), None);
         assert_eq!(attachment_extension("http://a/b/"), None);
+    }
+
+    #[test]
+    fn link_context_equals_the_tail_of_the_normalised_prefix() {
+        let pieces = [
+            "首页",
+            " > ",
+            "\n",
+            "  ",
+            "\u{3000}",
+            "\u{a0}",
+            "\u{200B}",
+            "相关文件：",
+            "（一）",
+            "廣東省文化和旅遊廳",
+            "藉口",
+            "看著",
+            "e\u{301}",
+            "\u{1100}\u{1161}",
+            "㈠",
+            "ＡＢＣ１２３",
+            "“引号”",
+            "——",
+            "x",
+            "。",
+        ];
+        // Deterministic mixes of the pieces, cut at every character boundary.
+        let mut seed = 7u64;
+        for _ in 0..60 {
+            let mut raw = String::new();
+            for _ in 0..40 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                raw.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            for (pos, _) in raw.char_indices().chain([(raw.len(), ' ')]) {
+                let before = text::normalize_line(&raw[..pos]);
+                let n = before.chars().count();
+                let naive: String = before
+                    .chars()
+                    .skip(n.saturating_sub(LINK_CONTEXT_CHARS))
+                    .collect();
+                assert_eq!(link_context(&raw, pos), naive, "{:?}", &raw[..pos]);
+            }
+        }
+    }
+
+    // The selectors whose matches `Found` collects in one pass.
+    static SEL_TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
+    static SEL_H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
+    static SEL_HEADINGS: LazyLock<Selector> = LazyLock::new(|| sel("h1, h2, h3, h4, h5, h6"));
+    static SEL_META: LazyLock<Selector> = LazyLock::new(|| sel("meta[name][content]"));
+    static SEL_BASE: LazyLock<Selector> = LazyLock::new(|| sel("base[href]"));
+    static SEL_BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
+    static SEL_BREADCRUMB: LazyLock<Selector> = LazyLock::new(|| {
+        sel("[class*=position], [class*=crumb], [class*=location], [class*=dqwz], [id*=position], [id*=crumb], [id*=location]")
+    });
+
+    fn by_select(doc: &Html, selector: &Selector) -> Vec<NodeId> {
+        doc.select(selector).map(|e| e.id()).collect()
+    }
+
+    fn ids(elements: &[ElementRef<'_>]) -> Vec<NodeId> {
+        elements.iter().map(|e| e.id()).collect()
+    }
+
+    #[test]
+    fn found_elements_are_the_selectors_matches() {
+        let mut pages: Vec<String> = vec![
+            ARTICLE.to_string(),
+            "<base href=/a/><base href=/b/><p class='xpositiony' id=crumbs>x<h1></h1><h2>y</h2>".into(),
+            "<table><tr><td><title>t</title><a href=#>a</a><a>n</a><meta name=a><meta name=b content=c>".into(),
+            "<svg><a href=x>s</a><title>svg title</title><h1>h</h1></svg><math><mi class=location>m</mi></math>".into(),
+            "<b><p><i>misnested</b></i><table><li>fostered<a href=/f>f</a></table><body><body class=dqwz>".into(),
+        ];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/portals");
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "html" || e == "htm") {
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        pages.push(text);
+                    }
+                }
+            }
+        }
+        assert!(pages.len() > 20, "fixture pages found");
+        for html in &pages {
+            let doc = Html::parse_document(html);
+            let f = Found::of(&doc);
+            let first = |s: &Selector| by_select(&doc, s).into_iter().next();
+            assert_eq!(f.base.map(|e| e.id()), first(&SEL_BASE));
+            assert_eq!(f.body.map(|e| e.id()), first(&SEL_BODY));
+            assert_eq!(ids(&f.meta), by_select(&doc, &SEL_META));
+            assert_eq!(ids(&f.h1), by_select(&doc, &SEL_H1));
+            assert_eq!(ids(&f.title), by_select(&doc, &SEL_TITLE));
+            assert_eq!(ids(&f.headings), by_select(&doc, &SEL_HEADINGS));
+            assert_eq!(ids(&f.anchors), by_select(&doc, &SEL_ANCHOR));
+            assert_eq!(ids(&f.crumbs), by_select(&doc, &SEL_BREADCRUMB));
+            assert_eq!(ids(&f.rows), by_select(&doc, &SEL_LIST_ROWS));
+            assert_eq!(ids(&f.tables), by_select(&doc, &SEL_TABLE));
+        }
     }
 }

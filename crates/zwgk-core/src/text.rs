@@ -60,63 +60,106 @@ fn fold_with(s: &str, keep_lines: bool, whole_text_nfkc: bool) -> String {
     // NFKC leaves ASCII and CJK ideographs as they are, and a character only composes
     // with its neighbour through combining marks or conjoining jamo: without those,
     // each other character is normalised on its own, much cheaper than the whole text.
-    let is_joining = |c: char| {
-        unicode_normalization::char::is_combining_mark(c) || ('\u{1100}'..='\u{11FF}').contains(&c)
-    };
-    let mut chars: Vec<char> = Vec::with_capacity(s.len());
-    let mut per_char = !whole_text_nfkc;
-    if per_char {
+    // The characters are folded as they come, without an intermediate buffer.
+    if !whole_text_nfkc {
+        let mut folder = Folder::new(s.len(), keep_lines);
+        if folder.fold_per_char(s) {
+            return folder.finish();
+        }
+    }
+    let mut folder = Folder::new(s.len(), keep_lines);
+    for c in s.nfkc() {
+        folder.push(c);
+    }
+    folder.finish()
+}
+
+/// A character starting or continuing a composition with its neighbour under NFKC.
+fn is_joining(c: char) -> bool {
+    unicode_normalization::char::is_combining_mark(c) || ('\u{1100}'..='\u{11FF}').contains(&c)
+}
+
+/// The folding of NFKC-normalised characters into the output, one at a time.
+struct Folder {
+    out: String,
+    keep_lines: bool,
+    line_start: usize,
+    pending_space: bool,
+    /// Whether a kept character is one `fast2s` may change.
+    traditional: bool,
+}
+
+impl Folder {
+    fn new(capacity: usize, keep_lines: bool) -> Folder {
+        Folder {
+            out: String::with_capacity(capacity),
+            keep_lines,
+            line_start: 0,
+            pending_space: false,
+            traditional: false,
+        }
+    }
+
+    /// Fold `s` character by character; `false` (and a folder to throw away) when a
+    /// character composes with a neighbour, so that the whole text needs NFKC.
+    fn fold_per_char(&mut self, s: &str) -> bool {
         for c in s.chars() {
             if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-                chars.push(c);
+                self.push(c);
                 continue;
             }
-            let start = chars.len();
-            chars.extend(std::iter::once(c).nfkc());
-            if is_joining(c) || chars[start..].iter().any(|&d| is_joining(d)) {
-                per_char = false;
-                break;
+            if is_joining(c) {
+                return false;
+            }
+            for d in std::iter::once(c).nfkc() {
+                if is_joining(d) {
+                    return false;
+                }
+                self.push(d);
             }
         }
+        true
     }
-    if !per_char {
-        chars.clear();
-        chars.extend(s.nfkc());
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut line_start = 0;
-    let mut pending_space = false;
-    for c in chars {
+
+    #[inline]
+    fn push(&mut self, c: char) {
         match classify(c) {
             Class::Drop => {}
-            Class::Space => pending_space = true,
-            Class::Break if keep_lines => {
-                if out.len() > line_start {
-                    out.push('\n');
-                    line_start = out.len();
+            Class::Space => self.pending_space = true,
+            Class::Break if self.keep_lines => {
+                if self.out.len() > self.line_start {
+                    self.out.push('\n');
+                    self.line_start = self.out.len();
                 }
-                pending_space = false;
+                self.pending_space = false;
             }
-            Class::Break => pending_space = true,
+            Class::Break => self.pending_space = true,
             Class::Keep(k) => {
-                if pending_space && out.len() > line_start {
-                    out.push(' ');
+                if self.pending_space && self.out.len() > self.line_start {
+                    self.out.push(' ');
                 }
-                pending_space = false;
-                out.push(k);
+                self.pending_space = false;
+                self.out.push(k);
+                if !self.traditional && is_traditional(k) {
+                    self.traditional = true;
+                }
             }
         }
     }
-    if out.ends_with('\n') {
-        out.pop();
+
+    fn finish(self) -> String {
+        let mut out = self.out;
+        if out.ends_with('\n') {
+            out.pop();
+        }
+        // Traditional characters (copies of documents in Traditional script) fold to
+        // Simplified; text without a character the conversion would change (nearly all
+        // portal text) is left as it is, without the per-character table lookups.
+        if self.traditional {
+            out = fast2s::convert(&out);
+        }
+        out
     }
-    // Traditional characters (copies of documents in Traditional script) fold to
-    // Simplified; text without a character the conversion would change (nearly all
-    // portal text) is left as it is, without the per-character table lookups.
-    if out.bytes().any(|b| b >= 0xE0) && out.chars().any(is_traditional) {
-        out = fast2s::convert(&out);
-    }
-    out
 }
 
 /// Characters `fast2s` converts in some context: every three-byte UTF-8 character

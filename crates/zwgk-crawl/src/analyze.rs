@@ -67,23 +67,14 @@ pub fn depth_cut(html: &[u8], max_depth: usize) -> Option<usize> {
         i = end + 1;
         match tag.first() {
             Some(b'/') => {
-                let name: Vec<u8> = tag[1..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric())
-                    .map(u8::to_ascii_lowercase)
-                    .collect();
-                if !OPTIONAL_END.contains(&name.as_slice()) {
+                let name = tag_name(&tag[1..]);
+                if !is_one_of(name, &OPTIONAL_END) {
                     depth = depth.saturating_sub(1);
                 }
             }
             Some(c) if c.is_ascii_alphabetic() => {
-                let name_len = tag
-                    .iter()
-                    .position(|b| !b.is_ascii_alphanumeric())
-                    .unwrap_or(tag.len());
-                let name = tag[..name_len].to_ascii_lowercase();
-                let name = name.as_slice();
-                if tag.ends_with(b"/") || VOID.contains(&name) || OPTIONAL_END.contains(&name) {
+                let name = tag_name(tag);
+                if tag.ends_with(b"/") || is_one_of(name, &VOID) || is_one_of(name, &OPTIONAL_END) {
                     continue;
                 }
                 depth += 1;
@@ -95,6 +86,20 @@ pub fn depth_cut(html: &[u8], max_depth: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// The leading ASCII letters and digits of a tag: its name, in the case written.
+fn tag_name(tag: &[u8]) -> &[u8] {
+    let len = tag
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(tag.len());
+    &tag[..len]
+}
+
+/// Whether a tag name is one of the (lower-case) names, in any case.
+fn is_one_of(name: &[u8], names: &[&[u8]]) -> bool {
+    names.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 /// What kind of body this is, from the content type, then the URL, then the bytes.

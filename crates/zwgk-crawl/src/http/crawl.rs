@@ -1,7 +1,7 @@
 //! The crawl loop: a queue of jobs, fetched under the per-host limits, analysed on the
 //! blocking pool as they arrive; links, sitemaps and catalogue pages feed the queue.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -89,7 +89,9 @@ enum RobotsState {
 pub(super) struct Crawl<'a> {
     src: &'a HttpSource,
     scope: frontier::Scope,
-    /// Bodies analysed at once at most (the analysis is CPU-bound).
+    /// Bodies analysed at once at most (the analysis is CPU-bound): one more than
+    /// there are cores, so that a core finishing a page finds the next one already
+    /// handed to a thread instead of idling through the hand-over between threads.
     analysis: Arc<tokio::sync::Semaphore>,
     /// What page facts depend on besides the body (the key of facts kept in the cache).
     setup: Arc<str>,
@@ -104,6 +106,12 @@ pub(super) struct Crawl<'a> {
     pages: Vec<PageFacts>,
     /// One copy of each distinct link of the kept pages.
     links: FactsInterner,
+    /// Links of `links` (by address: the interner keeps them all) whose URL was
+    /// offered to the frontier and is seen by it.
+    offered: HashSet<usize>,
+    /// Links of `links` that are not crawled (not an http(s) URL, or out of scope);
+    /// forgotten when the scope grows.
+    outside: HashSet<usize>,
     records: Vec<FetchRecord>,
     pages_dispatched: usize,
     not_fetched: u64,
@@ -246,7 +254,7 @@ impl<'a> Crawl<'a> {
         Crawl {
             src,
             scope: src.scope.clone(),
-            analysis: Arc::new(tokio::sync::Semaphore::new(cpus)),
+            analysis: Arc::new(tokio::sync::Semaphore::new(cpus + 1)),
             setup: cache::analysis_setup(&probes, &limits).into(),
             probes: Arc::new(probes),
             limits,
@@ -258,6 +266,8 @@ impl<'a> Crawl<'a> {
             inflight_jobs: HashMap::new(),
             pages: Vec::new(),
             links: FactsInterner::default(),
+            offered: HashSet::new(),
+            outside: HashSet::new(),
             records: Vec::new(),
             pages_dispatched: 0,
             not_fetched: 0,
@@ -409,10 +419,14 @@ impl<'a> Crawl<'a> {
                     Ok(resp) => {
                         let (resp, from_cache) =
                             cache::revalidated(&task_job.url, resp, kept, &mut record);
-                        let _slot = analysis.acquire_owned().await;
+                        let slot = analysis.acquire_owned().await;
                         let fallback_job = task_job.clone();
                         let fallback_record = record.clone();
                         match tokio::task::spawn_blocking(move || {
+                            // The slot is given back as soon as the analysis ends, on
+                            // this thread: the next body waiting for one does not wait
+                            // for this task to be polled again.
+                            let _slot = slot;
                             if let (Some(c), false) = (&cache, from_cache) {
                                 c.store(&task_job.url, &resp, cfg.skip_non_text);
                             }
@@ -490,18 +504,34 @@ impl<'a> Crawl<'a> {
             // The start redirects to another host (`www.`, a new domain): crawl that one.
             if let Some(fin) = &final_url {
                 self.scope.add_host(frontier::host_key(fin));
+                self.outside.clear();
             }
         }
         if follow {
             let next = job.depth.saturating_add(1);
-            let links: Vec<Url> = facts
-                .links
-                .iter()
-                .filter_map(|l| frontier::normalize(&l.url))
-                .filter(|u| self.scope.contains(u))
-                .collect();
-            for u in links {
-                self.offer(u, next, Kind::Page);
+            // Most links are the site's navigation again: a link (the interner's one
+            // copy) whose URL the frontier has seen, or that is not crawled, is not
+            // parsed and offered again.
+            let mut links: Vec<(usize, Url)> = Vec::new();
+            for l in &facts.links {
+                let key = Arc::as_ptr(l) as usize;
+                if self.offered.contains(&key) || self.outside.contains(&key) {
+                    continue;
+                }
+                match frontier::normalize(&l.url).filter(|u| self.scope.contains(u)) {
+                    Some(u) => links.push((key, u)),
+                    None => {
+                        self.outside.insert(key);
+                    }
+                }
+            }
+            for (key, u) in links {
+                self.offer(u.clone(), next, Kind::Page);
+                // Offered again it would be seen already: nothing would happen (a URL
+                // the trap guard dropped is counted each time, so it is offered again).
+                if self.frontier.is_seen(&u) {
+                    self.offered.insert(key);
+                }
             }
             if let Some((prefix, config)) = catalogue {
                 for p in catalogue::first_pages(&prefix, &config) {

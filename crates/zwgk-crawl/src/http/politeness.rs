@@ -35,7 +35,12 @@ impl HostGate {
             t.0 = start + t.1;
             start
         };
-        tokio::time::sleep_until(start).await;
+        // A start already due is not handed to the timer: tokio rounds a deadline up
+        // to its next millisecond tick, which without an interval (`--no-delay`) would
+        // hold every request back by up to a millisecond.
+        if start > Instant::now() {
+            tokio::time::sleep_until(start).await;
+        }
         Some(permit)
     }
 
