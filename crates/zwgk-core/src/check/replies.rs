@@ -659,10 +659,17 @@ mod tests {
     #[test]
     fn nothing_published_fails_freshness_but_leaves_lateness_undecided() {
         // Replies not updated: none published at all fails the freshness limit.
-        let s = site(&[("/zczx/index.html", "<p>咨询日期 答复日期</p><p>暂无信息</p>")]);
+        let s = site(&[(
+            "/zczx/index.html",
+            "<p>咨询日期 答复日期</p><p>暂无信息</p>",
+        )]);
         let r = run(&s, &format!("{LOCATE}latest_reply_within_days = 60"));
         assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
-        assert!(r.message.contains("未找到带日期的咨询答复记录"), "{}", r.message);
+        assert!(
+            r.message.contains("未找到带日期的咨询答复记录"),
+            "{}",
+            r.message
+        );
         // Lateness cannot be measured on nothing: incomplete, with why.
         let r = delay("<p>咨询日期 答复日期</p><p>暂无信息</p>");
         assert_eq!(r.outcome, Outcome::Incomplete, "{}", r.message);
