@@ -144,6 +144,21 @@ pub struct ScoreItem {
     pub found: String,
 }
 
+impl ScoreItem {
+    /// What the item counted for, as a score table shows it: `−2.5` for a failing
+    /// deduction, `+1` for an earned bonus, `否决` for a failing veto, `—` otherwise.
+    pub fn points_label(&self) -> String {
+        match (self.layer, self.outcome) {
+            (ScoreLayer::Deduction, Outcome::Fail) => {
+                format!("−{}", crate::score::show(self.points))
+            }
+            (ScoreLayer::Bonus, Outcome::Pass) => format!("+{}", crate::score::show(self.points)),
+            (ScoreLayer::Veto, Outcome::Fail) => "否决".to_string(),
+            _ => "—".to_string(),
+        }
+    }
+}
+
 /// Points deducted under one indicator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorScore {
@@ -198,6 +213,18 @@ pub enum ColumnState {
     Blank,
     /// Its list page could not be fetched.
     Unknown,
+}
+
+impl ColumnReport {
+    /// The newest entry as a column table shows it: `2021-11-02（91天前）`, or the
+    /// count of undated entries, or `—`.
+    pub fn newest_label(&self) -> String {
+        match (self.newest, self.age_days) {
+            (Some(d), Some(age)) => format!("{d}（{age}天前）"),
+            _ if self.undated > 0 => format!("{}条无日期", self.undated),
+            _ => "—".to_string(),
+        }
+    }
 }
 
 impl ColumnState {

@@ -23,8 +23,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zwgk_core::report::{
-    ColumnReport, ColumnState, OutcomeCounts, RuleReport, ScoreLayer, ScoreReport, ScoreVerdict,
-    TaskReport,
+    ColumnReport, ColumnState, OutcomeCounts, RuleReport, ScoreReport, ScoreVerdict, TaskReport,
 };
 use zwgk_core::rule::{Mode, Severity};
 use zwgk_core::{Outcome, Report};
@@ -516,12 +515,7 @@ fn score_section(s: &mut String, score: &ScoreReport) {
     s.push_str("</p>\n");
     s.push_str("<table class=\"score\">\n<thead><tr><th scope=\"col\" class=\"num\">指标</th><th scope=\"col\">规则</th><th scope=\"col\">类别</th><th scope=\"col\">结果</th><th scope=\"col\" class=\"num\">问题数</th><th scope=\"col\" class=\"num\">分值</th></tr></thead>\n<tbody>\n");
     for i in &score.items {
-        let points = match (i.layer, i.outcome) {
-            (ScoreLayer::Deduction, Outcome::Fail) => format!("−{}", pts(i.points)),
-            (ScoreLayer::Bonus, Outcome::Pass) => format!("+{}", pts(i.points)),
-            (ScoreLayer::Veto, Outcome::Fail) => "否决".to_string(),
-            _ => "—".to_string(),
-        };
+        let points = i.points_label();
         let _ = writeln!(
             s,
             "<tr><td class=\"num\">{}</td><td><code>{}</code> {}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{points}</td></tr>",
@@ -563,11 +557,7 @@ fn columns_section(s: &mut String, columns: &[ColumnReport]) {
     let mut ordered: Vec<&ColumnReport> = columns.iter().collect();
     ordered.sort_by_key(|c| c.state == ColumnState::Current);
     for c in ordered {
-        let newest = match (c.newest, c.age_days) {
-            (Some(d), Some(age)) => format!("{d}（{age}天前）"),
-            _ if c.undated > 0 => format!("{}条无日期", c.undated),
-            _ => "—".to_string(),
-        };
+        let newest = c.newest_label();
         let kind = match (&c.kind, c.max_age_days) {
             (Some(k), Some(days)) => format!("{}（限{days}天）", esc(k)),
             _ => "—".to_string(),

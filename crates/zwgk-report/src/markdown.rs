@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use zwgk_core::report::{ColumnReport, ColumnState, ScoreLayer, ScoreReport, ScoreVerdict};
+use zwgk_core::report::{ColumnReport, ColumnState, ScoreReport, ScoreVerdict};
 use zwgk_core::{Outcome, Report};
 
 use crate::escape::{code, markdown as esc, url};
@@ -103,12 +103,7 @@ fn score_section(s: &mut String, score: &ScoreReport) {
     let _ = writeln!(s, "| 指标 | 规则 | 类别 | 结果 | 问题数 | 分值 |");
     let _ = writeln!(s, "| ---: | --- | --- | --- | ---: | ---: |");
     for i in &score.items {
-        let points = match (i.layer, i.outcome) {
-            (ScoreLayer::Deduction, Outcome::Fail) => format!("−{}", pts(i.points)),
-            (ScoreLayer::Bonus, Outcome::Pass) => format!("+{}", pts(i.points)),
-            (ScoreLayer::Veto, Outcome::Fail) => "否决".to_string(),
-            _ => "—".to_string(),
-        };
+        let points = i.points_label();
         let _ = writeln!(
             s,
             "| {} | {} {} | {} | {} | {} | {} |",
@@ -159,11 +154,7 @@ fn columns_section(s: &mut String, columns: &[ColumnReport]) {
     let mut ordered: Vec<&ColumnReport> = columns.iter().collect();
     ordered.sort_by_key(|c| c.state == ColumnState::Current);
     for c in ordered.iter().take(MAX_COLUMN_ROWS) {
-        let newest = match (c.newest, c.age_days) {
-            (Some(d), Some(age)) => format!("{d}（{age}天前）"),
-            _ if c.undated > 0 => format!("{}条无日期", c.undated),
-            _ => "—".to_string(),
-        };
+        let newest = c.newest_label();
         let kind = match (&c.kind, c.max_age_days) {
             (Some(k), Some(days)) => format!("{}（限{days}天）", esc(k)),
             _ => "—".to_string(),
