@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use toml::Spanned;
 
-use super::error::{line_col, PackError, PackErrorKind};
+use super::error::{line_col, regex_reason, PackError, PackErrorKind};
 use super::raw::{OneOrMany, RawCheck, RawCriteria, RawRule, RawRuleScore};
 use super::{error_at, SourceFile, SpannedRule};
 use crate::columns::ColumnSpec;
@@ -156,14 +156,7 @@ impl Ctx<'_> {
                 regex,
             }),
             Err(e) => {
-                let reason = e
-                    .to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or("")
-                    .trim()
-                    .trim_start_matches("error: ")
-                    .to_string();
+                let reason = regex_reason(&e);
                 self.err(
                     s.span(),
                     PackErrorKind::InvalidRegex {

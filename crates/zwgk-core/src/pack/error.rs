@@ -124,6 +124,17 @@ impl SourceError {
     }
 }
 
+/// The one-line reason of a regex compile error, as error messages quote it.
+pub(crate) fn regex_reason(e: &regex::Error) -> String {
+    e.to_string()
+        .lines()
+        .last()
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches("error: ")
+        .to_string()
+}
+
 /// Line and column (1-based, column in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

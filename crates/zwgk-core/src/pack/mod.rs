@@ -309,13 +309,7 @@ fn load_columns(
                 None,
                 PackErrorKind::InvalidRegex {
                     pattern: s.get_ref().clone(),
-                    reason: e
-                        .to_string()
-                        .lines()
-                        .last()
-                        .unwrap_or("")
-                        .trim()
-                        .to_string(),
+                    reason: error::regex_reason(&e),
                 },
             ));
             None
