@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node, Selector};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 use url::Url;
 
@@ -230,8 +230,8 @@ const SHARED_TEXTS: usize = 32;
 /// ```
 #[derive(Debug, Default)]
 pub struct FactsInterner {
-    links: HashSet<Arc<Link>>,
-    strings: HashSet<Arc<str>>,
+    links: foldhash::HashSet<Arc<Link>>,
+    strings: foldhash::HashSet<Arc<str>>,
     heads: Vec<Arc<str>>,
     tails: Vec<Arc<str>>,
     previous: Option<String>,
@@ -305,7 +305,10 @@ impl FactsInterner {
 }
 
 /// The copy of `value` kept in `set`, keeping `value` when it is the first.
-fn kept<T: std::hash::Hash + Eq + ?Sized>(set: &mut HashSet<Arc<T>>, value: Arc<T>) -> Arc<T> {
+fn kept<T: std::hash::Hash + Eq + ?Sized>(
+    set: &mut foldhash::HashSet<Arc<T>>,
+    value: Arc<T>,
+) -> Arc<T> {
     match set.get(&value) {
         Some(kept) => Arc::clone(kept),
         None => {
@@ -471,6 +474,29 @@ impl Probes {
     }
 }
 
+/// Attribute lookup by name without building an interned name (scraper's `attr` interns
+/// the name it is given on every call; an element has only a few attributes to compare).
+trait AttrOf<'a> {
+    fn attr_of(self, name: &str) -> Option<&'a str>;
+}
+
+impl<'a> AttrOf<'a> for &'a scraper::node::Element {
+    #[inline]
+    fn attr_of(self, name: &str) -> Option<&'a str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n.ns.is_empty() && &*n.local == name)
+            .map(|(_, v)| &**v)
+    }
+}
+
+impl<'a> AttrOf<'a> for ElementRef<'a> {
+    #[inline]
+    fn attr_of(self, name: &str) -> Option<&'a str> {
+        self.value().attr_of(name)
+    }
+}
+
 static SEL_ANCHOR: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
 static SEL_LIST_ROWS: LazyLock<Selector> = LazyLock::new(|| sel("li, tr, dd, dl"));
 
@@ -506,8 +532,8 @@ impl<'a> Found<'a> {
             }
             let v = e.value();
             match v.name() {
-                "base" if f.base.is_none() && v.attr("href").is_some() => f.base = Some(e),
-                "meta" if v.attr("name").is_some() && v.attr("content").is_some() => {
+                "base" if f.base.is_none() && v.attr_of("href").is_some() => f.base = Some(e),
+                "meta" if v.attr_of("name").is_some() && v.attr_of("content").is_some() => {
                     f.meta.push(e);
                 }
                 "h1" => {
@@ -517,17 +543,17 @@ impl<'a> Found<'a> {
                 "h2" | "h3" | "h4" | "h5" | "h6" => f.headings.push(e),
                 "title" => f.title.push(e),
                 "body" if f.body.is_none() => f.body = Some(e),
-                "a" if v.attr("href").is_some() => f.anchors.push(e),
+                "a" if v.attr_of("href").is_some() => f.anchors.push(e),
                 "li" | "tr" | "dd" | "dl" => f.rows.push(e),
                 "table" => f.tables.push(e),
                 _ => {}
             }
             let class_has = |words: &[&str]| {
-                v.attr("class")
+                v.attr_of("class")
                     .is_some_and(|c| words.iter().any(|w| c.contains(w)))
             };
             let id_has = |words: &[&str]| {
-                v.attr("id")
+                v.attr_of("id")
                     .is_some_and(|c| words.iter().any(|w| c.contains(w)))
             };
             if class_has(&["position", "crumb", "location", "dqwz"])
@@ -646,13 +672,13 @@ impl PageFacts {
         let found = Found::of(&doc);
         let base = found
             .base
-            .and_then(|b| b.attr("href"))
+            .and_then(|b| b.attr_of("href"))
             .and_then(|h| Url::parse(url).ok().and_then(|u| u.join(h).ok()))
             .or_else(|| Url::parse(url).ok());
 
         let mut meta_tags: BTreeMap<Arc<str>, Arc<str>> = BTreeMap::new();
         for m in &found.meta {
-            if let (Some(name), Some(content)) = (m.attr("name"), m.attr("content")) {
+            if let (Some(name), Some(content)) = (m.attr_of("name"), m.attr_of("content")) {
                 meta_tags
                     .entry(Arc::from(name))
                     .or_insert_with(|| Arc::from(text::normalize_line(content)));
@@ -676,28 +702,41 @@ impl PageFacts {
 
         let root = found.body.unwrap_or(doc.root_element());
         let mut raw = String::new();
-        let mut anchor_at = HashMap::new();
+        let mut anchor_at = foldhash::HashMap::default();
         block_text(root, &mut raw, &mut anchor_at);
-        let body_text = text::normalize(&raw);
+        // The body's text and the text before each anchor, in one pass.
+        let mut marks: Vec<usize> = anchor_at.values().copied().collect();
+        marks.sort_unstable();
+        marks.dedup();
+        let (body_text, contexts) =
+            text::normalize_with_line_tails(&raw, &marks, LINK_CONTEXT_CHARS);
+        let context_at = |pos: usize| match &contexts {
+            Some(tails) => marks
+                .binary_search(&pos)
+                .ok()
+                .and_then(|i| tails.get(i).cloned())
+                .unwrap_or_else(|| link_context(&raw, pos)),
+            None => link_context(&raw, pos),
+        };
 
         let breadcrumb = breadcrumb_of(&found.crumbs, &body_text);
 
         let mut links = Vec::new();
         let mut attachments = Vec::new();
         for &a in &found.anchors {
-            let Some(abs) = a.attr("href").and_then(|h| resolve(base.as_ref(), h)) else {
+            let Some(abs) = a.attr_of("href").and_then(|h| resolve(base.as_ref(), h)) else {
                 continue;
             };
             let mut anchor = text::normalize_line(&a.text().collect::<String>());
             if anchor.is_empty() {
                 anchor = a
-                    .attr("title")
+                    .attr_of("title")
                     .map(text::normalize_line)
                     .unwrap_or_default();
             }
             let context = anchor_at
                 .get(&a.id())
-                .map(|&pos| link_context(&raw, pos))
+                .map(|&pos| context_at(pos))
                 .unwrap_or_default();
             if let Some(ext) = attachment_extension(&abs) {
                 attachments.push(Attachment {
@@ -779,7 +818,7 @@ fn owning_table<'a>(el: ElementRef<'a>) -> Option<ElementRef<'a>> {
 }
 
 fn span_attr(cell: ElementRef<'_>, name: &str) -> usize {
-    cell.attr(name)
+    cell.attr_of(name)
         .and_then(|v| v.trim().parse::<usize>().ok())
         .unwrap_or(1)
         .clamp(1, MAX_TABLE_ROWS)
@@ -862,7 +901,11 @@ fn first_text(elements: &[ElementRef<'_>]) -> Option<String> {
 /// and note where in the text each anchor starts.
 ///
 /// Iterative, so a hostile page nested thousands of levels deep cannot exhaust the stack.
-fn block_text(el: ElementRef<'_>, out: &mut String, anchor_at: &mut HashMap<NodeId, usize>) {
+fn block_text(
+    el: ElementRef<'_>,
+    out: &mut String,
+    anchor_at: &mut foldhash::HashMap<NodeId, usize>,
+) {
     enum Step<'a> {
         Enter(ego_tree::NodeRef<'a, Node>),
         Leave(&'static str),
@@ -940,13 +983,17 @@ fn link_context(raw: &str, pos: usize) -> String {
 
 fn resolve(base: Option<&Url>, href: &str) -> Option<String> {
     let href = href.trim();
-    let lower = href.to_ascii_lowercase();
+    let starts_with = |prefix: &str| {
+        href.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
     if href.is_empty()
         || href.starts_with('#')
-        || lower.starts_with("javascript:")
-        || lower.starts_with("mailto:")
-        || lower.starts_with("tel:")
-        || lower.starts_with("data:")
+        || starts_with("javascript:")
+        || starts_with("mailto:")
+        || starts_with("tel:")
+        || starts_with("data:")
     {
         return None;
     }
@@ -957,8 +1004,10 @@ fn resolve(base: Option<&Url>, href: &str) -> Option<String> {
     if !matches!(url.scheme(), "http" | "https") {
         return None;
     }
-    url.set_fragment(None);
-    Some(url.to_string())
+    if url.fragment().is_some() {
+        url.set_fragment(None);
+    }
+    Some(url.into())
 }
 
 /// The attachment file ending of a URL, when it names a document.
@@ -1006,11 +1055,11 @@ fn list_items_of(rows: &[ElementRef<'_>], base: Option<&Url>) -> Vec<ListItem> {
         let anchors: Vec<ElementRef<'_>> = row.select(&SEL_ANCHOR).collect();
         let Some(a) = anchors
             .iter()
-            .find(|a| attachment_extension(a.attr("href").unwrap_or("")).is_none())
+            .find(|a| attachment_extension(a.attr_of("href").unwrap_or("")).is_none())
         else {
             continue;
         };
-        let Some(url) = a.attr("href").and_then(|h| resolve(base, h)) else {
+        let Some(url) = a.attr_of("href").and_then(|h| resolve(base, h)) else {
             continue;
         };
         let row_text = text::normalize_line(&row.text().collect::<String>());
@@ -1018,7 +1067,7 @@ fn list_items_of(rows: &[ElementRef<'_>], base: Option<&Url>) -> Vec<ListItem> {
             continue;
         };
         let mut title = a
-            .attr("title")
+            .attr_of("title")
             .map(text::normalize_line)
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| text::normalize_line(&a.text().collect::<String>()));
@@ -1355,15 +1404,9 @@ mod tests {
         elements.iter().map(|e| e.id()).collect()
     }
 
-    #[test]
-    fn found_elements_are_the_selectors_matches() {
-        let mut pages: Vec<String> = vec![
-            ARTICLE.to_string(),
-            "<base href=/a/><base href=/b/><p class='xpositiony' id=crumbs>x<h1></h1><h2>y</h2>".into(),
-            "<table><tr><td><title>t</title><a href=#>a</a><a>n</a><meta name=a><meta name=b content=c>".into(),
-            "<svg><a href=x>s</a><title>svg title</title><h1>h</h1></svg><math><mi class=location>m</mi></math>".into(),
-            "<b><p><i>misnested</b></i><table><li>fostered<a href=/f>f</a></table><body><body class=dqwz>".into(),
-        ];
+    /// The UTF-8 HTML pages of the fixture portals.
+    fn fixture_pages() -> Vec<String> {
+        let mut pages = Vec::new();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/portals");
         let mut dirs = vec![root];
         while let Some(dir) = dirs.pop() {
@@ -1378,6 +1421,73 @@ mod tests {
                 }
             }
         }
+        pages
+    }
+
+    #[test]
+    fn link_contexts_read_with_the_body_text_are_the_windowed_ones() {
+        // The contexts come from the pass that normalises the body text; pages it
+        // cannot read exactly (Traditional characters, combining marks) fall back to
+        // `link_context`. Either way they must be what `link_context` gives.
+        let mut pages = fixture_pages();
+        assert!(pages.len() > 20, "fixture pages found");
+        pages.push(format!(
+            "<p>廣東省文化和旅遊廳 <a href=/a>公開</a> 藉口<a href=/b>看著</a></p>{}",
+            "<p>cafe\u{301} <a href=/c>e\u{301}</a></p>"
+        ));
+        pages.push(
+            "<p>  首页 > <a href=/x>通知</a>\n\n<b>附件：</b><a href=/y.pdf>表</a></p>".into(),
+        );
+        let url = "http://whly.gd.gov.cn/col/page.html";
+        let mut links = 0;
+        for html in &pages {
+            let facts = PageFacts::from_html(url, 200, html);
+            let doc = Html::parse_document(html);
+            let found = Found::of(&doc);
+            let base = found
+                .base
+                .and_then(|b| b.attr_of("href"))
+                .and_then(|h| Url::parse(url).ok().and_then(|u| u.join(h).ok()))
+                .or_else(|| Url::parse(url).ok());
+            let mut raw = String::new();
+            let mut anchor_at = foldhash::HashMap::default();
+            block_text(
+                found.body.unwrap_or(doc.root_element()),
+                &mut raw,
+                &mut anchor_at,
+            );
+            let want: Vec<String> = found
+                .anchors
+                .iter()
+                .filter(|a| {
+                    a.attr_of("href")
+                        .and_then(|h| resolve(base.as_ref(), h))
+                        .is_some()
+                })
+                .map(|a| {
+                    anchor_at
+                        .get(&a.id())
+                        .map(|&pos| link_context(&raw, pos))
+                        .unwrap_or_default()
+                })
+                .collect();
+            let got: Vec<String> = facts.links.iter().map(|l| l.context.clone()).collect();
+            assert_eq!(got, want, "{}", &html[..html.len().min(200)]);
+            links += got.len();
+        }
+        assert!(links > 1_000, "{links} links compared");
+    }
+
+    #[test]
+    fn found_elements_are_the_selectors_matches() {
+        let mut pages: Vec<String> = vec![
+            ARTICLE.to_string(),
+            "<base href=/a/><base href=/b/><p class='xpositiony' id=crumbs>x<h1></h1><h2>y</h2>".into(),
+            "<table><tr><td><title>t</title><a href=#>a</a><a>n</a><meta name=a><meta name=b content=c>".into(),
+            "<svg><a href=x>s</a><title>svg title</title><h1>h</h1></svg><math><mi class=location>m</mi></math>".into(),
+            "<b><p><i>misnested</b></i><table><li>fostered<a href=/f>f</a></table><body><body class=dqwz>".into(),
+        ];
+        pages.extend(fixture_pages());
         assert!(pages.len() > 20, "fixture pages found");
         for html in &pages {
             let doc = Html::parse_document(html);

@@ -74,6 +74,34 @@ fn fold_with(s: &str, keep_lines: bool, whole_text_nfkc: bool) -> String {
     folder.finish()
 }
 
+/// The length in bytes of the longest prefix of `s` made of printable ASCII
+/// (`!`..=`~`) and of CJK ideographs (U+4E00..U+9FFF) that Traditional→Simplified
+/// folding leaves alone: characters that NFKC and [`classify`] keep unchanged, so a
+/// run of them is copied as a whole.
+#[inline]
+fn plain_prefix(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let traditional_bits = &*TRADITIONAL;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'!'..=b'~' => i += 1,
+            lead @ 0xE4..=0xE9 if i + 2 < bytes.len() => {
+                let c = (u32::from(lead & 0x0F) << 12)
+                    | (u32::from(bytes[i + 1] & 0x3F) << 6)
+                    | u32::from(bytes[i + 2] & 0x3F);
+                let traditional = traditional_bits[(c / 64) as usize] & (1 << (c % 64)) != 0;
+                if !(0x4E00..=0x9FFF).contains(&c) || traditional {
+                    break;
+                }
+                i += 3;
+            }
+            _ => break,
+        }
+    }
+    i
+}
+
 /// A character starting or continuing a composition with its neighbour under NFKC.
 fn is_joining(c: char) -> bool {
     unicode_normalization::char::is_combining_mark(c) || ('\u{1100}'..='\u{11FF}').contains(&c)
@@ -103,7 +131,16 @@ impl Folder {
     /// Fold `s` character by character; `false` (and a folder to throw away) when a
     /// character composes with a neighbour, so that the whole text needs NFKC.
     fn fold_per_char(&mut self, s: &str) -> bool {
-        for c in s.chars() {
+        let mut rest = s;
+        while !rest.is_empty() {
+            let plain = plain_prefix(rest);
+            if plain > 0 {
+                self.push_plain(&rest[..plain]);
+                rest = &rest[plain..];
+                continue;
+            }
+            let Some(c) = rest.chars().next() else { break };
+            rest = &rest[c.len_utf8()..];
             if c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
                 self.push(c);
                 continue;
@@ -119,6 +156,17 @@ impl Folder {
             }
         }
         true
+    }
+
+    /// Append a run of characters that NFKC and the folding keep as they are and
+    /// that are neither whitespace nor dropped (see [`plain_prefix`]).
+    #[inline]
+    fn push_plain(&mut self, run: &str) {
+        if self.pending_space && self.out.len() > self.line_start {
+            self.out.push(' ');
+        }
+        self.pending_space = false;
+        self.out.push_str(run);
     }
 
     #[inline]
@@ -145,6 +193,17 @@ impl Folder {
                 }
             }
         }
+    }
+
+    /// The last `n` characters of what [`normalize_line`] makes of the text folded so
+    /// far (lines are kept: their breaks read as spaces, the last one is dropped).
+    fn line_tail(&self, n: usize) -> String {
+        let out = self.out.strip_suffix('\n').unwrap_or(&self.out);
+        let start = match n.checked_sub(1) {
+            Some(last) => out.char_indices().rev().nth(last).map_or(0, |(i, _)| i),
+            None => out.len(),
+        };
+        out[start..].replace('\n', " ")
     }
 
     fn finish(self) -> String {
@@ -198,6 +257,38 @@ fn is_traditional(c: char) -> bool {
 /// `normalize(&normalize(s)) == normalize(s)`.
 pub fn normalize(s: &str) -> String {
     fold(s, true)
+}
+
+/// [`normalize`] of `s`, together with, for each byte offset in `marks` (ascending,
+/// on character boundaries), the last `tail_chars` characters of
+/// `normalize_line(&s[..mark])`: the text just before each mark, read in the same pass.
+///
+/// The tails are `None` when that one pass cannot give them exactly: text that needs
+/// NFKC over neighbouring characters, or Traditional characters (folded over the
+/// whole text at the end). The caller then works them out from `s` itself.
+pub fn normalize_with_line_tails(
+    s: &str,
+    marks: &[usize],
+    tail_chars: usize,
+) -> (String, Option<Vec<String>>) {
+    let mut folder = Folder::new(s.len(), true);
+    let mut tails = Vec::with_capacity(marks.len());
+    let mut from = 0;
+    for &mark in marks {
+        let Some(segment) = s.get(from..mark) else {
+            return (normalize(s), None);
+        };
+        if !folder.fold_per_char(segment) {
+            return (normalize(s), None);
+        }
+        from = mark;
+        tails.push(folder.line_tail(tail_chars));
+    }
+    if !folder.fold_per_char(&s[from..]) {
+        return (normalize(s), None);
+    }
+    let exact = !folder.traditional;
+    (folder.finish(), exact.then_some(tails))
 }
 
 /// Same as [`normalize`] but for a single line: line breaks become spaces too,
@@ -404,6 +495,64 @@ mod tests {
         ];
         for s in samples {
             assert_eq!(fold_with(s, true, false), fold_with(s, true, true), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn line_tails_are_the_tails_of_the_normalised_prefixes() {
+        let texts = [
+            "  首页 \n\n 政务公开 \n  通知公告\n\n  关于印发《规划》的通知  2021-08-04\n附件：\n",
+            "【通知】　全角（括号）\u{200B}  “引号”\r\n 二〇二一年 \t 第二行\n\n\n末行",
+            "",
+            "abc",
+        ];
+        for s in texts {
+            let marks: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+            for n in [0, 1, 5, 16] {
+                let (text, tails) = normalize_with_line_tails(s, &marks, n);
+                assert_eq!(text, normalize(s));
+                let tails = tails.expect("plain text is read in one pass");
+                for (&m, tail) in marks.iter().zip(&tails) {
+                    let line = normalize_line(&s[..m]);
+                    let k = line.chars().count();
+                    let want: String = line.chars().skip(k.saturating_sub(n)).collect();
+                    assert_eq!(tail, &want, "{s:?} at {m}, {n} chars");
+                }
+            }
+        }
+        // Traditional characters and combining marks: no tails, the text all the same.
+        for s in ["廣東省 藉口", "cafe\u{301} 首页"] {
+            let (text, tails) = normalize_with_line_tails(s, &[0], 16);
+            assert_eq!(text, normalize(s));
+            assert!(tails.is_none(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn copied_runs_fold_like_character_by_character_nfkc() {
+        // Mixed texts from a fixed generator: runs of ASCII and ideographs (copied
+        // whole) next to spaces, breaks, Traditional characters, full-width forms,
+        // zero-width characters and combining marks (folded one by one).
+        let alphabet: Vec<char> =
+            "aZ09-.:/ \t\n\r政务公开廣東開發著藉苧（）：　\u{A0}\u{200B}【】“”—①ｶﾞ\u{301}一龥丿"
+                .chars()
+                .collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        for _ in 0..2_000 {
+            let mut s = String::new();
+            for _ in 0..(state % 40) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                s.push(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            for keep_lines in [true, false] {
+                assert_eq!(
+                    fold_with(&s, keep_lines, false),
+                    fold_with(&s, keep_lines, true),
+                    "{s:?}"
+                );
+            }
         }
     }
 

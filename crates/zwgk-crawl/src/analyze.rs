@@ -57,12 +57,9 @@ const VOID: [&[u8]; 14] = [
 pub fn depth_cut(html: &[u8], max_depth: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = 0;
-    while let Some(off) = html[i..].iter().position(|&b| b == b'<') {
+    while let Some(off) = memchr::memchr(b'<', &html[i..]) {
         let start = i + off;
-        let end = html[start + 1..]
-            .iter()
-            .position(|&b| b == b'>')
-            .map(|e| start + 1 + e)?;
+        let end = memchr::memchr(b'>', &html[start + 1..]).map(|e| start + 1 + e)?;
         let tag = &html[start + 1..end];
         i = end + 1;
         match tag.first() {
@@ -99,7 +96,15 @@ fn tag_name(tag: &[u8]) -> &[u8] {
 
 /// Whether a tag name is one of the (lower-case) names, in any case.
 fn is_one_of(name: &[u8], names: &[&[u8]]) -> bool {
-    names.iter().any(|n| n.eq_ignore_ascii_case(name))
+    // Every listed name is short and lower-case: compare one lower-cased copy.
+    let mut lower = [0u8; 8];
+    let Some(lower) = lower.get_mut(..name.len()) else {
+        return false;
+    };
+    for (l, b) in lower.iter_mut().zip(name) {
+        *l = b.to_ascii_lowercase();
+    }
+    names.contains(&&*lower)
 }
 
 /// What kind of body this is, from the content type, then the URL, then the bytes.

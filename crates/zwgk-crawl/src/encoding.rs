@@ -52,7 +52,7 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     }
     // Text in GBK is almost never valid UTF-8, while GB18030 decodes nearly any
     // bytes: valid UTF-8 therefore wins over a declaration (mislabelled pages).
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return Decoded {
             text: text.to_string(),
             encoding: UTF_8.name(),
