@@ -1,7 +1,7 @@
 //! The crawl loop: a queue of jobs, fetched under the per-host limits, analysed on the
 //! blocking pool as they arrive; links, sitemaps and catalogue pages feed the queue.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -85,6 +85,10 @@ enum RobotsState {
     Ready(Arc<Robots>),
 }
 
+/// Bodies up to this size, when nothing is written to disk for them, are analysed on the
+/// runtime's thread that received them.
+const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
+
 /// The state of one crawl.
 pub(super) struct Crawl<'a> {
     src: &'a HttpSource,
@@ -108,10 +112,10 @@ pub(super) struct Crawl<'a> {
     links: FactsInterner,
     /// Links of `links` (by address: the interner keeps them all) whose URL was
     /// offered to the frontier and is seen by it.
-    offered: HashSet<usize>,
+    offered: foldhash::HashSet<usize>,
     /// Links of `links` that are not crawled (not an http(s) URL, or out of scope);
     /// forgotten when the scope grows.
-    outside: HashSet<usize>,
+    outside: foldhash::HashSet<usize>,
     records: Vec<FetchRecord>,
     pages_dispatched: usize,
     not_fetched: u64,
@@ -266,8 +270,8 @@ impl<'a> Crawl<'a> {
             inflight_jobs: HashMap::new(),
             pages: Vec::new(),
             links: FactsInterner::default(),
-            offered: HashSet::new(),
-            outside: HashSet::new(),
+            offered: foldhash::HashSet::default(),
+            outside: foldhash::HashSet::default(),
             records: Vec::new(),
             pages_dispatched: 0,
             not_fetched: 0,
@@ -419,6 +423,12 @@ impl<'a> Crawl<'a> {
                     Ok(resp) => {
                         let (resp, from_cache) =
                             cache::revalidated(&task_job.url, resp, kept, &mut record);
+                        if cache.is_none()
+                            && snapshot.is_none()
+                            && resp.body.len() <= INLINE_ANALYSIS_MAX
+                        {
+                            return analyse(task_job, resp, record, &probes, &limits, None);
+                        }
                         let slot = analysis.acquire_owned().await;
                         let fallback_job = task_job.clone();
                         let fallback_record = record.clone();

@@ -1,6 +1,6 @@
 //! Which URLs to crawl: normalisation, scope, de-duplication and the link-trap guard.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use regex::Regex;
 use url::Url;
@@ -105,8 +105,8 @@ pub enum Admit {
 /// The set of URLs seen so far, with the link-trap guard.
 #[derive(Debug)]
 pub struct Frontier {
-    seen: HashSet<String>,
-    variants: HashMap<String, usize>,
+    seen: foldhash::HashSet<String>,
+    variants: foldhash::HashMap<String, usize>,
     max_variants: usize,
     trapped: u64,
 }
@@ -115,8 +115,8 @@ impl Frontier {
     /// A frontier that admits at most `max_variants` distinct query strings per path.
     pub fn new(max_variants: usize) -> Self {
         Frontier {
-            seen: HashSet::new(),
-            variants: HashMap::new(),
+            seen: foldhash::HashSet::default(),
+            variants: foldhash::HashMap::default(),
             max_variants,
             trapped: 0,
         }
