@@ -89,9 +89,19 @@ enum RobotsState {
 /// runtime's thread that received them.
 const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
 
+/// What a crawl reads of its [`HttpSource`], owned, so that the crawl runs as a task
+/// of the runtime (next to the fetches it waits for) rather than on a thread of its own.
+struct Source {
+    start: Url,
+    seeds: Vec<Url>,
+    options: super::CrawlOptions,
+    client: reqwest::Client,
+    cache: Option<Arc<cache::Cache>>,
+}
+
 /// The state of one crawl.
-pub(super) struct Crawl<'a> {
-    src: &'a HttpSource,
+pub(super) struct Crawl {
+    src: Source,
     scope: frontier::Scope,
     /// Bodies analysed at once at most (the analysis is CPU-bound): one more than
     /// there are cores, so that a core finishing a page finds the next one already
@@ -246,9 +256,9 @@ fn analyse(
     done
 }
 
-impl<'a> Crawl<'a> {
+impl Crawl {
     pub(super) fn new(
-        src: &'a HttpSource,
+        src: &HttpSource,
         probes: Probes,
         limits: Limits,
         snapshot: Option<Arc<Snapshot>>,
@@ -256,7 +266,13 @@ impl<'a> Crawl<'a> {
         let o = &src.options;
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
         Crawl {
-            src,
+            src: Source {
+                start: src.start.clone(),
+                seeds: src.seeds.clone(),
+                options: src.options.clone(),
+                client: src.client.clone(),
+                cache: src.cache.clone(),
+            },
             scope: src.scope.clone(),
             analysis: Arc::new(tokio::sync::Semaphore::new(cpus + 1)),
             setup: cache::analysis_setup(&probes, &limits).into(),

@@ -346,11 +346,15 @@ impl PageSource for HttpSource {
         };
         let job = crawl::Crawl::new(self, probes.clone(), self.limits(), snap.clone());
         // A thread of its own, so that a caller already inside an async runtime is fine.
+        // The crawl itself is a task of the runtime: the fetches it waits for finish on
+        // the same worker threads, which then run it without waking another thread.
+        let stopped = || SourceError::Target("the crawler stopped unexpectedly".into());
         let result = std::thread::scope(|s| {
-            s.spawn(|| runtime.block_on(job.run()))
+            s.spawn(|| runtime.block_on(async { tokio::spawn(job.run()).await }))
                 .join()
-                .map_err(|_| SourceError::Target("the crawler stopped unexpectedly".into()))
-        })?;
+                .map_err(|_| stopped())
+        })?
+        .map_err(|_| stopped())?;
         let crawl::Finished {
             pages,
             records,
