@@ -997,6 +997,17 @@ fn resolve(base: Option<&Url>, href: &str) -> Option<String> {
     {
         return None;
     }
+    match base {
+        Some(base) if repeats_by_directory(href) => RESOLVED.with(|memo| {
+            memo.borrow_mut()
+                .resolve(base, href, || join(Some(base), href))
+        }),
+        _ => join(base, href),
+    }
+}
+
+/// `href` against `base`: an http(s) URL without its fragment.
+fn join(base: Option<&Url>, href: &str) -> Option<String> {
     let mut url = match base {
         Some(b) => b.join(href).ok()?,
         None => Url::parse(href).ok()?,
@@ -1008,6 +1019,61 @@ fn resolve(base: Option<&Url>, href: &str) -> Option<String> {
         url.set_fragment(None);
     }
     Some(url.into())
+}
+
+/// Whether what `href` resolves to depends only on the base's scheme, authority and
+/// directory (the path up to its last `/`), not on its last segment, query or
+/// fragment: it starts with a letter, a digit, `/` or `.` (never `?` or `#`, even after
+/// the URL parser drops leading controls, tabs and line breaks, which it may not hold).
+fn repeats_by_directory(href: &str) -> bool {
+    href.as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.'))
+        && !href.bytes().any(|b| b.is_ascii_control())
+}
+
+/// Entries a thread keeps in [`RESOLVED`] before it starts over.
+const RESOLVED_MAX: usize = 8_192;
+
+thread_local! {
+    /// Links resolved on this thread: a site's navigation and footer repeat on every
+    /// page, and each resolution is a URL parse and a serialisation. It holds exactly
+    /// what [`join`] gave, so it changes no result.
+    static RESOLVED: std::cell::RefCell<ResolvedLinks> =
+        std::cell::RefCell::new(ResolvedLinks::default());
+}
+
+/// Resolved links by the base's directory and the reference (see [`repeats_by_directory`]).
+#[derive(Default)]
+struct ResolvedLinks {
+    key: String,
+    links: foldhash::HashMap<Box<str>, Option<Box<str>>>,
+}
+
+impl ResolvedLinks {
+    fn resolve(
+        &mut self,
+        base: &Url,
+        href: &str,
+        join: impl FnOnce() -> Option<String>,
+    ) -> Option<String> {
+        let upto_path = &base[..url::Position::AfterPath];
+        let directory = upto_path.rfind('/').map_or(upto_path, |i| &upto_path[..=i]);
+        self.key.clear();
+        self.key.push_str(directory);
+        self.key.push('\n');
+        self.key.push_str(href);
+        if let Some(known) = self.links.get(self.key.as_str()) {
+            return known.as_deref().map(str::to_string);
+        }
+        let resolved = join();
+        if self.links.len() >= RESOLVED_MAX {
+            self.links.clear();
+        }
+        self.links
+            .insert(self.key.as_str().into(), resolved.as_deref().map(Box::from));
+        resolved
+    }
 }
 
 /// The attachment file ending of a URL, when it names a document.
@@ -1476,6 +1542,54 @@ mod tests {
             links += got.len();
         }
         assert!(links > 1_000, "{links} links compared");
+    }
+
+    #[test]
+    fn remembered_links_resolve_as_joined() {
+        let bases = [
+            "http://whly.gd.gov.cn/zwgk/index.html",
+            "http://whly.gd.gov.cn/zwgk/list_2.html?page=2#top",
+            "http://whly.gd.gov.cn/zwgk/",
+            "http://whly.gd.gov.cn/zwgk",
+            "https://whly.gd.gov.cn/zwgk/index.html",
+            "http://whly.gd.gov.cn:8080/zwgk/index.html",
+            "http://user:pw@whly.gd.gov.cn/zwgk/index.html",
+            "http://www.gd.gov.cn/a/b/c.html",
+            "http://whly.gd.gov.cn/",
+        ];
+        let hrefs = [
+            "index_2.html",
+            "./content/post_1.html?x=1#y",
+            "../open_newgfxwj/",
+            "/zwgk/",
+            "//www.gd.gov.cn/x",
+            "http:relative.html",
+            "https:other.html",
+            "http://gkmlpt.gd.gov.cn/gkmlpt/index",
+            "HTTP://WHLY.GD.GOV.CN/A/../B",
+            "a\tb.html",
+            "a\u{1}?x",
+            "?page=3",
+            "#frag",
+            ".",
+            "..",
+            "0",
+            "政务公开.html",
+            "a%20b c.html",
+            "/\\evil.example/x",
+        ];
+        for _ in 0..2 {
+            for b in bases {
+                let base = Url::parse(b).unwrap();
+                for h in hrefs {
+                    // Fragment-only references are not links (left out before joining).
+                    let want = (!h.starts_with('#'))
+                        .then(|| join(Some(&base), h.trim()))
+                        .flatten();
+                    assert_eq!(resolve(Some(&base), h), want, "{h:?} against {b}");
+                }
+            }
+        }
     }
 
     #[test]

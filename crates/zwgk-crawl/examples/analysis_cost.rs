@@ -94,7 +94,7 @@ fn main() {
     });
     let texts: Vec<String> = bodies
         .iter()
-        .map(|(_, b)| encoding::decode(b, Some("text/html")).text)
+        .map(|(_, b)| encoding::decode(b, Some("text/html")).text.into_owned())
         .collect();
     time(only.as_deref(), "html parse only", n, rounds, || {
         for t in &texts {

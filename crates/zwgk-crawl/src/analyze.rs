@@ -55,6 +55,11 @@ const VOID: [&[u8]; 14] = [
 /// A rough count, used only as a guard: void elements and elements whose end tag may
 /// be omitted (`p`, `li`, `td`, …) do not count.
 pub fn depth_cut(html: &[u8], max_depth: usize) -> Option<usize> {
+    // Each level opens with a `<`: a body with no more of them than the limit cannot
+    // nest deeper (nearly every page), and counting them is a fast byte search.
+    if memchr::memchr_iter(b'<', html).count() <= max_depth {
+        return None;
+    }
     let mut depth = 0usize;
     let mut i = 0;
     while let Some(off) = memchr::memchr(b'<', &html[i..]) {

@@ -6,13 +6,15 @@
 //! Portals mislabel: a page declared GBK may be UTF-8 and the reverse. A declared
 //! charset is trusted only when the bytes decode without error under it.
 
+use std::borrow::Cow;
+
 use encoding_rs::{Encoding, GB18030, UTF_8};
 
 /// The decoded text and the name of the encoding used.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    /// The text.
-    pub text: String,
+pub struct Decoded<'a> {
+    /// The text: the body itself when it is UTF-8 already.
+    pub text: Cow<'a, str>,
     /// Name of the encoding that was used (e.g. `UTF-8`, `gb18030`).
     pub encoding: &'static str,
     /// Whether some bytes could not be decoded and were replaced.
@@ -41,11 +43,11 @@ pub fn charset_label(text: &[u8]) -> Option<&'static Encoding> {
 }
 
 /// Decode a body, given the `Content-Type` header when there is one.
-pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
+pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'a> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return Decoded {
-            text: text.into_owned(),
+            text,
             encoding: enc.name(),
             had_errors,
         };
@@ -54,7 +56,7 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     // bytes: valid UTF-8 therefore wins over a declaration (mislabelled pages).
     if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return Decoded {
-            text: text.to_string(),
+            text: Cow::Borrowed(text),
             encoding: UTF_8.name(),
             had_errors: false,
         };
@@ -81,7 +83,7 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
         let (text, had_errors) = enc.decode_without_bom_handling(bytes);
         if !had_errors {
             return Decoded {
-                text: text.into_owned(),
+                text,
                 encoding: enc.name(),
                 had_errors,
             };
@@ -90,7 +92,7 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     let enc = candidates[0];
     let (text, _) = enc.decode_without_bom_handling(bytes);
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding: enc.name(),
         had_errors: true,
     }
@@ -107,7 +109,8 @@ mod tests {
     #[test]
     fn declared_gbk_meta() {
         let html = "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"><p>广东省文化和旅游厅</p>";
-        let d = decode(&gbk(html), None);
+        let bytes = gbk(html);
+        let d = decode(&bytes, None);
         assert!(d.text.contains("广东省文化和旅游厅"));
         assert_eq!(d.encoding, "gb18030");
         assert!(!d.had_errors);
@@ -115,7 +118,8 @@ mod tests {
 
     #[test]
     fn undeclared_gbk_is_detected() {
-        let d = decode(&gbk("<p>政府信息公开指南</p>"), None);
+        let bytes = gbk("<p>政府信息公开指南</p>");
+        let d = decode(&bytes, None);
         assert!(d.text.contains("政府信息公开指南"), "{}", d.text);
     }
 
