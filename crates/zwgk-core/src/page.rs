@@ -1081,8 +1081,10 @@ pub fn attachment_extension(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or(url);
     let last = path.rsplit('/').next()?;
     let (_, ext) = last.rsplit_once('.')?;
-    let ext = ext.to_ascii_lowercase();
-    ATTACHMENT_EXTENSIONS.contains(&ext.as_str()).then_some(ext)
+    ATTACHMENT_EXTENSIONS
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(ext))
+        .map(|known| known.to_string())
 }
 
 fn breadcrumb_of(crumbs: &[ElementRef<'_>], body_text: &str) -> Vec<String> {
@@ -1189,8 +1191,11 @@ fn publication_date(
     }
     // The article header sits near the top: look at the first lines only, so a
     // date quoted in the body is not taken for the publication date.
-    let head: String = body_text.lines().take(40).collect::<Vec<_>>().join("\n");
-    if let Some(found) = date::date_after_label(&head, &["发布日期", "发布时间", "时间", "日期"])
+    let head = match body_text.match_indices('\n').nth(39) {
+        Some((end, _)) => &body_text[..end],
+        None => body_text,
+    };
+    if let Some(found) = date::date_after_label(head, &["发布日期", "发布时间", "时间", "日期"])
     {
         return Some(found.date);
     }

@@ -1,7 +1,7 @@
 //! A site: the facts of every page a scan saw, indexed for rule evaluation.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::BuildHasher;
 
 use crate::external::ExternalLink;
 use crate::page::PageFacts;
@@ -15,13 +15,13 @@ pub struct Site {
     target: String,
     pages: Vec<PageFacts>,
     /// Page index by [`url_key`] of its URL.
-    by_url: HashMap<u64, u32>,
+    by_url: foldhash::HashMap<u64, u32>,
     /// Pages whose URL's key is another page's (vanishingly rare).
     collided: HashMap<String, u32>,
     /// For each [`url_key`] of a link target, the (page index, link index) pairs of
     /// the links pointing there (32-bit: a scan holds far fewer than 4 billion pages
     /// or links a page).
-    inbound: HashMap<u64, Vec<(u32, u32)>>,
+    inbound: foldhash::HashMap<u64, Vec<(u32, u32)>>,
     /// The results of checking off-site links, by the link's URL.
     external: HashMap<String, ExternalLink>,
     /// Timed requests of the site's pages (the `availability` check reads them).
@@ -31,12 +31,17 @@ pub struct Site {
 /// The index key of a URL; a folder URL (`…/x/`) is keyed as `…/x/index.html`, the
 /// name mirror tools save it under.
 fn url_key(url: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    h.write(url.as_bytes());
-    if url.ends_with('/') {
-        h.write(b"index.html");
-    }
-    h.finish()
+    // One pass over the whole key (foldhash, unlike SipHash, does not hash two writes
+    // like their concatenation), with a fixed seed: the same URL has the same key in
+    // every site of the process.
+    let folder;
+    let key = if url.ends_with('/') {
+        folder = format!("{url}index.html");
+        folder.as_str()
+    } else {
+        url
+    };
+    foldhash::fast::FixedState::with_seed(0x7a77_676b).hash_one(key)
 }
 
 /// Whether two URLs name the same page, a folder URL and its `index.html` alike.
@@ -60,7 +65,8 @@ impl Site {
             ..Site::default()
         };
         // The first page of each URL is kept: mark the later ones, then drop them in place.
-        let mut first: HashMap<u64, usize> = HashMap::with_capacity(site.pages.len());
+        let mut first: foldhash::HashMap<u64, usize> =
+            foldhash::HashMap::with_capacity_and_hasher(site.pages.len(), Default::default());
         let mut collided_first: HashMap<&str, usize> = HashMap::new();
         let mut keep = vec![true; site.pages.len()];
         for (i, p) in site.pages.iter().enumerate() {

@@ -183,6 +183,9 @@ fn request(
     req
 }
 
+/// At most this much room is set aside for a body before it arrives.
+const BODY_RESERVE_MAX: usize = 1 << 20;
+
 async fn attempt(
     client: &reqwest::Client,
     url: &Url,
@@ -228,7 +231,13 @@ async fn attempt(
             no_store,
         });
     }
-    let mut body = Vec::new();
+    // Room for the announced length (within the limit, and not more than a
+    // megabyte ahead of what arrives: a server may announce what it never sends).
+    let announced = resp
+        .content_length()
+        .unwrap_or(0)
+        .min(BODY_RESERVE_MAX as u64) as usize;
+    let mut body = Vec::with_capacity(announced.min(max_body));
     let mut truncated = false;
     loop {
         match resp.chunk().await {
