@@ -40,14 +40,13 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
             return Tri::No;
         }
     }
-    if let Some(p) = &c.link_text {
-        if !site
-            .inbound_links(&page.url)
-            .any(|(_, link)| link.is_labelled(p))
-        {
-            return Tri::No;
-        }
-    }
+    // The links to a page are the costliest criterion to test: it comes last.
+    let linked = || {
+        c.link_text.as_ref().is_none_or(|p| {
+            site.inbound_links(&page.url)
+                .any(|(_, link)| link.is_labelled(p))
+        })
+    };
     let content_criteria = c.title.is_some()
         || c.breadcrumb.is_some()
         || c.column.is_some()
@@ -55,6 +54,9 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
         || c.published_after.is_some()
         || c.published_before.is_some();
     if page.is_failed() {
+        if !linked() {
+            return Tri::No;
+        }
         return if content_criteria {
             Tri::Unknown
         } else {
@@ -75,10 +77,10 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
         let column = page
             .meta_tags
             .get("ColumnName")
-            .map(|c| c.to_string())
-            .or_else(|| page.breadcrumb.last().cloned())
+            .map(|c| &**c)
+            .or_else(|| page.breadcrumb.last().map(String::as_str))
             .unwrap_or_default();
-        if !p.is_match(&column) {
+        if !p.is_match(column) {
             return Tri::No;
         }
     }
@@ -95,6 +97,9 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
                 .is_some_and(|d| if after { d >= bound } else { d <= bound }),
         };
     if !in_range(c.published_after, true) || !in_range(c.published_before, false) {
+        return Tri::No;
+    }
+    if !linked() {
         return Tri::No;
     }
     Tri::Yes
