@@ -1022,8 +1022,8 @@ fn join(base: Option<&Url>, href: &str) -> Option<String> {
 }
 
 /// Whether what `href` resolves to depends only on the base's scheme, authority and
-/// directory (the path up to its last `/`), not on its last segment, query or
-/// fragment: it starts with a letter, a digit, `/` or `.` (never `?` or `#`, even after
+/// directory (the path up to its last `/`; for a reference starting with `/`, the
+/// scheme and authority alone), not on its last segment, query or fragment: it starts with a letter, a digit, `/` or `.` (never `?` or `#`, even after
 /// the URL parser drops leading controls, tabs and line breaks, which it may not hold).
 fn repeats_by_directory(href: &str) -> bool {
     href.as_bytes()
@@ -1032,8 +1032,9 @@ fn repeats_by_directory(href: &str) -> bool {
         && !href.bytes().any(|b| b.is_ascii_control())
 }
 
-/// Entries a thread keeps in [`RESOLVED`] before it starts over.
-const RESOLVED_MAX: usize = 8_192;
+/// Entries a thread keeps in [`RESOLVED`] before it starts over (a few hundred
+/// kilobytes: a crawl may run its analyses on many threads).
+const RESOLVED_MAX: usize = 2_048;
 
 thread_local! {
     /// Links resolved on this thread: a site's navigation and footer repeat on every
@@ -1057,10 +1058,16 @@ impl ResolvedLinks {
         href: &str,
         join: impl FnOnce() -> Option<String>,
     ) -> Option<String> {
-        let upto_path = &base[..url::Position::AfterPath];
-        let directory = upto_path.rfind('/').map_or(upto_path, |i| &upto_path[..=i]);
+        // A path from the root depends on the scheme and authority alone, so the
+        // navigation's links are one entry whatever page they are on.
+        let scope = if href.starts_with('/') {
+            &base[..url::Position::BeforePath]
+        } else {
+            let upto_path = &base[..url::Position::AfterPath];
+            upto_path.rfind('/').map_or(upto_path, |i| &upto_path[..=i])
+        };
         self.key.clear();
-        self.key.push_str(directory);
+        self.key.push_str(scope);
         self.key.push('\n');
         self.key.push_str(href);
         if let Some(known) = self.links.get(self.key.as_str()) {

@@ -47,6 +47,11 @@ pub use snapshot::SnapshotSummary;
 /// The product token of the `User-Agent`, also the name looked for in robots.txt.
 pub const AGENT: &str = "zwgk";
 
+/// Threads for blocking work at most (cache reads and writes, snapshot files, large
+/// bodies' analysis): each thread keeps its own allocator arena, and with `--cache`
+/// and many requests in flight tokio's default (512) let a crawl grow dozens of them.
+const BLOCKING_THREADS: usize = 16;
+
 /// How a crawl behaves. [`CrawlOptions::default`] gives the documented defaults.
 #[derive(Debug, Clone)]
 pub struct CrawlOptions {
@@ -332,6 +337,7 @@ impl PageSource for HttpSource {
     fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, SourceError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
+            .max_blocking_threads(BLOCKING_THREADS)
             .thread_name("zwgk-crawl")
             .build()
             .map_err(|source| SourceError::Io {
