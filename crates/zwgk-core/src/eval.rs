@@ -115,7 +115,8 @@ pub fn evaluate_with_calendar(
 }
 
 /// `evaluate` applied to each rule, on up to as many scoped threads as there are
-/// cores (rule `i` on thread `i % threads`), the results in the rules' order.
+/// cores, each taking the next rule not yet taken (rules differ a lot in cost), the
+/// results in the rules' order.
 fn evaluate_rules<F>(rules: &[&Rule], evaluate: F) -> Vec<RuleReport>
 where
     F: Fn(&Rule) -> RuleReport + Sync,
@@ -127,28 +128,30 @@ where
         return rules.iter().map(|r| evaluate(r)).collect();
     }
     let evaluate = &evaluate;
-    let parts: Vec<Vec<RuleReport>> = std::thread::scope(|s| {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let next = &next;
+    let mut done: Vec<(usize, RuleReport)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
-            .map(|t| {
+            .map(|_| {
                 s.spawn(move || {
-                    rules
-                        .iter()
-                        .skip(t)
-                        .step_by(threads)
-                        .map(|r| evaluate(r))
-                        .collect::<Vec<_>>()
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(rule) = rules.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, evaluate(rule)));
+                    }
                 })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
-    let mut parts: Vec<_> = parts.into_iter().map(Vec::into_iter).collect();
-    (0..rules.len())
-        .map(|i| parts[i % threads].next().expect("one report per rule"))
-        .collect()
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, report)| report).collect()
 }
 
 /// Evaluate one rule; `columns` is the site's column survey (empty when the
