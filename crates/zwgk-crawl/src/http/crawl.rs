@@ -149,16 +149,19 @@ struct KeptFacts<'a> {
     cache: &'a cache::Cache,
     setup: &'a str,
     reuse: bool,
+    /// The kept facts, already read (with the kept response, before the request).
+    loaded: Option<PageFacts>,
 }
 
-/// Analyse a fetched body (CPU-bound: runs on the blocking pool).
+/// Analyse a fetched body (CPU-bound: bodies written to disk or large run on the
+/// blocking pool, the others on the runtime thread that received them).
 fn analyse(
     job: Job,
     resp: Response,
     record: FetchRecord,
     probes: &Probes,
     limits: &Limits,
-    kept: Option<KeptFacts<'_>>,
+    mut kept: Option<KeptFacts<'_>>,
 ) -> Done {
     let mut done = Done {
         job,
@@ -217,10 +220,11 @@ fn analyse(
     }
     let final_url = frontier::normalize(resp.final_url.as_str()).unwrap_or_else(|| url.clone());
     // Analyse as the final URL (relative links resolve against it), keep as the requested one.
-    let reused = kept
-        .as_ref()
-        .filter(|k| k.reuse)
-        .and_then(|k| k.cache.load_facts(&url, k.setup, &resp.body));
+    let reused = kept.as_mut().filter(|k| k.reuse).and_then(|k| {
+        k.loaded
+            .take()
+            .or_else(|| k.cache.load_facts(&url, k.setup, &resp.body))
+    });
     let mut facts = match reused {
         Some(facts) => facts,
         None => {
@@ -414,17 +418,22 @@ impl Crawl {
             let setup = self.setup.clone();
             let snapshot = self.snapshot.clone();
             let handle = self.inflight.spawn(async move {
-                let kept = match &cache {
+                // The kept response and, read with it, the facts made from its body:
+                // answered 304, the page then needs no other trip to the disk.
+                let (kept, kept_facts) = match &cache {
                     Some(c) => {
-                        let (c, url) = (c.clone(), task_job.url.clone());
+                        let (c, url, setup) = (c.clone(), task_job.url.clone(), setup.clone());
                         tokio::task::spawn_blocking(move || {
-                            c.usable(&url, cfg.max_body, cfg.skip_non_text)
+                            let entry = c.usable(&url, cfg.max_body, cfg.skip_non_text)?;
+                            let facts = c.load_facts(&url, &setup, &entry.body);
+                            Some((entry, facts))
                         })
                         .await
                         .ok()
                         .flatten()
+                        .map_or((None, None), |(e, f)| (Some(e), f))
                     }
-                    None => None,
+                    None => (None, None),
                 };
                 let validators = kept.as_ref().map(|e| e.validators.clone());
                 let (result, mut record) = fetch::fetch_conditional(
@@ -439,6 +448,17 @@ impl Crawl {
                     Ok(resp) => {
                         let (resp, from_cache) =
                             cache::revalidated(&task_job.url, resp, kept, &mut record);
+                        if let (Some(c), Some(facts), true, None) =
+                            (&cache, kept_facts, from_cache, &snapshot)
+                        {
+                            let kept = KeptFacts {
+                                cache: c,
+                                setup: &setup,
+                                reuse: true,
+                                loaded: Some(facts),
+                            };
+                            return analyse(task_job, resp, record, &probes, &limits, Some(kept));
+                        }
                         if cache.is_none()
                             && snapshot.is_none()
                             && resp.body.len() <= INLINE_ANALYSIS_MAX
@@ -463,6 +483,7 @@ impl Crawl {
                                 cache: c,
                                 setup: &setup,
                                 reuse: from_cache,
+                                loaded: None,
                             });
                             analyse(task_job, resp, record, &probes, &limits, kept)
                         })
