@@ -1023,8 +1023,9 @@ fn join(base: Option<&Url>, href: &str) -> Option<String> {
 
 /// Whether what `href` resolves to depends only on the base's scheme, authority and
 /// directory (the path up to its last `/`; for a reference starting with `/`, the
-/// scheme and authority alone), not on its last segment, query or fragment: it starts with a letter, a digit, `/` or `.` (never `?` or `#`, even after
-/// the URL parser drops leading controls, tabs and line breaks, which it may not hold).
+/// scheme and authority alone), not on its last segment, query or fragment: it starts
+/// with a letter, a digit, `/` or `.` (never `?` or `#`, even after the URL parser
+/// drops leading controls, tabs and line breaks, which it may not hold).
 fn repeats_by_directory(href: &str) -> bool {
     href.as_bytes()
         .first()
@@ -1044,7 +1045,8 @@ thread_local! {
         std::cell::RefCell::new(ResolvedLinks::default());
 }
 
-/// Resolved links by the base's directory and the reference (see [`repeats_by_directory`]).
+/// Resolved links by the base's directory (or origin) and the reference (see
+/// [`repeats_by_directory`]).
 #[derive(Default)]
 struct ResolvedLinks {
     key: String,

@@ -1,5 +1,6 @@
-//! The crawl loop: a queue of jobs, fetched under the per-host limits, analysed on the
-//! blocking pool as they arrive; links, sitemaps and catalogue pages feed the queue.
+//! The crawl loop: a queue of jobs, fetched under the per-host limits, analysed as they
+//! arrive (small bodies on the runtime thread that received them, bodies written to disk
+//! or large on the blocking pool); links, sitemaps and catalogue pages feed the queue.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -103,9 +104,9 @@ struct Source {
 pub(super) struct Crawl {
     src: Source,
     scope: frontier::Scope,
-    /// Bodies analysed at once at most (the analysis is CPU-bound): one more than
-    /// there are cores, so that a core finishing a page finds the next one already
-    /// handed to a thread instead of idling through the hand-over between threads.
+    /// Bodies analysed at once on the blocking pool at most (the analysis is
+    /// CPU-bound): one more than there are cores, so that a core finishing a page finds
+    /// the next one already handed to a thread instead of idling through the hand-over.
     analysis: Arc<tokio::sync::Semaphore>,
     /// What page facts depend on besides the body (the key of facts kept in the cache).
     setup: Arc<str>,
