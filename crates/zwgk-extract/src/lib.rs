@@ -1,7 +1,7 @@
 //! Text and tables of the attachments that disclosure pages link to.
 //!
 //! Budgets, final accounts and annual reports are often published as PDF, DOCX or
-//! XLS/XLSX files rather than as page text. [`detect`] tells what a download is, and
+//! XLS/XLSX files rather than as page text. [`detect()`] tells what a download is, and
 //! [`extract`] turns it into plain text (and table grids) that rules can read like page
 //! text. Every input is untrusted: hostile, truncated or random bytes give an
 //! [`ExtractError`] or partial text within [`Limits`], never a panic or a hang.

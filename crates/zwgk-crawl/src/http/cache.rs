@@ -164,9 +164,9 @@ impl Entry {
         Some(out)
     }
 
-    /// Read an entry from file bytes; `None` when anything is off.
-    fn decode(bytes: &[u8]) -> Option<Entry> {
-        let split = bytes.windows(2).take(MAX_HEAD).position(|w| w == b"\n\n")?;
+    /// Read an entry from file bytes (which become its body); `None` when anything is off.
+    fn decode(mut bytes: Vec<u8>) -> Option<Entry> {
+        let split = memchr::memmem::find(&bytes[..bytes.len().min(MAX_HEAD + 1)], b"\n\n")?;
         let head = std::str::from_utf8(&bytes[..split]).ok()?;
         let body = &bytes[split + 2..];
         let mut lines = head.lines();
@@ -200,13 +200,16 @@ impl Entry {
             return None;
         }
         let status = status.filter(|s| (200..300).contains(s))?;
+        let (url, complete) = (url?, complete?);
+        // The head is dropped in place: the body is not copied.
+        bytes.drain(..split + 2);
         Some(Entry {
-            url: url?,
+            url,
             status,
             content_type,
             validators,
-            complete: complete?,
-            body: body.to_vec(),
+            complete,
+            body: bytes,
         })
     }
 
@@ -270,7 +273,7 @@ impl Cache {
         if bytes.len() as u64 > cap {
             return None;
         }
-        Entry::decode(&bytes).filter(|e| e.url == url.as_str() && e.body.len() <= max_body)
+        Entry::decode(bytes).filter(|e| e.url == url.as_str() && e.body.len() <= max_body)
     }
 
     /// The entry for `url` if it can answer a conditional request of a crawl that
