@@ -970,12 +970,8 @@ fn link_context(raw: &str, pos: usize) -> String {
                 .map_or(0, |(i, _)| i);
         }
         let before = text::normalize_line(&prefix[start..]);
-        let n = before.chars().count();
-        if start == 0 || n > LINK_CONTEXT_CHARS {
-            return before
-                .chars()
-                .skip(n.saturating_sub(LINK_CONTEXT_CHARS))
-                .collect();
+        if start == 0 || before.chars().count() > LINK_CONTEXT_CHARS {
+            return text::last_chars(&before, LINK_CONTEXT_CHARS).to_string();
         }
         want *= 4;
     }
@@ -998,10 +994,9 @@ fn resolve(base: Option<&Url>, href: &str) -> Option<String> {
         return None;
     }
     match base {
-        Some(base) if repeats_by_directory(href) => RESOLVED.with(|memo| {
-            memo.borrow_mut()
-                .resolve(base, href, || join(Some(base), href))
-        }),
+        Some(base) if repeats_by_directory(href) => {
+            RESOLVED.with(|memo| memo.borrow_mut().resolve(base, href))
+        }
         _ => join(base, href),
     }
 }
@@ -1054,12 +1049,8 @@ struct ResolvedLinks {
 }
 
 impl ResolvedLinks {
-    fn resolve(
-        &mut self,
-        base: &Url,
-        href: &str,
-        join: impl FnOnce() -> Option<String>,
-    ) -> Option<String> {
+    /// [`join`] of `href` against `base`, remembered.
+    fn resolve(&mut self, base: &Url, href: &str) -> Option<String> {
         // A path from the root depends on the scheme and authority alone, so the
         // navigation's links are one entry whatever page they are on.
         let scope = if href.starts_with('/') {
@@ -1075,7 +1066,7 @@ impl ResolvedLinks {
         if let Some(known) = self.links.get(self.key.as_str()) {
             return known.as_deref().map(str::to_string);
         }
-        let resolved = join();
+        let resolved = join(Some(base), href);
         if self.links.len() >= RESOLVED_MAX {
             self.links.clear();
         }

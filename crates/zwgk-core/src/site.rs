@@ -28,28 +28,21 @@ pub struct Site {
     probes: Vec<crate::probe::Probe>,
 }
 
-/// The index key of a URL; a folder URL (`…/x/`) is keyed as `…/x/index.html`, the
-/// name mirror tools save it under.
+/// The index key of a URL; `…/x/index.html` (the name mirror tools save a folder URL
+/// under) is keyed as its folder `…/x/`. A fixed seed: the same URL has the same key in
+/// every site of the process.
 fn url_key(url: &str) -> u64 {
-    // One pass over the whole key (foldhash, unlike SipHash, does not hash two writes
-    // like their concatenation), with a fixed seed: the same URL has the same key in
-    // every site of the process.
-    let folder;
-    let key = if url.ends_with('/') {
-        folder = format!("{url}index.html");
-        folder.as_str()
-    } else {
-        url
-    };
-    foldhash::fast::FixedState::with_seed(0x7a77_676b).hash_one(key)
+    foldhash::fast::FixedState::with_seed(0x7a77_676b).hash_one(folder_of(url).unwrap_or(url))
+}
+
+/// The folder URL (`…/x/`) of a URL naming its `index.html`.
+fn folder_of(url: &str) -> Option<&str> {
+    url.strip_suffix("index.html").filter(|f| f.ends_with('/'))
 }
 
 /// Whether two URLs name the same page, a folder URL and its `index.html` alike.
 fn same_page(a: &str, b: &str) -> bool {
-    fn folder(s: &str) -> Option<&str> {
-        s.strip_suffix("index.html").filter(|f| f.ends_with('/'))
-    }
-    a == b || folder(a) == Some(b) || folder(b) == Some(a)
+    a == b || folder_of(a) == Some(b) || folder_of(b) == Some(a)
 }
 
 impl Site {

@@ -199,11 +199,7 @@ impl Folder {
     /// far (lines are kept: their breaks read as spaces, the last one is dropped).
     fn line_tail(&self, n: usize) -> String {
         let out = self.out.strip_suffix('\n').unwrap_or(&self.out);
-        let start = match n.checked_sub(1) {
-            Some(last) => out.char_indices().rev().nth(last).map_or(0, |(i, _)| i),
-            None => out.len(),
-        };
-        out[start..].replace('\n', " ")
+        last_chars(out, n).replace('\n', " ")
     }
 
     fn finish(self) -> String {
@@ -257,6 +253,15 @@ fn is_traditional(c: char) -> bool {
 /// `normalize(&normalize(s)) == normalize(s)`.
 pub fn normalize(s: &str) -> String {
     fold(s, true)
+}
+
+/// The last `n` characters of `s` (all of it when it is shorter).
+pub(crate) fn last_chars(s: &str, n: usize) -> &str {
+    let start = match n.checked_sub(1) {
+        Some(last) => s.char_indices().rev().nth(last).map_or(0, |(i, _)| i),
+        None => s.len(),
+    };
+    &s[start..]
 }
 
 /// [`normalize`] of `s`, together with, for each byte offset in `marks` (ascending,
