@@ -68,6 +68,7 @@ pub mod date;
 pub mod eval;
 pub mod evidence;
 pub mod external;
+pub mod html;
 pub mod outcome;
 pub mod pack;
 pub mod page;

@@ -657,7 +657,7 @@ impl PageFacts {
 
     /// Like [`PageFacts::from_html`], also recording the matches of selector probes.
     pub fn from_html_with_probes(url: &str, status: u16, html: &str, probes: &Probes) -> Self {
-        let doc = Html::parse_document(html);
+        let doc = crate::html::parse_document(html);
         let mut selected = BTreeMap::new();
         for (name, selector) in &probes.list {
             let texts: Vec<String> = doc

@@ -96,11 +96,28 @@ fn main() {
         .iter()
         .map(|(_, b)| encoding::decode(b, Some("text/html")).text.into_owned())
         .collect();
-    time(only.as_deref(), "html parse only", n, rounds, || {
-        for t in &texts {
-            std::hint::black_box(scraper::Html::parse_document(t));
-        }
-    });
+    time(
+        only.as_deref(),
+        "html parse (html5ever alone)",
+        n,
+        rounds,
+        || {
+            for t in &texts {
+                std::hint::black_box(scraper::Html::parse_document(t));
+            }
+        },
+    );
+    time(
+        only.as_deref(),
+        "html parse (as analysed)",
+        n,
+        rounds,
+        || {
+            for t in &texts {
+                std::hint::black_box(zwgk_core::html::parse_document(t));
+            }
+        },
+    );
     time(only.as_deref(), "analysis (whole)", n, rounds, || {
         for (url, b) in &bodies {
             std::hint::black_box(analyze(url, 200, Some("text/html"), b, &probes, &limits));
