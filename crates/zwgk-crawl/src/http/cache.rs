@@ -67,6 +67,20 @@ pub struct Entry {
     pub body: Vec<u8>,
 }
 
+/// An entry's file, opened, and its size.
+#[derive(Debug)]
+pub struct KeptFile {
+    file: fs::File,
+    size: u64,
+}
+
+impl KeptFile {
+    /// The file's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+}
+
 /// Why the cache folder cannot be used.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot use the cache folder {path}: {source}")]
@@ -263,24 +277,47 @@ impl Cache {
 
     /// The entry for `url`, if a sound one is kept (at most `max_body` bytes of body).
     pub fn load(&self, url: &Url, max_body: usize) -> Option<Entry> {
+        self.read(self.open_entry(url)?, url, max_body)
+    }
+
+    /// The entry for `url` if it can answer a conditional request of a crawl that
+    /// needs (`!skip_non_text`) or not every body.
+    pub fn usable(&self, url: &Url, max_body: usize, skip_non_text: bool) -> Option<Entry> {
+        self.read_usable(self.open_entry(url)?, url, max_body, skip_non_text)
+    }
+
+    /// The file of `url`'s entry, opened (`None` when there is none), so that its size
+    /// can decide where it is read.
+    pub fn open_entry(&self, url: &Url) -> Option<KeptFile> {
         let file = fs::File::open(self.path_of(url)).ok()?;
+        let size = file.metadata().ok()?.len();
+        Some(KeptFile { file, size })
+    }
+
+    /// [`Cache::usable`] of an entry file already opened.
+    pub fn read_usable(
+        &self,
+        kept: KeptFile,
+        url: &Url,
+        max_body: usize,
+        skip_non_text: bool,
+    ) -> Option<Entry> {
+        self.read(kept, url, max_body)
+            .filter(|e| (e.complete || skip_non_text) && !e.validators.is_empty())
+    }
+
+    fn read(&self, kept: KeptFile, url: &Url, max_body: usize) -> Option<Entry> {
         let cap = (max_body as u64).saturating_add(MAX_HEAD as u64 + 2);
-        let size = file.metadata().map_or(0, |m| m.len().min(cap));
+        let size = kept.size.min(cap);
         let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
-        file.take(cap.saturating_add(1))
+        kept.file
+            .take(cap.saturating_add(1))
             .read_to_end(&mut bytes)
             .ok()?;
         if bytes.len() as u64 > cap {
             return None;
         }
         Entry::decode(bytes).filter(|e| e.url == url.as_str() && e.body.len() <= max_body)
-    }
-
-    /// The entry for `url` if it can answer a conditional request of a crawl that
-    /// needs (`!skip_non_text`) or not every body.
-    pub fn usable(&self, url: &Url, max_body: usize, skip_non_text: bool) -> Option<Entry> {
-        self.load(url, max_body)
-            .filter(|e| (e.complete || skip_non_text) && !e.validators.is_empty())
     }
 
     /// Keep a freshly fetched response of `url`, or forget the URL's entry when the
@@ -331,12 +368,11 @@ impl Cache {
     /// the same analysis `setup` (see [`analysis_setup`]); a 304 then skips the analysis.
     pub fn load_facts(&self, url: &Url, setup: &str, body: &[u8]) -> Option<PageFacts> {
         let bytes = fs::read(self.facts_path(url)).ok()?;
-        let text = std::str::from_utf8(&bytes).ok()?;
-        let (head, json) = text.split_once('\n')?;
-        if head != format!("{setup}\t{}", checksum(body)) {
+        let end = memchr::memchr(b'\n', &bytes)?;
+        if bytes[..end] != *facts_head(setup, body).as_bytes() {
             return None;
         }
-        serde_json::from_str::<PageFacts>(json)
+        postcard::from_bytes::<PageFacts>(&bytes[end + 1..])
             .ok()
             .filter(|f| f.url == url.as_str())
     }
@@ -347,12 +383,13 @@ impl Cache {
         if !self.path_of(url).exists() {
             return; // the response itself is not kept: nothing to answer a 304 with
         }
-        let Ok(json) = serde_json::to_string(facts) else {
+        let mut bytes = facts_head(setup, body).into_bytes();
+        bytes.push(b'\n');
+        let Ok(bytes) = postcard::to_extend(facts, bytes) else {
             self.write_errors.fetch_add(1, Ordering::Relaxed);
             return;
         };
-        let bytes = format!("{setup}\t{}\n{json}", checksum(body));
-        match self.write_atomic(&self.facts_path(url), bytes.as_bytes()) {
+        match self.write_atomic(&self.facts_path(url), &bytes) {
             Ok(()) => self.written.fetch_add(1, Ordering::Relaxed),
             Err(_) => self.write_errors.fetch_add(1, Ordering::Relaxed),
         };
@@ -377,6 +414,15 @@ impl Cache {
         result
     }
 }
+
+/// The first line of a facts file: its format, what the facts were made by and from.
+/// The facts follow in postcard's encoding of [`PageFacts`].
+fn facts_head(setup: &str, body: &[u8]) -> String {
+    format!("{FACTS_MAGIC}\t{setup}\t{}", checksum(body))
+}
+
+/// The format of facts files (they start with it).
+const FACTS_MAGIC: &str = "zwgk-facts/2";
 
 /// Revision of the page analysis; bump it when the facts a body yields change, so
 /// facts kept by an older build are not reused.
@@ -574,17 +620,48 @@ mod tests {
                 .is_none(),
             "other body"
         );
-        std::fs::write(cache.facts_path(&url), b"s1\tgarbage\n{").unwrap();
-        assert!(
-            cache
-                .load_facts(&url, "s1", "<title>页</title>".as_bytes())
-                .is_none(),
-            "damaged"
-        );
+        let kept = std::fs::read(cache.facts_path(&url)).unwrap();
+        for damaged in [
+            b"s1\tgarbage\n{".to_vec(),
+            kept[..kept.len() - 1].to_vec(),
+            kept[..kept.iter().position(|&b| b == b'\n').unwrap() + 3].to_vec(),
+        ] {
+            std::fs::write(cache.facts_path(&url), damaged).unwrap();
+            assert!(
+                cache
+                    .load_facts(&url, "s1", "<title>页</title>".as_bytes())
+                    .is_none(),
+                "damaged"
+            );
+        }
         let limits = crate::analyze::Limits::default();
         let a = analysis_setup(&zwgk_core::Probes::none(), &limits);
         let b = analysis_setup(&zwgk_core::Probes::new(["div.x"]).unwrap(), &limits);
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn every_kind_of_fact_comes_back_from_the_cache() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::open(tmp.path()).unwrap();
+        let url = Url::parse("http://a.cn/gkmlpt/content/1/1/post_1.html").unwrap();
+        let html = r#"<html><head><title>标题</title><meta name="PubDate" content="2021-09-28 10:00">
+<meta name="ArticleTitle" content="关于印发某办法的通知"></head><body>
+<div class="position"><a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a></div>
+<h1>关于印发某办法的通知</h1><table><tr><td>索引号：</td><td>1/2021-1</td><td>发布日期：</td><td>2021-09-28</td></tr>
+<tr><td>文号：</td><td>粤文旅规〔2021〕2号</td><td rowspan="2">x</td></tr></table>
+<ul><li><a href="a.html">条目</a><span>2021-10-01</span></li></ul>
+<p>附件：<a href="/f/a.pdf">办法.pdf</a></p></body></html>"#;
+        let facts = PageFacts::from_html(url.as_str(), 200, html);
+        assert!(
+            facts.published.is_some() && !facts.tables.is_empty() && !facts.list_items.is_empty()
+        );
+        cache.store(&url, &resp(&url, html.as_bytes()), false);
+        cache.store_facts(&url, "s1", html.as_bytes(), &facts);
+        assert_eq!(cache.load_facts(&url, "s1", html.as_bytes()), Some(facts));
+        let failed = PageFacts::failed(url.as_str(), "timeout");
+        cache.store_facts(&url, "s1", html.as_bytes(), &failed);
+        assert_eq!(cache.load_facts(&url, "s1", html.as_bytes()), Some(failed));
     }
 
     #[test]

@@ -90,6 +90,10 @@ enum RobotsState {
 /// runtime's thread that received them.
 const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
 
+/// Kept cache entries up to this size are read on the runtime's thread that asks for
+/// them; larger ones on the blocking pool.
+const INLINE_READ_MAX: u64 = 256 * 1024;
+
 /// What a crawl reads of its [`HttpSource`], owned, so that the crawl runs as a task
 /// of the runtime (next to the fetches it waits for) rather than on a thread of its own.
 struct Source {
@@ -423,16 +427,26 @@ impl Crawl {
                 // answered 304, the page then needs no other trip to the disk.
                 let (kept, kept_facts) = match &cache {
                     Some(c) => {
-                        let (c, url, setup) = (c.clone(), task_job.url.clone(), setup.clone());
-                        tokio::task::spawn_blocking(move || {
-                            let entry = c.usable(&url, cfg.max_body, cfg.skip_non_text)?;
-                            let facts = c.load_facts(&url, &setup, &entry.body);
-                            Some((entry, facts))
-                        })
-                        .await
-                        .ok()
-                        .flatten()
-                        .map_or((None, None), |(e, f)| (Some(e), f))
+                        let read = {
+                            let (c, url, setup) = (c.clone(), task_job.url.clone(), setup.clone());
+                            move |file| {
+                                let entry =
+                                    c.read_usable(file, &url, cfg.max_body, cfg.skip_non_text)?;
+                                let facts = c.load_facts(&url, &setup, &entry.body);
+                                Some((entry, facts))
+                            }
+                        };
+                        // A small entry is read here: handing it to the blocking pool and
+                        // back cost more than reading it from the page cache.
+                        let kept = match c.open_entry(&task_job.url) {
+                            None => None,
+                            Some(file) if file.size() <= INLINE_READ_MAX => read(file),
+                            Some(file) => tokio::task::spawn_blocking(move || read(file))
+                                .await
+                                .ok()
+                                .flatten(),
+                        };
+                        kept.map_or((None, None), |(e, f)| (Some(e), f))
                     }
                     None => (None, None),
                 };
