@@ -1250,7 +1250,7 @@ mod tests {
             "long own text is packed"
         );
         assert!(pages[2].text.shared_len() > 100, "header and footer shared");
-        // The cache keeps facts as JSON: the text goes out and comes back whole.
+        // Facts are serialised (reports, the cache): the text goes out and comes back whole.
         let json = serde_json::to_string(&pages[2]).unwrap();
         let back: PageFacts = serde_json::from_str(&json).unwrap();
         assert_eq!(back.text, pages[2].text);

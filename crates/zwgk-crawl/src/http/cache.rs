@@ -2,16 +2,19 @@
 //!
 //! One file per URL, `DIR/v2/<2 hex>/<32 hex>`, named by a hash of the normalised URL.
 //! A file holds a short text head (the URL, status, content type, `ETag`,
-//! `Last-Modified`, body length and checksum) and then the body bytes, which are kept
-//! because page facts depend on the rule pack's selector probes and are re-extracted
-//! on every scan. Files are written to a temporary name and renamed into place, so a
-//! reader never sees half an entry; an entry that cannot be read, is cut short, fails
+//! `Last-Modified`, body length and checksum) and then the body bytes. Beside it,
+//! `<32 hex>.facts` keeps the page facts made from that body (a head line naming the
+//! facts format, the analysis setup — code revision, selector probes, limits — and the
+//! body's checksum, then the facts in postcard's encoding): a 304 whose facts match
+//! needs no analysis. Files are written to a temporary name and renamed into place, so
+//! a reader never sees half an entry; an entry that cannot be read, is cut short, fails
 //! its checksum or names another URL is ignored (the URL is fetched in full).
 //!
 //! Only 2xx answers with a validator (`ETag` or `Last-Modified`) are kept, and never
 //! those marked `Cache-Control: no-store`, cut at the body limit, or redirected. The
 //! next crawl sends `If-None-Match` / `If-Modified-Since`; on `304 Not Modified` the
-//! kept body is analysed as if it had been fetched.
+//! kept facts are used, or, when there are none for this setup, the kept body is
+//! analysed as if it had been fetched.
 
 use std::fs;
 use std::io::{self, Read, Write};
