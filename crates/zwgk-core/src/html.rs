@@ -16,7 +16,9 @@
 //! of duplicate attributes kept), comments (including `<!-->`, `--!>`), doctypes with
 //! public and system identifiers, bogus comments (`<?xml …>`, `<!x>`, `</1>`), named and
 //! numeric character references (the longest match in html5ever's own table, the
-//! historical rule for attributes, C1 replacements), CR/LF normalisation, a leading BOM,
+//! historical rule for attributes, C1 replacements), CR/LF normalisation, a leading BOM
+//! (and, as html5ever does, one where the tree builder paused it: after `</script>` or
+//! a `<meta>` declaring an encoding),
 //! and the raw text of `script`, `style`, `title`, `textarea` and the other elements the
 //! tree builder switches to RCDATA or RAWTEXT. Anything outside that — a NUL, a CDATA
 //! section, `<plaintext>`, end of input inside a tag, comment or doctype, an end tag
@@ -72,6 +74,7 @@ pub(crate) fn fast_parse(html: &str) -> Option<Html> {
         sink: &builder,
         text: String::new(),
         last_start_tag: None,
+        resumed: false,
     };
     tokenizer.run().ok()?;
     builder.end();
@@ -106,6 +109,9 @@ struct Tokenizer<'a, 's, S: TokenSink> {
     text: String,
     /// The name of the last start tag (raw text ends at its end tag).
     last_start_tag: Option<LocalName>,
+    /// The tree builder paused the tokenizer (a script to run, an encoding declared):
+    /// html5ever's tokenizer, fed again, drops a U+FEFF at the point where it resumes.
+    resumed: bool,
 }
 
 impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
@@ -117,6 +123,10 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
     fn run(&mut self) -> Step<()> {
         let len = self.src.len();
         while self.pos < len {
+            if std::mem::take(&mut self.resumed) && self.src[self.pos..].starts_with('\u{feff}') {
+                self.pos += '\u{feff}'.len_utf8();
+                continue;
+            }
             let Some(off) = memchr::memchr2(b'<', b'&', &self.bytes()[self.pos..]) else {
                 self.text.push_str(&self.src[self.pos..]);
                 self.pos = len;
@@ -125,7 +135,10 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
             let at = self.pos + off;
             self.text.push_str(&self.src[self.pos..at]);
             if self.bytes()[at] == b'&' {
-                self.pos = char_ref(self.src, at, false, &mut self.text)?;
+                let pending = self.text.len();
+                let reference = char_ref(self.src, at, false, &mut self.text)?;
+                self.pos = reference.end;
+                self.report_error_first(pending, reference)?;
                 continue;
             }
             let next = self.bytes().get(at + 1).copied();
@@ -141,8 +154,13 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
                         self.flush_text()?;
                         self.tag(at + 2, TagKind::EndTag)?;
                     }
-                    // `</>` is dropped.
-                    Some(b'>') => self.pos = at + 3,
+                    // `</>` is dropped (a parse error: see `report_error_first`).
+                    Some(b'>') => {
+                        self.pos = at + 3;
+                        if self.text.is_empty() {
+                            self.emit(Token::ParseError(Cow::Borrowed("</>")))?;
+                        }
+                    }
                     None => {
                         self.text.push_str("</");
                         self.pos = at + 2;
@@ -174,12 +192,30 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
     /// Hand a token to the tree builder; its answer may switch the tokenizer to raw text.
     fn emit(&mut self, token: Token) -> Step<Option<RawKind>> {
         match self.sink.process_token(token, 1) {
-            TokenSinkResult::Continue
-            | TokenSinkResult::Script(_)
-            | TokenSinkResult::EncodingIndicator(_) => Ok(None),
+            TokenSinkResult::Continue => Ok(None),
+            TokenSinkResult::Script(_) | TokenSinkResult::EncodingIndicator(_) => {
+                self.resumed = true;
+                Ok(None)
+            }
             TokenSinkResult::RawData(kind) => Ok(Some(kind)),
             TokenSinkResult::Plaintext => Err(Unsupported),
         }
+    }
+
+    /// html5ever's tokenizer hands the tree builder its parse errors as tokens, and any
+    /// token ends the tree builder's wait for a line feed to drop after `<pre>`,
+    /// `<listing>` or `<textarea>`: when a character reference with an error is the
+    /// first text since the last token (`pending` bytes were waiting before it), that
+    /// error goes to the tree builder before the reference's text.
+    fn report_error_first(&mut self, pending: usize, reference: CharRef) -> Step<()> {
+        if reference.error && pending == 0 {
+            let decoded = std::mem::take(&mut self.text);
+            self.emit(Token::ParseError(Cow::Borrowed(
+                "invalid character reference",
+            )))?;
+            self.text = decoded;
+        }
+        Ok(())
     }
 
     fn flush_text(&mut self) -> Step<()> {
@@ -246,7 +282,10 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
                 let mut i = 0;
                 while let Some(off) = memchr::memchr(b'&', &content.as_bytes()[i..]) {
                     self.text.push_str(&content[i..i + off]);
-                    i = char_ref(content, i + off, false, &mut self.text)?;
+                    let pending = self.text.len();
+                    let reference = char_ref(content, i + off, false, &mut self.text)?;
+                    i = reference.end;
+                    self.report_error_first(pending, reference)?;
                 }
                 self.text.push_str(&content[i..]);
             }
@@ -491,7 +530,7 @@ fn attributes(src: &str, at: usize) -> Step<Attributes> {
                             i += 1;
                             break;
                         }
-                        i = char_ref(src, i, true, &mut value)?;
+                        i = char_ref(src, i, true, &mut value)?.end;
                     }
                 }
                 // `<a href=>`: an empty value, the tag ends.
@@ -510,7 +549,7 @@ fn attributes(src: &str, at: usize) -> Step<Attributes> {
                     value.push_str(&src[i..i + run]);
                     i += run;
                     if bytes[i] == b'&' {
-                        i = char_ref(src, i, true, &mut value)?;
+                        i = char_ref(src, i, true, &mut value)?.end;
                     }
                 },
             }
@@ -531,9 +570,16 @@ fn attributes(src: &str, at: usize) -> Step<Attributes> {
     }
 }
 
-/// A character reference at `at` (an `&`): what it stands for is appended to `out`, and
-/// the index where the input goes on is returned.
-fn char_ref(src: &str, at: usize, in_attribute: bool, out: &mut String) -> Step<usize> {
+/// Where the input goes on after a character reference, and whether html5ever's
+/// tokenizer reports a parse error for it.
+#[derive(Debug, Clone, Copy)]
+struct CharRef {
+    end: usize,
+    error: bool,
+}
+
+/// A character reference at `at` (an `&`): what it stands for is appended to `out`.
+fn char_ref(src: &str, at: usize, in_attribute: bool, out: &mut String) -> Step<CharRef> {
     let bytes = src.as_bytes();
     let start = at + 1;
     match bytes.get(start) {
@@ -541,7 +587,10 @@ fn char_ref(src: &str, at: usize, in_attribute: bool, out: &mut String) -> Step<
         Some(b'#') => return Ok(numeric_char_ref(src, at, out)),
         _ => {
             out.push('&');
-            return Ok(start);
+            return Ok(CharRef {
+                end: start,
+                error: false,
+            });
         }
     }
     // The longest name in the table, reading while the text read is a name or the
@@ -560,28 +609,40 @@ fn char_ref(src: &str, at: usize, in_attribute: bool, out: &mut String) -> Step<
         }
     }
     let Some((end, (first, second))) = matched else {
+        // Not a reference: `&name;` is an error, `&name` is not.
+        let run_end = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |n| start + n);
         out.push('&');
-        return Ok(start);
+        return Ok(CharRef {
+            end: start,
+            error: bytes.get(run_end) == Some(&b';'),
+        });
     };
     let next = bytes.get(end).copied();
-    if bytes[end - 1] != b';'
-        && in_attribute
-        && next.is_some_and(|b| b == b'=' || b.is_ascii_alphanumeric())
-    {
+    let terminated = bytes[end - 1] == b';';
+    if !terminated && in_attribute && next.is_some_and(|b| b == b'=' || b.is_ascii_alphanumeric()) {
         // Historical: `&copy=` in an attribute is not a reference.
         out.push('&');
-        return Ok(start);
+        return Ok(CharRef {
+            end: start,
+            error: false,
+        });
     }
     for code in [first, second] {
         if code != 0 {
             out.push(char::from_u32(code).ok_or(Unsupported)?);
         }
     }
-    Ok(end)
+    Ok(CharRef {
+        end,
+        error: !terminated,
+    })
 }
 
 /// A numeric character reference at `at` (`&#…`).
-fn numeric_char_ref(src: &str, at: usize, out: &mut String) -> usize {
+fn numeric_char_ref(src: &str, at: usize, out: &mut String) -> CharRef {
     let bytes = src.as_bytes();
     let mut i = at + 2;
     let base = match bytes.get(i) {
@@ -605,20 +666,37 @@ fn numeric_char_ref(src: &str, at: usize, out: &mut String) -> usize {
     if i == digits_at {
         // No digits: `&#` (and the `x`) are text.
         out.push('&');
-        return at + 1;
+        return CharRef {
+            end: at + 1,
+            error: true,
+        };
     }
+    let mut error = true;
     if bytes.get(i) == Some(&b';') {
         i += 1;
+        error = false;
     }
-    let c = match value {
-        n if n > 0x10FFFF || too_big => '\u{fffd}',
-        0 | 0xD800..=0xDFFF => '\u{fffd}',
-        0x80..=0x9F => C1_REPLACEMENTS[(value - 0x80) as usize]
-            .unwrap_or_else(|| char::from_u32(value).unwrap_or('\u{fffd}')),
-        n => char::from_u32(n).unwrap_or('\u{fffd}'),
+    let (c, invalid) = match value {
+        n if n > 0x10FFFF || too_big => ('\u{fffd}', true),
+        0 | 0xD800..=0xDFFF => ('\u{fffd}', true),
+        0x80..=0x9F => (
+            C1_REPLACEMENTS[(value - 0x80) as usize]
+                .unwrap_or_else(|| char::from_u32(value).unwrap_or('\u{fffd}')),
+            true,
+        ),
+        0x01..=0x08 | 0x0B | 0x0D..=0x1F | 0x7F | 0xFDD0..=0xFDEF => {
+            (char::from_u32(value).unwrap_or('\u{fffd}'), true)
+        }
+        n => (
+            char::from_u32(n).unwrap_or('\u{fffd}'),
+            (n & 0xFFFE) == 0xFFFE,
+        ),
     };
     out.push(c);
-    i
+    CharRef {
+        end: i,
+        error: error || invalid,
+    }
 }
 
 #[cfg(test)]
