@@ -446,6 +446,10 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
     }
 }
 
+/// Attributes a tag may have before duplicates are found with a set rather than by
+/// comparing with each one so far.
+const FEW_ATTRIBUTES: usize = 16;
+
 /// A tag's attributes and how it ends.
 struct Attributes {
     list: Vec<Attribute>,
@@ -466,6 +470,8 @@ fn attributes(src: &str, at: usize) -> Step<Attributes> {
     };
     let mut i = at;
     let mut value = String::new();
+    // The names so far, once there are many (a hostile tag may carry thousands).
+    let mut names: Option<foldhash::HashSet<LocalName>> = None;
     // Before attribute name.
     loop {
         while bytes.get(i).is_some_and(|&b| is_space(b)) {
@@ -555,7 +561,20 @@ fn attributes(src: &str, at: usize) -> Step<Attributes> {
             }
         }
         let local = LocalName::from(name.as_ref());
-        if out.list.iter().any(|a| a.name.local == local) {
+        let duplicate = match &mut names {
+            Some(names) => !names.insert(local.clone()),
+            None => {
+                let duplicate = out.list.iter().any(|a| a.name.local == local);
+                if !duplicate && out.list.len() >= FEW_ATTRIBUTES {
+                    let mut set: foldhash::HashSet<LocalName> =
+                        out.list.iter().map(|a| a.name.local.clone()).collect();
+                    set.insert(local.clone());
+                    names = Some(set);
+                }
+                duplicate
+            }
+        };
+        if duplicate {
             out.had_duplicates = true;
         } else {
             out.list.push(Attribute {

@@ -427,3 +427,30 @@ fn token_soup_parses_to_html5evers_tree_or_falls_back() {
         "fast path took only {taken} of {tried} soups"
     );
 }
+
+#[test]
+fn a_tag_with_thousands_of_attributes_keeps_the_first_of_each() {
+    let mut html = String::from("<div");
+    for n in 0..30_000 {
+        html.push_str(&format!(" a{n}=x a{}=y", n / 2));
+    }
+    html.push_str(">z</div>");
+    let doc = fast_parse(&html).expect("taken by the fast path");
+    let div = doc
+        .tree
+        .nodes()
+        .find_map(|n| {
+            n.value()
+                .as_element()
+                .filter(|e| e.name() == "div")
+                .cloned()
+        })
+        .unwrap();
+    assert_eq!(div.attrs.len(), 30_000);
+    assert_eq!(div.attr("a7"), Some("x"));
+    assert_eq!(div.attr("a29999"), Some("x"));
+    // Small tags take the other way; both agree with html5ever.
+    assert!(same_tree("<p a=1 b=2 a=3 B=4 c d=5 c=6>x"));
+    let many: String = (0..40).map(|n| format!(" k{}={n}", n % 25)).collect();
+    assert!(same_tree(&format!("<p{many}>x")));
+}
