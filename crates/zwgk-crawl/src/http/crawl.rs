@@ -158,6 +158,20 @@ struct KeptFacts<'a> {
     loaded: Option<PageFacts>,
 }
 
+/// The kept response of `url` from its opened entry file, if it can answer a conditional
+/// request, with the facts kept for its body and this analysis `setup`.
+fn read_kept(
+    cache: &cache::Cache,
+    file: cache::KeptFile,
+    url: &Url,
+    setup: &str,
+    cfg: &FetchConfig,
+) -> Option<(cache::Entry, Option<PageFacts>)> {
+    let entry = cache.read_usable(file, url, cfg.max_body, cfg.skip_non_text)?;
+    let facts = cache.load_facts(url, setup, &entry.body);
+    Some((entry, facts))
+}
+
 /// Analyse a fetched body (CPU-bound: bodies written to disk or large run on the
 /// blocking pool, the others on the runtime thread that received them).
 fn analyse(
@@ -427,24 +441,24 @@ impl Crawl {
                 // answered 304, the page then needs no other trip to the disk.
                 let (kept, kept_facts) = match &cache {
                     Some(c) => {
-                        let read = {
-                            let (c, url, setup) = (c.clone(), task_job.url.clone(), setup.clone());
-                            move |file| {
-                                let entry =
-                                    c.read_usable(file, &url, cfg.max_body, cfg.skip_non_text)?;
-                                let facts = c.load_facts(&url, &setup, &entry.body);
-                                Some((entry, facts))
-                            }
-                        };
-                        // A small entry is read here: handing it to the blocking pool and
-                        // back cost more than reading it from the page cache.
+                        // A small entry (and the facts kept with it, of about its size)
+                        // is read here: handing it to the blocking pool and back cost more
+                        // than reading it from the page cache.
                         let kept = match c.open_entry(&task_job.url) {
                             None => None,
-                            Some(file) if file.size() <= INLINE_READ_MAX => read(file),
-                            Some(file) => tokio::task::spawn_blocking(move || read(file))
+                            Some(file) if file.size() <= INLINE_READ_MAX => {
+                                read_kept(c, file, &task_job.url, &setup, &cfg)
+                            }
+                            Some(file) => {
+                                let (c, url, setup) =
+                                    (c.clone(), task_job.url.clone(), setup.clone());
+                                tokio::task::spawn_blocking(move || {
+                                    read_kept(&c, file, &url, &setup, &cfg)
+                                })
                                 .await
                                 .ok()
-                                .flatten(),
+                                .flatten()
+                            }
                         };
                         kept.map_or((None, None), |(e, f)| (Some(e), f))
                     }
