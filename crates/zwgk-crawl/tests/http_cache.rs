@@ -225,12 +225,14 @@ fn validators_no_store_and_damaged_entries() {
             }
         }
     }
-    // Three kept responses, each with the page facts made from it.
-    let facts = files
-        .iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "facts"))
-        .count();
-    assert_eq!((files.len() - facts, facts), (3, 3), "{files:?}");
+    // Three kept responses, each file with the page facts made from it.
+    assert_eq!(files.len(), 3, "{files:?}");
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        let head_end = bytes.windows(2).position(|w| w == b"\n\n").unwrap();
+        let head = String::from_utf8_lossy(&bytes[..head_end]);
+        assert!(head.lines().any(|l| l.starts_with("facts ")), "{head}");
+    }
     files.sort();
     for (i, f) in files.iter().enumerate() {
         let bytes = std::fs::read(f).unwrap();
@@ -281,4 +283,61 @@ fn a_snapshot_written_from_a_cached_rescan_scans_the_same() {
         std::fs::read(host.join(pdf)).unwrap(),
         std::fs::read(mirror.join(pdf)).unwrap()
     );
+}
+
+/// Every file under `dir`, with its bytes.
+fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap().map(Result::unwrap) {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                files.insert(e.path(), std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn kept_facts_are_reused_and_made_again_for_other_probes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let server = Server::start();
+    server.fixed(
+        "/",
+        Resp::html("<title>首页</title><div class=x>甲</div><a href=\"/a.html\">a</a>")
+            .header("ETag", "\"home\""),
+    );
+    server.fixed(
+        "/a.html",
+        Resp::html("<title>a</title><div class=x>乙</div>").header("ETag", "\"a\""),
+    );
+    let none = Probes::none();
+    let (_, first) = crawl(&server, opts(Some(&cache), None), &none);
+    let kept = files_under(&cache);
+    assert_eq!(kept.len(), 2, "one file a page");
+    // The same setup: answered 304, the kept facts used, nothing written.
+    let n = server.answers().len();
+    let (_, again) = crawl(&server, opts(Some(&cache), None), &none);
+    assert_eq!(again, first);
+    assert_eq!(answered(&server.answers()[n..], 304).len(), 2);
+    assert_eq!(files_under(&cache), kept, "nothing written");
+    // Other selector probes: the kept bodies are analysed again (still 304) and kept
+    // with their new facts, which equal a crawl without the cache.
+    let probes = Probes::new(["div.x"]).unwrap();
+    let n = server.answers().len();
+    let (_, probed) = crawl(&server, opts(Some(&cache), None), &probes);
+    assert_eq!(answered(&server.answers()[n..], 304).len(), 2);
+    let (_, fresh) = crawl(&server, opts(None, None), &probes);
+    assert_eq!(probed, fresh);
+    assert!(probed.iter().any(|p| !p.selected.is_empty()));
+    let rewritten = files_under(&cache);
+    assert_eq!(rewritten.len(), 2);
+    assert!(rewritten.iter().all(|(f, bytes)| kept[f] != *bytes));
+    let (_, probed_again) = crawl(&server, opts(Some(&cache), None), &probes);
+    assert_eq!(probed_again, fresh);
+    assert_eq!(files_under(&cache), rewritten, "reused, nothing written");
 }

@@ -1,20 +1,21 @@
 //! The on-disk HTTP cache for re-scans (`--cache DIR`).
 //!
-//! One file per URL, `DIR/v2/<2 hex>/<32 hex>`, named by a hash of the normalised URL.
+//! One file per URL, `DIR/v3/<2 hex>/<32 hex>`, named by a hash of the normalised URL.
 //! A file holds a short text head (the URL, status, content type, `ETag`,
-//! `Last-Modified`, body length and checksum) and then the body bytes. Beside it,
-//! `<32 hex>.facts` keeps the page facts made from that body (a head line naming the
-//! facts format, the analysis setup — code revision, selector probes, limits — and the
-//! body's checksum, then the facts in postcard's encoding): a 304 whose facts match
-//! needs no analysis. Files are written to a temporary name and renamed into place, so
-//! a reader never sees half an entry; an entry that cannot be read, is cut short, fails
-//! its checksum or names another URL is ignored (the URL is fetched in full).
+//! `Last-Modified`, body length and checksum, and the length and analysis setup of
+//! the facts that follow), the body bytes, and then the page facts made from that body
+//! (postcard's encoding of [`PageFacts`]; the setup names the analysis code revision,
+//! the selector probes and the limits they were made with). A 304 whose kept facts
+//! match this crawl's setup needs no analysis; otherwise the kept body is analysed
+//! again and the entry rewritten with its new facts. Files are written to a temporary
+//! name and renamed into place, so a reader never sees half an entry; an entry that
+//! cannot be read, is cut short, fails its checksum or names another URL is ignored
+//! (the URL is fetched in full).
 //!
 //! Only 2xx answers with a validator (`ETag` or `Last-Modified`) are kept, and never
 //! those marked `Cache-Control: no-store`, cut at the body limit, or redirected. The
-//! next crawl sends `If-None-Match` / `If-Modified-Since`; on `304 Not Modified` the
-//! kept facts are used, or, when there are none for this setup, the kept body is
-//! analysed as if it had been fetched.
+//! next crawl sends `If-None-Match` / `If-Modified-Since` and, on `304 Not Modified`,
+//! takes the kept response (and facts) as if it had been fetched.
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -28,10 +29,10 @@ use super::fetch::{is_analysed_type, Response};
 use super::record::{FetchRecord, StatusClass};
 
 /// The first line of every entry; a change of format changes it (and the folder).
-const MAGIC: &str = "zwgk-cache/2";
+const MAGIC: &str = "zwgk-cache/3";
 
 /// The folder under `DIR` holding entries of this format.
-const LAYOUT: &str = "v2";
+const LAYOUT: &str = "v3";
 
 /// An entry's text head is at most this long.
 const MAX_HEAD: usize = 16 * 1024;
@@ -108,6 +109,8 @@ pub struct CacheStats {
 #[derive(Debug)]
 pub struct Cache {
     root: PathBuf,
+    /// This process's id, in temporary file names.
+    process: u32,
     temp_serial: AtomicU64,
     written: AtomicU64,
     write_errors: AtomicU64,
@@ -151,8 +154,9 @@ fn clean(v: &str) -> bool {
 }
 
 impl Entry {
-    /// The entry as file bytes.
-    fn encode(&self) -> Option<Vec<u8>> {
+    /// The entry as file bytes, with the facts made from its body by `facts.0` (an
+    /// analysis setup) when given.
+    fn encode(&self, facts: Option<(&str, &PageFacts)>) -> Option<Vec<u8>> {
         let mut head = format!("{MAGIC}\nurl {}\nstatus {}\n", self.url, self.status);
         let fields = [
             ("content-type", &self.content_type),
@@ -170,6 +174,14 @@ impl Entry {
         if !clean(&self.url) {
             return None;
         }
+        let facts = match facts {
+            Some((setup, facts)) if clean(setup) => Some((setup, postcard::to_stdvec(facts).ok()?)),
+            Some(_) => return None,
+            None => None,
+        };
+        if let Some((setup, bytes)) = &facts {
+            head.push_str(&format!("facts {} {setup}\n", bytes.len()));
+        }
         head.push_str(&format!(
             "complete {}\nbody {} {}\n\n",
             u8::from(self.complete),
@@ -178,14 +190,17 @@ impl Entry {
         ));
         let mut out = head.into_bytes();
         out.extend_from_slice(&self.body);
+        if let Some((_, bytes)) = facts {
+            out.extend_from_slice(&bytes);
+        }
         Some(out)
     }
 
-    /// Read an entry from file bytes (which become its body); `None` when anything is off.
-    fn decode(mut bytes: Vec<u8>) -> Option<Entry> {
+    /// Read an entry from file bytes (which become its body), with its facts when they
+    /// were made by the analysis `setup`; `None` when anything is off.
+    fn decode(mut bytes: Vec<u8>, setup: Option<&str>) -> Option<(Entry, Option<PageFacts>)> {
         let split = memchr::memmem::find(&bytes[..bytes.len().min(MAX_HEAD + 1)], b"\n\n")?;
         let head = std::str::from_utf8(&bytes[..split]).ok()?;
-        let body = &bytes[split + 2..];
         let mut lines = head.lines();
         if lines.next()? != MAGIC {
             return None;
@@ -196,6 +211,7 @@ impl Entry {
         let mut validators = Validators::default();
         let mut complete = None;
         let mut body_check = None;
+        let mut facts_kept: Option<(usize, &str)> = None;
         for line in lines {
             let (name, value) = line.split_once(' ')?;
             match name {
@@ -209,25 +225,47 @@ impl Entry {
                     let (len, sum) = value.split_once(' ')?;
                     body_check = Some((len.parse::<usize>().ok()?, sum.to_string()));
                 }
+                "facts" => {
+                    let (len, made_by) = value.split_once(' ')?;
+                    facts_kept = Some((len.parse::<usize>().ok()?, made_by));
+                }
                 _ => return None,
             }
         }
         let (len, sum) = body_check?;
-        if body.len() != len || checksum(body) != sum {
+        let facts_len = facts_kept.map_or(0, |(n, _)| n);
+        let body_at = split + 2;
+        if bytes.len() != body_at.checked_add(len)?.checked_add(facts_len)? {
+            return None;
+        }
+        if checksum(&bytes[body_at..body_at + len]) != sum {
             return None;
         }
         let status = status.filter(|s| (200..300).contains(s))?;
         let (url, complete) = (url?, complete?);
-        // The head is dropped in place: the body is not copied.
-        bytes.drain(..split + 2);
-        Some(Entry {
-            url,
-            status,
-            content_type,
-            validators,
-            complete,
-            body: bytes,
-        })
+        let facts = match (facts_kept, setup) {
+            (Some((_, made_by)), Some(setup)) if made_by == setup => {
+                // Facts that do not decode are not used (the body is analysed again).
+                postcard::from_bytes::<PageFacts>(&bytes[body_at + len..])
+                    .ok()
+                    .filter(|f| f.url == url)
+            }
+            _ => None,
+        };
+        // The head and the facts are dropped in place: the body is not copied.
+        bytes.truncate(body_at + len);
+        bytes.drain(..body_at);
+        Some((
+            Entry {
+                url,
+                status,
+                content_type,
+                validators,
+                complete,
+                body: bytes,
+            },
+            facts,
+        ))
     }
 
     /// The kept response, as if fetched from `url`.
@@ -258,6 +296,7 @@ impl Cache {
         })?;
         Ok(Cache {
             root,
+            process: std::process::id(),
             temp_serial: AtomicU64::new(0),
             written: AtomicU64::new(0),
             write_errors: AtomicU64::new(0),
@@ -280,13 +319,15 @@ impl Cache {
 
     /// The entry for `url`, if a sound one is kept (at most `max_body` bytes of body).
     pub fn load(&self, url: &Url, max_body: usize) -> Option<Entry> {
-        self.read(self.open_entry(url)?, url, max_body)
+        self.read(self.open_entry(url)?, url, max_body, None)
+            .map(|(entry, _)| entry)
     }
 
     /// The entry for `url` if it can answer a conditional request of a crawl that
     /// needs (`!skip_non_text`) or not every body.
     pub fn usable(&self, url: &Url, max_body: usize, skip_non_text: bool) -> Option<Entry> {
-        self.read_usable(self.open_entry(url)?, url, max_body, skip_non_text)
+        self.read_usable(self.open_entry(url)?, url, max_body, skip_non_text, "")
+            .map(|(entry, _)| entry)
     }
 
     /// The file of `url`'s entry, opened (`None` when there is none), so that its size
@@ -297,20 +338,32 @@ impl Cache {
         Some(KeptFile { file, size })
     }
 
-    /// [`Cache::usable`] of an entry file already opened.
+    /// [`Cache::usable`] of an entry file already opened, with the facts kept with it
+    /// when they were made by the analysis `setup` (see [`analysis_setup`]).
     pub fn read_usable(
         &self,
         kept: KeptFile,
         url: &Url,
         max_body: usize,
         skip_non_text: bool,
-    ) -> Option<Entry> {
-        self.read(kept, url, max_body)
-            .filter(|e| (e.complete || skip_non_text) && !e.validators.is_empty())
+        setup: &str,
+    ) -> Option<(Entry, Option<PageFacts>)> {
+        self.read(kept, url, max_body, Some(setup))
+            .filter(|(e, _)| (e.complete || skip_non_text) && !e.validators.is_empty())
     }
 
-    fn read(&self, kept: KeptFile, url: &Url, max_body: usize) -> Option<Entry> {
-        let cap = (max_body as u64).saturating_add(MAX_HEAD as u64 + 2);
+    fn read(
+        &self,
+        kept: KeptFile,
+        url: &Url,
+        max_body: usize,
+        setup: Option<&str>,
+    ) -> Option<(Entry, Option<PageFacts>)> {
+        // The head, the body and the facts made from it, each at most the body limit
+        // (an entry with more facts than that is not read: its page is fetched again).
+        let cap = (max_body as u64)
+            .saturating_mul(2)
+            .saturating_add(MAX_HEAD as u64 + 2);
         let size = kept.size.min(cap);
         let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
         kept.file
@@ -320,12 +373,20 @@ impl Cache {
         if bytes.len() as u64 > cap {
             return None;
         }
-        Entry::decode(bytes).filter(|e| e.url == url.as_str() && e.body.len() <= max_body)
+        Entry::decode(bytes, setup)
+            .filter(|(e, _)| e.url == url.as_str() && e.body.len() <= max_body)
     }
 
-    /// Keep a freshly fetched response of `url`, or forget the URL's entry when the
-    /// response may not or need not be kept. Errors are counted, never raised.
-    pub fn store(&self, url: &Url, resp: &Response, skip_non_text: bool) {
+    /// Keep a freshly fetched response of `url`, with the page facts made from its body
+    /// by the analysis setup `facts.0`, or forget the URL's entry when the response may
+    /// not or need not be kept. Errors are counted, never raised.
+    pub fn store(
+        &self,
+        url: &Url,
+        resp: &Response,
+        skip_non_text: bool,
+        facts: Option<(&str, &PageFacts)>,
+    ) {
         let path = self.path_of(url);
         let keep = (200..300).contains(&resp.status)
             && !resp.no_store
@@ -337,7 +398,6 @@ impl Cache {
             if path.exists() && fs::remove_file(&path).is_err() {
                 self.write_errors.fetch_add(1, Ordering::Relaxed);
             }
-            let _ = fs::remove_file(self.facts_path(url));
             return;
         }
         let entry = Entry {
@@ -352,47 +412,10 @@ impl Cache {
             body: resp.body.clone(),
         };
         let written = entry
-            .encode()
+            .encode(facts)
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "unusable header value"))
             .and_then(|bytes| self.write_atomic(&path, &bytes));
         match written {
-            Ok(()) => self.written.fetch_add(1, Ordering::Relaxed),
-            Err(_) => self.write_errors.fetch_add(1, Ordering::Relaxed),
-        };
-    }
-
-    fn facts_path(&self, url: &Url) -> PathBuf {
-        let mut p = self.path_of(url).into_os_string();
-        p.push(".facts");
-        p.into()
-    }
-
-    /// The page facts kept for `url` when they were made from this very `body` by
-    /// the same analysis `setup` (see [`analysis_setup`]); a 304 then skips the analysis.
-    pub fn load_facts(&self, url: &Url, setup: &str, body: &[u8]) -> Option<PageFacts> {
-        let bytes = fs::read(self.facts_path(url)).ok()?;
-        let end = memchr::memchr(b'\n', &bytes)?;
-        if bytes[..end] != *facts_head(setup, body).as_bytes() {
-            return None;
-        }
-        postcard::from_bytes::<PageFacts>(&bytes[end + 1..])
-            .ok()
-            .filter(|f| f.url == url.as_str())
-    }
-
-    /// Keep the page facts made from `body` beside the kept response, for the next
-    /// re-scan (nothing when the response is not kept). Errors are counted.
-    pub fn store_facts(&self, url: &Url, setup: &str, body: &[u8], facts: &PageFacts) {
-        if !self.path_of(url).exists() {
-            return; // the response itself is not kept: nothing to answer a 304 with
-        }
-        let mut bytes = facts_head(setup, body).into_bytes();
-        bytes.push(b'\n');
-        let Ok(bytes) = postcard::to_extend(facts, bytes) else {
-            self.write_errors.fetch_add(1, Ordering::Relaxed);
-            return;
-        };
-        match self.write_atomic(&self.facts_path(url), &bytes) {
             Ok(()) => self.written.fetch_add(1, Ordering::Relaxed),
             Err(_) => self.write_errors.fetch_add(1, Ordering::Relaxed),
         };
@@ -402,13 +425,21 @@ impl Cache {
         let dir = path
             .parent()
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no folder"))?;
-        fs::create_dir_all(dir)?;
         let name = path
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         let serial = self.temp_serial.fetch_add(1, Ordering::Relaxed);
-        let temp = dir.join(format!(".{name}.{}.{serial}.tmp", std::process::id()));
-        let result = fs::File::create(&temp)
+        let temp = dir.join(format!(".{name}.{}.{serial}.tmp", self.process));
+        // The folder is made when the first entry of its 256 goes in, not asked for
+        // before every write.
+        let file = match fs::File::create(&temp) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir_all(dir)?;
+                fs::File::create(&temp)
+            }
+            file => file,
+        };
+        let result = file
             .and_then(|mut f| f.write_all(bytes))
             .and_then(|()| fs::rename(&temp, path));
         if result.is_err() {
@@ -418,17 +449,9 @@ impl Cache {
     }
 }
 
-/// The first line of a facts file: its format, what the facts were made by and from.
-/// The facts follow in postcard's encoding of [`PageFacts`].
-fn facts_head(setup: &str, body: &[u8]) -> String {
-    format!("{FACTS_MAGIC}\t{setup}\t{}", checksum(body))
-}
-
-/// The format of facts files (they start with it).
-const FACTS_MAGIC: &str = "zwgk-facts/2";
-
-/// Revision of the page analysis; bump it when the facts a body yields change, so
-/// facts kept by an older build are not reused.
+/// Revision of the page analysis; bump it when the facts a body yields change, or the
+/// shape of [`PageFacts`] (kept in postcard's encoding, which does not describe itself),
+/// so that facts kept by an older build are not reused.
 pub const ANALYSIS_REVISION: u32 = 1;
 
 /// What the facts of a body depend on besides the body: the analysis code, the
@@ -494,7 +517,12 @@ mod tests {
         let cache = Cache::open(tmp.path()).unwrap();
         let url = Url::parse("http://a.cn/x?page=1").unwrap();
         assert!(cache.load(&url, 1 << 20).is_none());
-        cache.store(&url, &resp(&url, "<title>政务</title>".as_bytes()), true);
+        cache.store(
+            &url,
+            &resp(&url, "<title>政务</title>".as_bytes()),
+            true,
+            None,
+        );
         let e = cache.load(&url, 1 << 20).expect("kept");
         assert_eq!(e.body, "<title>政务</title>".as_bytes());
         assert_eq!(e.validators.etag.as_deref(), Some("\"v1\""));
@@ -514,7 +542,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::open(tmp.path()).unwrap();
         let url = Url::parse("http://a.cn/").unwrap();
-        cache.store(&url, &resp(&url, b"<title>t</title>"), true);
+        cache.store(&url, &resp(&url, b"<title>t</title>"), true, None);
         let path = cache.path_of(&url);
         let good = fs::read(&path).unwrap();
         let cases: Vec<Vec<u8>> = vec![
@@ -568,9 +596,9 @@ mod tests {
             ..base.clone()
         };
         for r in [no_store, cut, bare, missing, moved] {
-            cache.store(&url, &base, true);
+            cache.store(&url, &base, true, None);
             assert!(cache.load(&url, 100).is_some());
-            cache.store(&url, &r, true);
+            cache.store(&url, &r, true, None);
             assert!(cache.load(&url, 100).is_none(), "{r:?}");
         }
         assert!(forbids_store("private, No-Store"));
@@ -587,9 +615,18 @@ mod tests {
             body: Vec::new(),
             ..resp(&url, b"")
         };
-        cache.store(&url, &zip, true);
+        cache.store(&url, &zip, true, None);
         assert!(cache.usable(&url, 100, true).is_some());
         assert!(cache.usable(&url, 100, false).is_none());
+    }
+
+    /// The entry of `url` and the facts kept with it for `setup`, as a crawl reads them.
+    fn read_with_facts(
+        cache: &Cache,
+        url: &Url,
+        setup: &str,
+    ) -> Option<(Entry, Option<PageFacts>)> {
+        cache.read_usable(cache.open_entry(url)?, url, 1 << 20, false, setup)
     }
 
     #[test]
@@ -597,46 +634,44 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::open(tmp.path()).unwrap();
         let url = Url::parse("http://a.cn/p.html").unwrap();
+        let body = "<title>页</title>".as_bytes();
         let facts = PageFacts::from_html(url.as_str(), 200, "<title>页</title>");
-        cache.store_facts(&url, "s1", "<title>页</title>".as_bytes(), &facts);
-        assert!(
-            cache
-                .load_facts(&url, "s1", "<title>页</title>".as_bytes())
-                .is_none(),
-            "no kept response, no facts"
-        );
-        cache.store(&url, &resp(&url, "<title>页</title>".as_bytes()), false);
-        cache.store_facts(&url, "s1", "<title>页</title>".as_bytes(), &facts);
+        cache.store(&url, &resp(&url, body), false, Some(("s1", &facts)));
+        let (entry, kept) = read_with_facts(&cache, &url, "s1").expect("kept");
         assert_eq!(
-            cache.load_facts(&url, "s1", "<title>页</title>".as_bytes()),
-            Some(facts.clone())
+            entry.body, body,
+            "the body comes back without the facts after it"
         );
-        assert!(
-            cache
-                .load_facts(&url, "s2", "<title>页</title>".as_bytes())
-                .is_none(),
-            "other probes or limits"
+        assert_eq!(kept, Some(facts.clone()));
+        let (_, other) = read_with_facts(&cache, &url, "s2").expect("kept");
+        assert_eq!(
+            other, None,
+            "other probes or limits: the body is analysed again"
         );
-        assert!(
-            cache
-                .load_facts(&url, "s1", "<title>改</title>".as_bytes())
-                .is_none(),
-            "other body"
-        );
-        let kept = std::fs::read(cache.facts_path(&url)).unwrap();
-        for damaged in [
-            b"s1\tgarbage\n{".to_vec(),
-            kept[..kept.len() - 1].to_vec(),
-            kept[..kept.iter().position(|&b| b == b'\n').unwrap() + 3].to_vec(),
-        ] {
-            std::fs::write(cache.facts_path(&url), damaged).unwrap();
-            assert!(
-                cache
-                    .load_facts(&url, "s1", "<title>页</title>".as_bytes())
-                    .is_none(),
-                "damaged"
-            );
+        assert!(cache.load(&url, 1 << 20).is_some());
+        // One file a page, nothing left beside it.
+        let dir = cache.path_of(&url).parent().unwrap().to_path_buf();
+        assert_eq!(fs::read_dir(dir).unwrap().count(), 1);
+        // Facts of another page (a damaged or foreign file) are not used.
+        let elsewhere = PageFacts::from_html("http://a.cn/q.html", 200, "<title>页</title>");
+        cache.store(&url, &resp(&url, body), false, Some(("s1", &elsewhere)));
+        assert_eq!(read_with_facts(&cache, &url, "s1").unwrap().1, None);
+        // A cut or lengthened file is not read at all.
+        cache.store(&url, &resp(&url, body), false, Some(("s1", &facts)));
+        let good = fs::read(cache.path_of(&url)).unwrap();
+        for damaged in [good[..good.len() - 1].to_vec(), [&good[..], b"x"].concat()] {
+            fs::write(cache.path_of(&url), damaged).unwrap();
+            assert!(read_with_facts(&cache, &url, "s1").is_none(), "damaged");
         }
+        // Facts bytes that do not decode are dropped, the entry is still used.
+        let facts_at = good.len() - postcard::to_stdvec(&facts).unwrap().len();
+        let mut garbled = good.clone();
+        for b in &mut garbled[facts_at..] {
+            *b = 0xff;
+        }
+        fs::write(cache.path_of(&url), garbled).unwrap();
+        let (entry, kept) = read_with_facts(&cache, &url, "s1").expect("entry kept");
+        assert_eq!((entry.body.as_slice(), kept), (body, None));
         let limits = crate::analyze::Limits::default();
         let a = analysis_setup(&zwgk_core::Probes::none(), &limits);
         let b = analysis_setup(&zwgk_core::Probes::new(["div.x"]).unwrap(), &limits);
@@ -659,12 +694,21 @@ mod tests {
         assert!(
             facts.published.is_some() && !facts.tables.is_empty() && !facts.list_items.is_empty()
         );
-        cache.store(&url, &resp(&url, html.as_bytes()), false);
-        cache.store_facts(&url, "s1", html.as_bytes(), &facts);
-        assert_eq!(cache.load_facts(&url, "s1", html.as_bytes()), Some(facts));
+        cache.store(
+            &url,
+            &resp(&url, html.as_bytes()),
+            false,
+            Some(("s1", &facts)),
+        );
+        assert_eq!(read_with_facts(&cache, &url, "s1").unwrap().1, Some(facts));
         let failed = PageFacts::failed(url.as_str(), "timeout");
-        cache.store_facts(&url, "s1", html.as_bytes(), &failed);
-        assert_eq!(cache.load_facts(&url, "s1", html.as_bytes()), Some(failed));
+        cache.store(
+            &url,
+            &resp(&url, html.as_bytes()),
+            false,
+            Some(("s1", &failed)),
+        );
+        assert_eq!(read_with_facts(&cache, &url, "s1").unwrap().1, Some(failed));
     }
 
     #[test]

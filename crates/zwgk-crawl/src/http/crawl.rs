@@ -66,6 +66,9 @@ struct Done {
     record: FetchRecord,
     /// Facts to keep (none for sitemaps and dropped catalogue pages).
     facts: Option<PageFacts>,
+    /// Whether `facts` were made from the body just now (not reused from the cache):
+    /// they are then kept with the response.
+    analysed: bool,
     /// Whether the page's links are followed (2xx only).
     follow: bool,
     /// The URL after redirects, when different.
@@ -149,15 +152,6 @@ fn path_and_query(url: &Url) -> String {
     }
 }
 
-/// Page facts kept in the cache: reused for a body answered 304, stored otherwise.
-struct KeptFacts<'a> {
-    cache: &'a cache::Cache,
-    setup: &'a str,
-    reuse: bool,
-    /// The kept facts, already read (with the kept response, before the request).
-    loaded: Option<PageFacts>,
-}
-
 /// The kept response of `url` from its opened entry file, if it can answer a conditional
 /// request, with the facts kept for its body and this analysis `setup`.
 fn read_kept(
@@ -167,20 +161,21 @@ fn read_kept(
     setup: &str,
     cfg: &FetchConfig,
 ) -> Option<(cache::Entry, Option<PageFacts>)> {
-    let entry = cache.read_usable(file, url, cfg.max_body, cfg.skip_non_text)?;
-    let facts = cache.load_facts(url, setup, &entry.body);
-    Some((entry, facts))
+    cache.read_usable(file, url, cfg.max_body, cfg.skip_non_text, setup)
 }
 
 /// Analyse a fetched body (CPU-bound: bodies written to disk or large run on the
 /// blocking pool, the others on the runtime thread that received them).
+///
+/// `reused`: the facts kept in the cache for this very body (answered 304), used
+/// instead of analysing it again.
 fn analyse(
     job: Job,
-    resp: Response,
+    resp: &Response,
     record: FetchRecord,
     probes: &Probes,
     limits: &Limits,
-    mut kept: Option<KeptFacts<'_>>,
+    reused: Option<PageFacts>,
 ) -> Done {
     let mut done = Done {
         job,
@@ -192,6 +187,7 @@ fn analyse(
         api: None,
         robots: None,
         sitemap: None,
+        analysed: false,
     };
     let url = done.job.url.clone();
     let ct = resp.content_type.as_deref();
@@ -239,27 +235,18 @@ fn analyse(
     }
     let final_url = frontier::normalize(resp.final_url.as_str()).unwrap_or_else(|| url.clone());
     // Analyse as the final URL (relative links resolve against it), keep as the requested one.
-    let reused = kept.as_mut().filter(|k| k.reuse).and_then(|k| {
-        k.loaded
-            .take()
-            .or_else(|| k.cache.load_facts(&url, k.setup, &resp.body))
-    });
     let mut facts = match reused {
         Some(facts) => facts,
         None => {
-            let mut facts = analyze(
+            done.analysed = true;
+            analyze(
                 final_url.as_str(),
                 resp.status,
                 ct,
                 &resp.body,
                 probes,
                 limits,
-            );
-            facts.url = url.to_string();
-            if let Some(k) = &kept {
-                k.cache.store_facts(&url, k.setup, &resp.body, &facts);
-            }
-            facts
+            )
         }
     };
     facts.url = url.to_string();
@@ -477,22 +464,15 @@ impl Crawl {
                     Ok(resp) => {
                         let (resp, from_cache) =
                             cache::revalidated(&task_job.url, resp, kept, &mut record);
-                        if let (Some(c), Some(facts), true, None) =
-                            (&cache, kept_facts, from_cache, &snapshot)
-                        {
-                            let kept = KeptFacts {
-                                cache: c,
-                                setup: &setup,
-                                reuse: true,
-                                loaded: Some(facts),
-                            };
-                            return analyse(task_job, resp, record, &probes, &limits, Some(kept));
+                        let reused = if from_cache { kept_facts } else { None };
+                        if reused.is_some() && snapshot.is_none() {
+                            return analyse(task_job, &resp, record, &probes, &limits, reused);
                         }
                         if cache.is_none()
                             && snapshot.is_none()
                             && resp.body.len() <= INLINE_ANALYSIS_MAX
                         {
-                            return analyse(task_job, resp, record, &probes, &limits, None);
+                            return analyse(task_job, &resp, record, &probes, &limits, None);
                         }
                         let slot = analysis.acquire_owned().await;
                         let fallback_job = task_job.clone();
@@ -502,19 +482,26 @@ impl Crawl {
                             // this thread: the next body waiting for one does not wait
                             // for this task to be polled again.
                             let _slot = slot;
-                            if let (Some(c), false) = (&cache, from_cache) {
-                                c.store(&task_job.url, &resp, cfg.skip_non_text);
-                            }
                             if let Some(s) = &snapshot {
                                 save(s, &task_job, &resp);
                             }
-                            let kept = cache.as_deref().map(|c| KeptFacts {
-                                cache: c,
-                                setup: &setup,
-                                reuse: from_cache,
-                                loaded: None,
-                            });
-                            analyse(task_job, resp, record, &probes, &limits, kept)
+                            let url = task_job.url.clone();
+                            let done = analyse(task_job, &resp, record, &probes, &limits, reused);
+                            if let Some(c) = &cache {
+                                // A fresh response is kept (or its stale entry forgotten)
+                                // with the facts made from it; a kept one is written again
+                                // only when its facts had to be made again (another setup).
+                                let facts = done.facts.as_ref().filter(|_| done.analysed);
+                                if !from_cache || facts.is_some() {
+                                    c.store(
+                                        &url,
+                                        &resp,
+                                        cfg.skip_non_text,
+                                        facts.map(|f| (&*setup, f)),
+                                    );
+                                }
+                            }
+                            done
                         })
                         .await
                         {
@@ -553,6 +540,7 @@ impl Crawl {
             api,
             robots,
             sitemap,
+            analysed: _,
         } = done;
         if matches!(record.class, StatusClass::Error | StatusClass::ServerError) {
             self.errors += 1;
@@ -892,5 +880,6 @@ fn failed_done(job: Job, record: FetchRecord, why: String) -> Done {
         api: None,
         robots,
         sitemap: None,
+        analysed: false,
     }
 }
