@@ -3,10 +3,12 @@
 mod cli;
 mod commands;
 mod exit;
+mod memory;
 
 use clap::Parser;
 
 fn main() {
+    memory::cap_malloc_arenas();
     let args = cli::Cli::parse_from_env_or_exit();
     let code = match args.command {
         cli::Command::Scan(a) => commands::scan::run(a),
