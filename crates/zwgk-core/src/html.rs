@@ -92,6 +92,14 @@ fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0C | b' ')
 }
 
+/// The index of the first byte at or after `i` that is not whitespace.
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(|&b| is_space(b)) {
+        i += 1;
+    }
+    i
+}
+
 /// `s` with ASCII capitals lowered (tag and attribute names, doctype names).
 fn lowered(s: &str) -> Cow<'_, str> {
     if s.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -135,10 +143,7 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
             let at = self.pos + off;
             self.text.push_str(&self.src[self.pos..at]);
             if self.bytes()[at] == b'&' {
-                let pending = self.text.len();
-                let reference = char_ref(self.src, at, false, &mut self.text)?;
-                self.pos = reference.end;
-                self.report_error_first(pending, reference)?;
+                self.pos = self.text_reference(self.src, at)?;
                 continue;
             }
             let next = self.bytes().get(at + 1).copied();
@@ -154,7 +159,7 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
                         self.flush_text()?;
                         self.tag(at + 2, TagKind::EndTag)?;
                     }
-                    // `</>` is dropped (a parse error: see `report_error_first`).
+                    // `</>` is dropped (a parse error: see `text_reference`).
                     Some(b'>') => {
                         self.pos = at + 3;
                         if self.text.is_empty() {
@@ -202,20 +207,24 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
         }
     }
 
+    /// A character reference at `at` of `src` (data or RCDATA) decoded into the pending
+    /// text; where the input goes on.
+    ///
     /// html5ever's tokenizer hands the tree builder its parse errors as tokens, and any
     /// token ends the tree builder's wait for a line feed to drop after `<pre>`,
-    /// `<listing>` or `<textarea>`: when a character reference with an error is the
-    /// first text since the last token (`pending` bytes were waiting before it), that
-    /// error goes to the tree builder before the reference's text.
-    fn report_error_first(&mut self, pending: usize, reference: CharRef) -> Step<()> {
-        if reference.error && pending == 0 {
+    /// `<listing>` or `<textarea>`: when a reference with an error is the first text
+    /// since the last token, that error goes to the tree builder before its text.
+    fn text_reference(&mut self, src: &str, at: usize) -> Step<usize> {
+        let first = self.text.is_empty();
+        let reference = char_ref(src, at, false, &mut self.text)?;
+        if reference.error && first {
             let decoded = std::mem::take(&mut self.text);
             self.emit(Token::ParseError(Cow::Borrowed(
                 "invalid character reference",
             )))?;
             self.text = decoded;
         }
-        Ok(())
+        Ok(reference.end)
     }
 
     fn flush_text(&mut self) -> Step<()> {
@@ -282,10 +291,7 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
                 let mut i = 0;
                 while let Some(off) = memchr::memchr(b'&', &content.as_bytes()[i..]) {
                     self.text.push_str(&content[i..i + off]);
-                    let pending = self.text.len();
-                    let reference = char_ref(content, i + off, false, &mut self.text)?;
-                    i = reference.end;
-                    self.report_error_first(pending, reference)?;
+                    i = self.text_reference(content, i + off)?;
                 }
                 self.text.push_str(&content[i..]);
             }
@@ -307,10 +313,7 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
         match end {
             None => self.pos = self.src.len(),
             Some((_, name_end)) => {
-                let mut i = name_end;
-                while bytes.get(i).is_some_and(|&b| is_space(b)) {
-                    i += 1;
-                }
+                let i = skip_space(bytes, name_end);
                 if bytes.get(i) != Some(&b'>') {
                     return Err(Unsupported);
                 }
@@ -384,13 +387,8 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
     fn doctype(&mut self, at: usize) -> Step<()> {
         let src = self.src;
         let bytes = src.as_bytes();
-        let skip_space = |mut i: usize| {
-            while bytes.get(i).is_some_and(|&b| is_space(b)) {
-                i += 1;
-            }
-            i
-        };
-        let mut i = skip_space(at);
+        let skip = |i| skip_space(bytes, i);
+        let mut i = skip(at);
         match bytes.get(i) {
             None | Some(b'>') => return Err(Unsupported),
             Some(_) => {}
@@ -401,7 +399,7 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
             .map(|n| i + n)
             .ok_or(Unsupported)?;
         let name = StrTendril::from_slice(&lowered(&src[i..name_end]));
-        i = skip_space(name_end);
+        i = skip(name_end);
         let mut public_id = None;
         let mut system_id = None;
         // A quoted identifier starting at `i`; its text and the index after the quote.
@@ -419,18 +417,18 @@ impl<'a, S: TokenSink> Tokenizer<'a, '_, S> {
         };
         let keyword = bytes.get(i..i + 6);
         if keyword.is_some_and(|k| k.eq_ignore_ascii_case(b"PUBLIC")) {
-            let (id, after) = quoted(skip_space(i + 6))?;
+            let (id, after) = quoted(skip(i + 6))?;
             public_id = Some(id);
-            i = skip_space(after);
+            i = skip(after);
             if bytes.get(i) != Some(&b'>') {
                 let (id, after) = quoted(i)?;
                 system_id = Some(id);
-                i = skip_space(after);
+                i = skip(after);
             }
         } else if keyword.is_some_and(|k| k.eq_ignore_ascii_case(b"SYSTEM")) {
-            let (id, after) = quoted(skip_space(i + 6))?;
+            let (id, after) = quoted(skip(i + 6))?;
             system_id = Some(id);
-            i = skip_space(after);
+            i = skip(after);
         }
         if bytes.get(i) != Some(&b'>') {
             return Err(Unsupported);
@@ -474,9 +472,7 @@ fn attributes(src: &str, at: usize) -> Step<Attributes> {
     let mut names: Option<foldhash::HashSet<LocalName>> = None;
     // Before attribute name.
     loop {
-        while bytes.get(i).is_some_and(|&b| is_space(b)) {
-            i += 1;
-        }
+        i = skip_space(bytes, i);
         match bytes.get(i) {
             None => return Err(Unsupported),
             Some(b'>') => {
@@ -514,16 +510,12 @@ fn attributes(src: &str, at: usize) -> Step<Attributes> {
         }
         let name = lowered(&src[name_at..i]);
         // After attribute name.
-        while bytes.get(i).is_some_and(|&b| is_space(b)) {
-            i += 1;
-        }
+        i = skip_space(bytes, i);
         value.clear();
         let mut finished = false;
         if bytes.get(i) == Some(&b'=') {
             i += 1;
-            while bytes.get(i).is_some_and(|&b| is_space(b)) {
-                i += 1;
-            }
+            i = skip_space(bytes, i);
             match bytes.get(i) {
                 None => return Err(Unsupported),
                 Some(&quote @ (b'"' | b'\'')) => {

@@ -268,6 +268,12 @@ impl Entry {
         ))
     }
 
+    /// Whether the entry can answer a conditional request of a crawl that needs
+    /// (`!skip_non_text`) or not every body: it has a validator and, if needed, its body.
+    fn answers_conditionals(&self, skip_non_text: bool) -> bool {
+        (self.complete || skip_non_text) && !self.validators.is_empty()
+    }
+
     /// The kept response, as if fetched from `url`.
     pub fn into_response(self, url: &Url) -> Response {
         Response {
@@ -326,8 +332,9 @@ impl Cache {
     /// The entry for `url` if it can answer a conditional request of a crawl that
     /// needs (`!skip_non_text`) or not every body.
     pub fn usable(&self, url: &Url, max_body: usize, skip_non_text: bool) -> Option<Entry> {
-        self.read_usable(self.open_entry(url)?, url, max_body, skip_non_text, "")
+        self.read(self.open_entry(url)?, url, max_body, None)
             .map(|(entry, _)| entry)
+            .filter(|e| e.answers_conditionals(skip_non_text))
     }
 
     /// The file of `url`'s entry, opened (`None` when there is none), so that its size
@@ -349,7 +356,7 @@ impl Cache {
         setup: &str,
     ) -> Option<(Entry, Option<PageFacts>)> {
         self.read(kept, url, max_body, Some(setup))
-            .filter(|(e, _)| (e.complete || skip_non_text) && !e.validators.is_empty())
+            .filter(|(e, _)| e.answers_conditionals(skip_non_text))
     }
 
     fn read(

@@ -152,18 +152,6 @@ fn path_and_query(url: &Url) -> String {
     }
 }
 
-/// The kept response of `url` from its opened entry file, if it can answer a conditional
-/// request, with the facts kept for its body and this analysis `setup`.
-fn read_kept(
-    cache: &cache::Cache,
-    file: cache::KeptFile,
-    url: &Url,
-    setup: &str,
-    cfg: &FetchConfig,
-) -> Option<(cache::Entry, Option<PageFacts>)> {
-    cache.read_usable(file, url, cfg.max_body, cfg.skip_non_text, setup)
-}
-
 /// Analyse a fetched body (CPU-bound: bodies written to disk or large run on the
 /// blocking pool, the others on the runtime thread that received them).
 ///
@@ -434,13 +422,20 @@ impl Crawl {
                         let kept = match c.open_entry(&task_job.url) {
                             None => None,
                             Some(file) if file.size() <= INLINE_READ_MAX => {
-                                read_kept(c, file, &task_job.url, &setup, &cfg)
+                                let url = &task_job.url;
+                                c.read_usable(file, url, cfg.max_body, cfg.skip_non_text, &setup)
                             }
                             Some(file) => {
                                 let (c, url, setup) =
                                     (c.clone(), task_job.url.clone(), setup.clone());
                                 tokio::task::spawn_blocking(move || {
-                                    read_kept(&c, file, &url, &setup, &cfg)
+                                    c.read_usable(
+                                        file,
+                                        &url,
+                                        cfg.max_body,
+                                        cfg.skip_non_text,
+                                        &setup,
+                                    )
                                 })
                                 .await
                                 .ok()
