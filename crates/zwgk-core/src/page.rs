@@ -72,44 +72,84 @@ pub struct Link {
 #[derive(Debug, Clone, Default)]
 pub struct PageText {
     head: Option<Arc<str>>,
-    own: Own,
+    own: OwnText,
     tail: Option<Arc<str>>,
 }
 
-/// The part of a page's text no other page shares.
-#[derive(Debug, Clone)]
-enum Own {
+/// The part of a page's text no other page shares, as a [`PageText`] keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OwnText {
     /// As is.
     Plain(Box<str>),
-    /// LZ4 block with the original length before it.
-    Packed(Box<[u8]>),
+    /// An LZ4 block with the original length before it (little-endian `u32`), as
+    /// packed from UTF-8 by a [`FactsInterner`]; bytes that do not unpack to UTF-8
+    /// read as an empty text.
+    Packed(#[serde(with = "byte_block")] Box<[u8]>),
 }
 
-impl Default for Own {
+/// An [`OwnText::Packed`] block as bytes, not as a sequence of numbers, for the
+/// binary formats that tell the two apart in speed (the same in JSON and postcard).
+mod byte_block {
+    use serde::{de, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(bytes)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Box<[u8]>, D::Error> {
+        struct Block;
+        impl<'de> de::Visitor<'de> for Block {
+            type Value = Box<[u8]>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+                Ok(v.into())
+            }
+
+            fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+                Ok(v.into_boxed_slice())
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while let Some(b) = seq.next_element::<u8>()? {
+                    v.push(b);
+                }
+                Ok(v.into_boxed_slice())
+            }
+        }
+        d.deserialize_byte_buf(Block)
+    }
+}
+
+impl Default for OwnText {
     fn default() -> Self {
-        Own::Plain(Box::default())
+        OwnText::Plain(Box::default())
     }
 }
 
 /// Own text shorter than this is kept as is (bytes).
 const PACK_FROM: usize = 256;
 
-impl Own {
-    fn pack(s: String) -> Own {
+impl OwnText {
+    fn pack(s: String) -> OwnText {
         if s.len() >= PACK_FROM {
             let packed = lz4_flex::block::compress_prepend_size(s.as_bytes());
             if packed.len() * 5 < s.len() * 4 {
-                return Own::Packed(packed.into_boxed_slice());
+                return OwnText::Packed(packed.into_boxed_slice());
             }
         }
-        Own::Plain(s.into_boxed_str())
+        OwnText::Plain(s.into_boxed_str())
     }
 
     fn text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Own::Plain(s) => std::borrow::Cow::Borrowed(s),
+            OwnText::Plain(s) => std::borrow::Cow::Borrowed(s),
             // Packed from a `str` by `pack`: decompresses to the same UTF-8.
-            Own::Packed(b) => std::borrow::Cow::Owned(
+            OwnText::Packed(b) => std::borrow::Cow::Owned(
                 lz4_flex::block::decompress_size_prepended(b)
                     .ok()
                     .and_then(|v| String::from_utf8(v).ok())
@@ -120,8 +160,8 @@ impl Own {
 
     fn len(&self) -> usize {
         match self {
-            Own::Plain(s) => s.len(),
-            Own::Packed(b) => b
+            OwnText::Plain(s) => s.len(),
+            OwnText::Packed(b) => b
                 .get(..4)
                 .map_or(0, |n| u32::from_le_bytes([n[0], n[1], n[2], n[3]]) as usize),
         }
@@ -160,13 +200,44 @@ impl PageText {
     pub fn shared_len(&self) -> usize {
         self.len() - self.own.len()
     }
+
+    /// The head this page shares with others of its template, if any.
+    pub fn shared_head(&self) -> Option<&Arc<str>> {
+        self.head.as_ref()
+    }
+
+    /// The tail this page shares with others of its template, if any.
+    pub fn shared_tail(&self) -> Option<&Arc<str>> {
+        self.tail.as_ref()
+    }
+
+    /// The part of the text that is the page's own, as kept.
+    pub fn own(&self) -> &OwnText {
+        &self.own
+    }
+
+    /// A text from the parts [`PageText::shared_head`], [`PageText::own`] and
+    /// [`PageText::shared_tail`] gave (to read back texts kept elsewhere with what
+    /// they share).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use zwgk_core::page::{OwnText, PageText};
+    ///
+    /// let head: Arc<str> = Arc::from("网站首页\n");
+    /// let text = PageText::from_parts(Some(head), OwnText::Plain("正文".into()), None);
+    /// assert_eq!(text.as_str(), "网站首页\n正文");
+    /// ```
+    pub fn from_parts(head: Option<Arc<str>>, own: OwnText, tail: Option<Arc<str>>) -> Self {
+        PageText { head, own, tail }
+    }
 }
 
 impl From<String> for PageText {
     fn from(s: String) -> Self {
         PageText {
             head: None,
-            own: Own::Plain(s.into_boxed_str()),
+            own: OwnText::Plain(s.into_boxed_str()),
             tail: None,
         }
     }
@@ -244,13 +315,8 @@ impl FactsInterner {
         for link in &mut page.links {
             *link = kept(&mut self.links, Arc::clone(link));
         }
-        if !page.meta_tags.is_empty() {
-            page.meta_tags = std::mem::take(&mut page.meta_tags)
-                .into_iter()
-                .map(|(k, v)| (kept(&mut self.strings, k), kept(&mut self.strings, v)))
-                .collect();
-        }
-        if let (None, None, Own::Plain(own)) =
+        self.intern_meta_tags(page);
+        if let (None, None, OwnText::Plain(own)) =
             (&page.text.head, &page.text.tail, &mut page.text.own)
         {
             if !own.is_empty() {
@@ -288,9 +354,33 @@ impl FactsInterner {
             }),
         };
         let end = whole.len() - tail.as_deref().map_or(0, str::len);
-        let own = Own::pack(whole[start..end].to_string());
+        let own = OwnText::pack(whole[start..end].to_string());
         self.previous = Some(whole);
         PageText { head, own, tail }
+    }
+
+    /// Keep `links` as the copies later pages share, for links of pages that were
+    /// read back already shared (see [`FactsInterner::intern_meta_tags`]).
+    pub fn adopt_links(&mut self, links: impl IntoIterator<Item = Arc<Link>>) {
+        self.links.extend(links);
+    }
+
+    /// Share the meta tags of a page whose links and text are shared already (read
+    /// back from where the pages of an earlier interner were kept, with their
+    /// links adopted by [`FactsInterner::adopt_links`]); [`FactsInterner::intern`]
+    /// does this and more for other pages.
+    pub fn intern_meta_tags(&mut self, page: &mut PageFacts) {
+        if !page.meta_tags.is_empty() {
+            page.meta_tags = std::mem::take(&mut page.meta_tags)
+                .into_iter()
+                .map(|(k, v)| (kept(&mut self.strings, k), kept(&mut self.strings, v)))
+                .collect();
+        }
+    }
+
+    /// The distinct links kept (the copies the interned pages hold), in no order.
+    pub fn kept_links(&self) -> impl Iterator<Item = &Arc<Link>> {
+        self.links.iter()
     }
 
     /// Number of distinct links kept.
@@ -1209,6 +1299,29 @@ fn publication_date(
 mod tests {
     use super::*;
 
+    #[test]
+    fn own_text_parts_round_trip_as_bytes() {
+        let whole = "正文内容，较长的一段。".repeat(60);
+        let mut interner = FactsInterner::default();
+        let mut page =
+            PageFacts::from_html("http://x.gov.cn/a.html", 200, &format!("<p>{whole}</p>"));
+        interner.intern(&mut page);
+        let own = page.text.own().clone();
+        assert!(
+            matches!(own, OwnText::Packed(_)),
+            "long repetitive text is packed"
+        );
+        let json = serde_json::to_string(&own).unwrap();
+        assert!(
+            json.starts_with(r#"{"Packed":["#),
+            "bytes read as numbers in JSON: {json}"
+        );
+        let back: OwnText = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, own);
+        let text = PageText::from_parts(None, back, None);
+        assert_eq!(text.as_str(), page.text.as_str());
+    }
+
     const ARTICLE: &str = r##"<!DOCTYPE html><html><head><meta charset="utf-8">
 <title>广东省文化和旅游厅2021年政府信息公开工作年度报告-广东省文化和旅游厅</title>
 <meta name="SiteName" content="广东省文化和旅游厅">
@@ -1246,7 +1359,7 @@ mod tests {
             assert_eq!(p.text.to_string(), *b);
         }
         assert!(
-            matches!(pages[2].text.own, Own::Packed(_)),
+            matches!(pages[2].text.own, OwnText::Packed(_)),
             "long own text is packed"
         );
         assert!(pages[2].text.shared_len() > 100, "header and footer shared");

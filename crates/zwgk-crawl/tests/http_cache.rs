@@ -155,6 +155,18 @@ fn a_cached_rescan_gets_304s_the_same_verdicts_and_sees_changes() {
     let (_, fourth) = crawl(&server, opts(Some(&cache), None), &pack.probes);
     assert!(answered(&server.answers()[before..], 200).is_empty());
     assert_eq!(page(&fourth).title, page(&third).title);
+    let urls = |pages: &[PageFacts]| pages.iter().map(|p| p.url.clone()).collect::<HashSet<_>>();
+    assert_eq!(urls(&third).len(), third.len(), "no page twice");
+    assert_eq!(urls(&fourth), urls(&second));
+
+    // The page is gone: it is not answered from what was kept.
+    server.fixed(changed, Resp::new(404, "text/html", b"gone".to_vec()));
+    let (_, fifth) = crawl(&server, opts(Some(&cache), None), &pack.probes);
+    assert_eq!(urls(&fifth).len(), fifth.len(), "no page twice");
+    assert_eq!(
+        page(&fifth).fetch,
+        zwgk_core::page::FetchState::Fetched { status: 404 }
+    );
 }
 
 #[test]
@@ -213,26 +225,50 @@ fn validators_no_store_and_damaged_entries() {
         Some("Wed, 21 Oct 2015 07:28:00 GMT")
     );
 
-    // Damage every entry: each is ignored and fetched in full, never a failure.
-    let mut files = Vec::new();
-    let mut stack = vec![cache.clone()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(d).unwrap().map(Result::unwrap) {
-            if e.path().is_dir() {
-                stack.push(e.path());
-            } else {
-                files.push(e.path());
-            }
-        }
-    }
-    // Three kept responses, each file with the page facts made from it.
+    // Three kept responses, each file with the page facts made from it, and the facts
+    // index of the crawl.
+    let mut files: Vec<PathBuf> = entries(&cache).into_keys().collect();
     assert_eq!(files.len(), 3, "{files:?}");
+    let index = indexes(&cache);
+    assert_eq!(index.len(), 1, "{index:?}");
+    let (index_file, index_bytes) = index.into_iter().next().unwrap();
+
+    // A damaged index is not used: the entries answer (304), the facts are the same,
+    // and the index is written again.
+    let mut cut = index_bytes.clone();
+    cut.truncate(cut.len() - 1);
+    std::fs::write(&index_file, &cut).unwrap();
+    let n = server.answers().len();
+    let (_, again) = crawl(&server, opts(Some(&cache), None), &probes);
+    assert_eq!(first, again);
+    assert_eq!(answered(&server.answers()[n..], 304).len(), 3);
+    // (The same pages; its table of links may be in another order.)
+    let rewritten = std::fs::read(&index_file).unwrap();
+    assert!(rewritten != cut && rewritten.len() == index_bytes.len());
+
+    // With the index, the entries are not read for pages answered 304: damaged, they
+    // change nothing.
+    let kept_entries = entries(&cache);
+    for f in kept_entries.keys() {
+        std::fs::write(f, b"damaged").unwrap();
+    }
+    let n = server.answers().len();
+    let (_, from_index) = crawl(&server, opts(Some(&cache), None), &probes);
+    assert_eq!(first, from_index);
+    assert_eq!(answered(&server.answers()[n..], 304).len(), 3);
+    for (f, bytes) in &kept_entries {
+        std::fs::write(f, bytes).unwrap();
+    }
+
+    // Damage every entry and the index: each is ignored and fetched in full, never a
+    // failure.
     for f in &files {
         let bytes = std::fs::read(f).unwrap();
         let head_end = bytes.windows(2).position(|w| w == b"\n\n").unwrap();
         let head = String::from_utf8_lossy(&bytes[..head_end]);
         assert!(head.lines().any(|l| l.starts_with("facts ")), "{head}");
     }
+    files.push(index_file);
     files.sort();
     for (i, f) in files.iter().enumerate() {
         let bytes = std::fs::read(f).unwrap();
@@ -285,6 +321,25 @@ fn a_snapshot_written_from_a_cached_rescan_scans_the_same() {
     );
 }
 
+/// The entry files under a cache folder, with their bytes.
+fn entries(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = files_under(dir);
+    files.retain(|f, _| !is_index(f));
+    files
+}
+
+/// The facts index files under a cache folder, with their bytes.
+fn indexes(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = files_under(dir);
+    files.retain(|f, _| is_index(f));
+    files
+}
+
+fn is_index(f: &Path) -> bool {
+    f.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("facts-"))
+}
+
 /// Every file under `dir`, with its bytes.
 fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();
@@ -318,7 +373,8 @@ fn kept_facts_are_reused_and_made_again_for_other_probes() {
     let none = Probes::none();
     let (_, first) = crawl(&server, opts(Some(&cache), None), &none);
     let kept = files_under(&cache);
-    assert_eq!(kept.len(), 2, "one file a page");
+    assert_eq!(entries(&cache).len(), 2, "one file a page");
+    assert_eq!(indexes(&cache).len(), 1, "and the facts index");
     // The same setup: answered 304, the kept facts used, nothing written.
     let n = server.answers().len();
     let (_, again) = crawl(&server, opts(Some(&cache), None), &none);
@@ -335,8 +391,9 @@ fn kept_facts_are_reused_and_made_again_for_other_probes() {
     assert_eq!(probed, fresh);
     assert!(probed.iter().any(|p| !p.selected.is_empty()));
     let rewritten = files_under(&cache);
-    assert_eq!(rewritten.len(), 2);
-    assert!(rewritten.iter().all(|(f, bytes)| kept[f] != *bytes));
+    assert_eq!(entries(&cache).len(), 2);
+    assert!(entries(&cache).iter().all(|(f, bytes)| kept[f] != *bytes));
+    assert_eq!(indexes(&cache).len(), 2, "an index for each setup");
     let (_, probed_again) = crawl(&server, opts(Some(&cache), None), &probes);
     assert_eq!(probed_again, fresh);
     assert_eq!(files_under(&cache), rewritten, "reused, nothing written");

@@ -12,6 +12,10 @@
 //! cannot be read, is cut short, fails its checksum or names another URL is ignored
 //! (the URL is fetched in full).
 //!
+//! Beside the entries, each crawl without a snapshot writes a facts index (see
+//! `facts_index`): the facts and validators of all its pages in one file, which the next
+//! crawl reads once instead of one entry a page.
+//!
 //! Only 2xx answers with a validator (`ETag` or `Last-Modified`) are kept, and never
 //! those marked `Cache-Control: no-store`, cut at the body limit, or redirected. The
 //! next crawl sends `If-None-Match` / `If-Modified-Since` and, on `304 Not Modified`,
@@ -317,6 +321,18 @@ impl Cache {
         }
     }
 
+    /// The file of the facts index of crawls made with the analysis `setup` (see
+    /// [`analysis_setup`]).
+    pub fn facts_index_path(&self, setup: &str) -> PathBuf {
+        self.root
+            .join(format!("facts-{:016x}", fnv1a(11, setup.as_bytes())))
+    }
+
+    /// Count a write that failed outside [`Cache::store`] (the facts index).
+    pub(super) fn count_write_error(&self) {
+        self.write_errors.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The file of a URL's entry.
     pub fn path_of(&self, url: &Url) -> PathBuf {
         let k = key(url);
@@ -395,26 +411,18 @@ impl Cache {
         facts: Option<(&str, &PageFacts)>,
     ) {
         let path = self.path_of(url);
-        let keep = (200..300).contains(&resp.status)
-            && !resp.no_store
-            && !resp.truncated
-            && not_redirected(&resp.final_url, url)
-            && (resp.etag.is_some() || resp.last_modified.is_some());
-        if !keep {
+        let Some(validators) = index_validators(url, resp) else {
             // Stale validators must not be sent again.
             if path.exists() && fs::remove_file(&path).is_err() {
                 self.write_errors.fetch_add(1, Ordering::Relaxed);
             }
             return;
-        }
+        };
         let entry = Entry {
             url: url.to_string(),
             status: resp.status,
             content_type: resp.content_type.clone(),
-            validators: Validators {
-                etag: resp.etag.clone(),
-                last_modified: resp.last_modified.clone(),
-            },
+            validators,
             complete: !skip_non_text || is_analysed_type(resp.content_type.as_deref()),
             body: resp.body.clone(),
         };
@@ -491,14 +499,37 @@ pub fn revalidated(
     record: &mut FetchRecord,
 ) -> (Response, bool) {
     match entry {
-        Some(entry) if resp.status == 304 && not_redirected(&resp.final_url, url) => {
-            record.not_modified = true;
-            record.class = StatusClass::Success;
-            record.bytes = 0;
-            (entry.into_response(url), true)
-        }
+        Some(entry) if not_modified(url, &resp, record) => (entry.into_response(url), true),
         _ => (resp, false),
     }
+}
+
+/// Whether `resp` is a `304 Not Modified` of `url` itself (not of a URL it was
+/// redirected to), so that what was kept for `url` stands; the record is then marked
+/// not modified, counted as 2xx, with no body bytes.
+pub fn not_modified(url: &Url, resp: &Response, record: &mut FetchRecord) -> bool {
+    let kept_stands = resp.status == 304 && not_redirected(&resp.final_url, url);
+    if kept_stands {
+        record.not_modified = true;
+        record.class = StatusClass::Success;
+        record.bytes = 0;
+    }
+    kept_stands
+}
+
+/// The validators under which a response of `url` (and the facts made from it) is
+/// kept, when it may be: a 2xx answer with a validator, not `no-store`, not cut at the
+/// body limit, not redirected.
+pub fn index_validators(url: &Url, resp: &Response) -> Option<Validators> {
+    let keep = (200..300).contains(&resp.status)
+        && !resp.no_store
+        && !resp.truncated
+        && not_redirected(&resp.final_url, url)
+        && (resp.etag.is_some() || resp.last_modified.is_some());
+    keep.then(|| Validators {
+        etag: resp.etag.clone(),
+        last_modified: resp.last_modified.clone(),
+    })
 }
 
 #[cfg(test)]

@@ -11,9 +11,10 @@ use url::Url;
 use zwgk_core::page::FactsInterner;
 use zwgk_core::{ExternalLink, PageFacts, Probes};
 
-use super::cache;
+use super::cache::{self, Validators};
 use super::catalogue::{self, ApiPage, PageCount};
 use super::external::{self, CheckConfig, Checker};
+use super::facts_index::{self, IndexPlaces, IndexRead, PackedValidators};
 use super::fetch::{self, FetchConfig, Response};
 use super::frontier::{self, Admit, Frontier};
 use super::politeness::Politeness;
@@ -69,6 +70,12 @@ struct Done {
     /// Whether `facts` were made from the body just now (not reused from the cache):
     /// they are then kept with the response.
     analysed: bool,
+    /// Whether the page was answered 304 to the validators of the facts index: its
+    /// facts are the index's.
+    from_index: bool,
+    /// The validators under which the page's facts go into the facts index, when they
+    /// can.
+    validators: Option<Validators>,
     /// Whether the page's links are followed (2xx only).
     follow: bool,
     /// The URL after redirects, when different.
@@ -143,6 +150,23 @@ pub(super) struct Crawl {
     start_done: bool,
     /// Where fetched bodies are saved as a mirror folder, if anywhere.
     snapshot: Option<Arc<Snapshot>>,
+    /// Where the pages of the cache's facts index not yet answered are in `pages`
+    /// (they are put there when the crawl starts).
+    index: IndexPlaces,
+    /// Whether the crawl reads and writes the cache's facts index: it has a cache and
+    /// writes no snapshot (a snapshot needs every body).
+    indexing: bool,
+    /// When indexing, the validators under which each page of `pages` (at the same
+    /// place) goes into the next facts index, if it can.
+    page_validators: Vec<Option<PackedValidators>>,
+    /// Pages in the facts index read (none when none was read).
+    index_read: usize,
+    /// Places in `pages` of index pages fetched again without the index (a 200 to its
+    /// validators): the new facts went in anew; these go when the crawl ends.
+    index_replaced: Vec<usize>,
+    /// Whether a page goes into the next facts index that the index read does not
+    /// hold as it is (so the index is written again).
+    index_changed: bool,
 }
 
 fn path_and_query(url: &Url) -> String {
@@ -176,6 +200,8 @@ fn analyse(
         robots: None,
         sitemap: None,
         analysed: false,
+        from_index: false,
+        validators: None,
     };
     let url = done.job.url.clone();
     let ct = resp.content_type.as_deref();
@@ -263,6 +289,7 @@ impl Crawl {
     ) -> Self {
         let o = &src.options;
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
+        let snapshotting = snapshot.is_some();
         Crawl {
             src: Source {
                 start: src.start.clone(),
@@ -294,6 +321,12 @@ impl Crawl {
             start_failure: None,
             start_done: false,
             snapshot,
+            index: IndexPlaces::default(),
+            indexing: src.cache.is_some() && !snapshotting,
+            page_validators: Vec::new(),
+            index_read: 0,
+            index_replaced: Vec::new(),
+            index_changed: false,
         }
     }
 
@@ -309,7 +342,7 @@ impl Crawl {
                 self.start_done = true;
                 self.start_failure = Some(why.to_string());
             }
-            self.pages.push(PageFacts::failed(job.url.as_str(), why));
+            self.keep(PageFacts::failed(job.url.as_str(), why), None);
         }
     }
 
@@ -411,10 +444,20 @@ impl Crawl {
             let cache = self.src.cache.clone();
             let setup = self.setup.clone();
             let snapshot = self.snapshot.clone();
+            let index_ok = self.indexing && indexable(&job);
+            // Validators of the facts index: answered 304, the page needs no trip to
+            // the disk at all.
+            let indexed = self
+                .index
+                .place(job.url.as_str(), &self.pages)
+                .filter(|_| index_ok)
+                .and_then(|at| self.page_validators[at].as_ref())
+                .map(PackedValidators::unpack);
             let handle = self.inflight.spawn(async move {
                 // The kept response and, read with it, the facts made from its body:
                 // answered 304, the page then needs no other trip to the disk.
                 let (kept, kept_facts) = match &cache {
+                    Some(_) if indexed.is_some() => (None, None),
                     Some(c) => {
                         // A small entry (and the facts kept with it, of about its size)
                         // is read here: handing it to the blocking pool and back cost more
@@ -446,7 +489,9 @@ impl Crawl {
                     }
                     None => (None, None),
                 };
-                let validators = kept.as_ref().map(|e| e.validators.clone());
+                let validators = indexed
+                    .clone()
+                    .or_else(|| kept.as_ref().map(|e| e.validators.clone()));
                 let (result, mut record) = fetch::fetch_conditional(
                     &client,
                     &gate,
@@ -457,11 +502,24 @@ impl Crawl {
                 .await;
                 match result {
                     Ok(resp) => {
+                        if let Some(v) = indexed {
+                            if cache::not_modified(&task_job.url, &resp, &mut record) {
+                                return indexed_done(task_job, record, v);
+                            }
+                        }
                         let (resp, from_cache) =
                             cache::revalidated(&task_job.url, resp, kept, &mut record);
                         let reused = if from_cache { kept_facts } else { None };
+                        let index_as = index_ok
+                            .then(|| cache::index_validators(&task_job.url, &resp))
+                            .flatten();
+                        let with_index = |mut done: Done| {
+                            done.validators = index_as.filter(|_| done.follow);
+                            done
+                        };
                         if reused.is_some() && snapshot.is_none() {
-                            return analyse(task_job, &resp, record, &probes, &limits, reused);
+                            let done = analyse(task_job, &resp, record, &probes, &limits, reused);
+                            return with_index(done);
                         }
                         if cache.is_none()
                             && snapshot.is_none()
@@ -496,7 +554,7 @@ impl Crawl {
                                     );
                                 }
                             }
-                            done
+                            with_index(done)
                         })
                         .await
                         {
@@ -536,6 +594,8 @@ impl Crawl {
             robots,
             sitemap,
             analysed: _,
+            from_index,
+            validators,
         } = done;
         if matches!(record.class, StatusClass::Error | StatusClass::ServerError) {
             self.errors += 1;
@@ -551,10 +611,38 @@ impl Crawl {
             };
             self.sitemap_entries(map, level);
         }
+        // An index page answered 304 is in place already: it is lent to this function
+        // (and put back at the end) rather than kept anew.
+        let place = if from_index {
+            self.index.take(job.url.as_str(), &self.pages)
+        } else {
+            None
+        };
+        let facts = match place {
+            Some(at) => Some(std::mem::replace(
+                &mut self.pages[at],
+                PageFacts::failed(String::new(), String::new()),
+            )),
+            // Taken once: the frontier hands out each URL once, so this cannot be.
+            None if from_index => Some(PageFacts::failed(
+                job.url.as_str(),
+                "its kept facts were lost",
+            )),
+            None => facts,
+        };
         let Some(mut facts) = facts else {
             return;
         };
-        self.links.intern(&mut facts);
+        // The index's pages were read back shared.
+        if !from_index {
+            self.links.intern(&mut facts);
+        }
+        if let Some(v) = &validators {
+            if !from_index && self.index_read > 0 {
+                // Not in the index, or changed since.
+                self.compare_with_index(job.url.as_str(), v);
+            }
+        }
         if self.is_start(&job.url) && !self.start_done {
             self.start_done = true;
             if let zwgk_core::page::FetchState::Failed { reason } = &facts.fetch {
@@ -629,9 +717,22 @@ impl Crawl {
                 if self.scope.contains(&fin) && self.frontier.mark_seen(&fin) {
                     let mut twin = facts.clone();
                     twin.url = fin.to_string();
-                    self.pages.push(twin);
+                    self.keep(twin, None);
                 }
             }
+        }
+        match place {
+            Some(at) => self.pages[at] = facts,
+            None => self.keep(facts, validators),
+        }
+    }
+
+    /// Keep a page's facts, with the validators under which they go into the next
+    /// facts index, if they can.
+    fn keep(&mut self, facts: PageFacts, validators: Option<Validators>) {
+        if self.indexing {
+            let packed = validators.as_ref().and_then(PackedValidators::pack);
+            self.page_validators.push(packed);
         }
         self.pages.push(facts);
     }
@@ -698,6 +799,12 @@ impl Crawl {
 
     pub(super) async fn run(mut self) -> Finished {
         let started = tokio::time::Instant::now();
+        // The facts index is read before the first request: read while the first pages
+        // were fetched, it lost more to the pages fetched without it than it won.
+        if let Some(loading) = self.start_index_read() {
+            // A read that failed on its thread is no index.
+            self.index_ready(loading.await.ok().flatten());
+        }
         let mut progress = Progress::new(self.src.options.progress);
         let start = self.src.start.clone();
         let seeds = self.src.seeds.clone();
@@ -768,6 +875,8 @@ impl Crawl {
         self.stop("not fetched");
         // The frontier admits each URL once, so URLs are unique and the in-place
         // (allocation-free) unstable sort gives the same order every run.
+        // Written before the pages are sorted: their validators are kept in their order.
+        self.write_index();
         self.pages.sort_unstable_by(|a, b| a.url.cmp(&b.url));
         let mut external = Vec::new();
         let mut tally = external::Tally::default();
@@ -825,6 +934,74 @@ impl Crawl {
         }
     }
 
+    /// Start reading the cache's facts index of this crawl's setup on the blocking
+    /// pool, when there is a cache and no snapshot is written (a snapshot needs every
+    /// body).
+    fn start_index_read(&self) -> Option<tokio::task::JoinHandle<Option<IndexRead>>> {
+        let c = self.src.cache.as_ref().filter(|_| self.indexing)?;
+        let path = c.facts_index_path(&self.setup);
+        let setup = self.setup.clone();
+        Some(tokio::task::spawn_blocking(move || {
+            facts_index::read(&path, &setup)
+        }))
+    }
+
+    /// Use the facts index read, if there was a usable one.
+    fn index_ready(&mut self, read: Option<IndexRead>) {
+        // Read before the first page is kept: the index's pages are the first pages,
+        // and the interner (which keeps every link the pages hold, known to
+        // `offered` and `outside` by address) is the index's.
+        let Some(read) = read.filter(|_| self.pages.is_empty()) else {
+            return;
+        };
+        self.index_read = read.facts.len();
+        self.pages = read.facts;
+        self.page_validators = read.validators;
+        self.index = read.places;
+        self.links = read.interner;
+    }
+
+    /// Account for a page that goes into the next facts index without having been
+    /// taken from the one read: the same as the index's if its validators are (it
+    /// was fetched again, its facts made again from the same body).
+    fn compare_with_index(&mut self, url: &str, validators: &Validators) {
+        match self.index.take(url, &self.pages) {
+            Some(at) => {
+                let same = self.page_validators[at]
+                    .as_ref()
+                    .map(PackedValidators::unpack);
+                self.index_changed |= same.as_ref() != Some(validators);
+                self.index_replaced.push(at);
+            }
+            None => self.index_changed = true,
+        }
+    }
+
+    /// Replace the cache's facts index of this crawl's setup by the pages of this
+    /// crawl that can go in it, unless they are the index's own pages, all of them
+    /// and no other. The pages of the old index that were not answered (not reached,
+    /// or gone from the portal) are dropped first.
+    fn write_index(&mut self) {
+        let mut gone = self.index.not_taken();
+        let unchanged = self.index_read > 0 && !self.index_changed && gone.is_empty();
+        gone.append(&mut self.index_replaced);
+        gone.sort_unstable();
+        remove_places(&mut self.pages, &gone);
+        remove_places(&mut self.page_validators, &gone);
+        let Some(c) = self.src.cache.as_ref().filter(|_| self.indexing) else {
+            return;
+        };
+        if !unchanged {
+            let path = c.facts_index_path(&self.setup);
+            let v = &self.page_validators;
+            let written = facts_index::write(&path, &self.setup, &mut self.pages, v, &self.links);
+            if written.is_err() {
+                c.count_write_error();
+            }
+        }
+        self.page_validators = Vec::new();
+    }
+
     /// The checker of the off-site links of the pages fetched.
     fn checker(&self) -> Checker {
         let o = &self.src.options;
@@ -876,5 +1053,63 @@ fn failed_done(job: Job, record: FetchRecord, why: String) -> Done {
         robots,
         sitemap: None,
         analysed: false,
+        from_index: false,
+        validators: None,
+    }
+}
+
+/// A page answered 304 to the validators `validators` of the facts index.
+fn indexed_done(job: Job, record: FetchRecord, validators: Validators) -> Done {
+    Done {
+        job,
+        record,
+        facts: None,
+        follow: true,
+        final_url: None,
+        catalogue: None,
+        api: None,
+        robots: None,
+        sitemap: None,
+        analysed: false,
+        from_index: true,
+        validators: Some(validators),
+    }
+}
+
+/// Remove the items at the places `gone` (in order) from `items`.
+fn remove_places<T>(items: &mut Vec<T>, gone: &[usize]) {
+    if gone.is_empty() {
+        return;
+    }
+    let mut at = 0;
+    let mut gone = gone.iter().peekable();
+    items.retain(|_| {
+        let dropped = gone.next_if_eq(&&at).is_some();
+        at += 1;
+        !dropped
+    });
+}
+
+/// Whether a job's facts can go into the facts index: a page, not a catalogue page
+/// (whose body is read again for what it says of the catalogue).
+fn indexable(job: &Job) -> bool {
+    matches!(job.kind, Kind::Page)
+        && catalogue::index_prefix(&job.url).is_none()
+        && ApiPage::parse(&job.url).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::remove_places;
+
+    #[test]
+    fn places_are_removed_in_one_pass() {
+        let mut items: Vec<u32> = (0..10).collect();
+        remove_places(&mut items, &[0, 3, 4, 9]);
+        assert_eq!(items, [1, 2, 5, 6, 7, 8]);
+        remove_places(&mut items, &[]);
+        assert_eq!(items.len(), 6);
+        remove_places(&mut items, &[0, 1, 2, 3, 4, 5]);
+        assert!(items.is_empty());
     }
 }

@@ -19,6 +19,7 @@ pub mod cache;
 pub mod catalogue;
 mod crawl;
 pub mod external;
+mod facts_index;
 pub mod fetch;
 pub mod frontier;
 pub mod politeness;
