@@ -57,6 +57,34 @@ impl Validators {
     }
 }
 
+/// A response made ready to be kept by [`Cache::prepare`], or the note that its URL's
+/// entry is to be forgotten; [`Cache::commit`] writes it.
+#[derive(Debug)]
+pub struct PreparedEntry {
+    path: PathBuf,
+    action: Prepared,
+}
+
+#[derive(Debug)]
+enum Prepared {
+    /// Write these bytes.
+    Write(Vec<u8>),
+    /// Remove the URL's entry, if there is one.
+    Forget,
+    /// Not encodable (a header value the format cannot hold): counts as a failed write.
+    Unencodable,
+}
+
+impl PreparedEntry {
+    /// The bytes to write: what a writer holds until the entry is written.
+    pub fn size(&self) -> usize {
+        match &self.action {
+            Prepared::Write(bytes) => bytes.len(),
+            Prepared::Forget | Prepared::Unencodable => 0,
+        }
+    }
+}
+
 /// A kept response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -410,13 +438,25 @@ impl Cache {
         skip_non_text: bool,
         facts: Option<(&str, &PageFacts)>,
     ) {
+        self.commit(self.prepare(url, resp, skip_non_text, facts));
+    }
+
+    /// What [`Cache::store`] would do, with the entry encoded but nothing written yet:
+    /// [`Cache::commit`] does the writing (on another thread, if need be).
+    pub fn prepare(
+        &self,
+        url: &Url,
+        resp: &Response,
+        skip_non_text: bool,
+        facts: Option<(&str, &PageFacts)>,
+    ) -> PreparedEntry {
         let path = self.path_of(url);
         let Some(validators) = index_validators(url, resp) else {
             // Stale validators must not be sent again.
-            if path.exists() && fs::remove_file(&path).is_err() {
-                self.write_errors.fetch_add(1, Ordering::Relaxed);
-            }
-            return;
+            return PreparedEntry {
+                path,
+                action: Prepared::Forget,
+            };
         };
         let entry = Entry {
             url: url.to_string(),
@@ -426,10 +466,28 @@ impl Cache {
             complete: !skip_non_text || is_analysed_type(resp.content_type.as_deref()),
             body: resp.body.clone(),
         };
-        let written = entry
+        let action = entry
             .encode(facts)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "unusable header value"))
-            .and_then(|bytes| self.write_atomic(&path, &bytes));
+            .map_or(Prepared::Unencodable, Prepared::Write);
+        PreparedEntry { path, action }
+    }
+
+    /// Write (or forget) an entry made ready by [`Cache::prepare`]. Errors are counted,
+    /// never raised.
+    pub fn commit(&self, entry: PreparedEntry) {
+        let written = match entry.action {
+            Prepared::Forget => {
+                if entry.path.exists() && fs::remove_file(&entry.path).is_err() {
+                    self.write_errors.fetch_add(1, Ordering::Relaxed);
+                }
+                return;
+            }
+            Prepared::Unencodable => Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "unusable header value",
+            )),
+            Prepared::Write(bytes) => self.write_atomic(&entry.path, &bytes),
+        };
         match written {
             Ok(()) => self.written.fetch_add(1, Ordering::Relaxed),
             Err(_) => self.write_errors.fetch_add(1, Ordering::Relaxed),

@@ -1,6 +1,7 @@
 //! The crawl loop: a queue of jobs, fetched under the per-host limits, analysed as they
-//! arrive (small bodies on the runtime thread that received them, bodies written to disk
-//! or large on the blocking pool); links, sitemaps and catalogue pages feed the queue.
+//! arrive (small bodies on the runtime thread that received them, their cache entries
+//! written by a thread of their own; large bodies and those saved in a snapshot on the
+//! blocking pool); links, sitemaps and catalogue pages feed the queue.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use zwgk_core::{ExternalLink, PageFacts, Probes};
 
 use super::cache::{self, Validators};
 use super::catalogue::{self, ApiPage, PageCount};
+use super::entry_writer::EntryWriter;
 use super::external::{self, CheckConfig, Checker};
 use super::facts_index::{self, IndexPlaces, IndexRead, PackedValidators};
 use super::fetch::{self, FetchConfig, Response};
@@ -96,8 +98,9 @@ enum RobotsState {
     Ready(Arc<Robots>),
 }
 
-/// Bodies up to this size, when nothing is written to disk for them, are analysed on the
-/// runtime's thread that received them.
+/// Bodies up to this size, when no snapshot is written, are analysed on the runtime's
+/// thread that received them (their cache entries, if any, are written by the crawl's
+/// entry writer); larger ones on the blocking pool.
 const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
 
 /// Kept cache entries up to this size are read on the runtime's thread that asks for
@@ -167,6 +170,8 @@ pub(super) struct Crawl {
     /// Whether a page goes into the next facts index that the index read does not
     /// hold as it is (so the index is written again).
     index_changed: bool,
+    /// The writer of the cache's entries of pages analysed on the runtime's threads.
+    entries: Option<EntryWriter>,
 }
 
 fn path_and_query(url: &Url) -> String {
@@ -327,6 +332,7 @@ impl Crawl {
             index_read: 0,
             index_replaced: Vec::new(),
             index_changed: false,
+            entries: src.cache.clone().map(EntryWriter::start),
         }
     }
 
@@ -442,6 +448,7 @@ impl Crawl {
             let analysis = self.analysis.clone();
             let task_job = job.clone();
             let cache = self.src.cache.clone();
+            let entries = self.entries.as_ref().map(EntryWriter::queue);
             let setup = self.setup.clone();
             let snapshot = self.snapshot.clone();
             let index_ok = self.indexing && indexable(&job);
@@ -521,11 +528,20 @@ impl Crawl {
                             let done = analyse(task_job, &resp, record, &probes, &limits, reused);
                             return with_index(done);
                         }
-                        if cache.is_none()
-                            && snapshot.is_none()
-                            && resp.body.len() <= INLINE_ANALYSIS_MAX
-                        {
-                            return analyse(task_job, &resp, record, &probes, &limits, None);
+                        if snapshot.is_none() && resp.body.len() <= INLINE_ANALYSIS_MAX {
+                            let done = analyse(task_job, &resp, record, &probes, &limits, None);
+                            if let (Some(c), Some(entries)) = (&cache, &entries) {
+                                // Kept as in the blocking path below, but written by the
+                                // entry writer.
+                                let facts = done.facts.as_ref().filter(|_| done.analysed);
+                                if !from_cache || facts.is_some() {
+                                    let facts = facts.map(|f| (&*setup, f));
+                                    let url = &done.job.url;
+                                    let entry = c.prepare(url, &resp, cfg.skip_non_text, facts);
+                                    entries.keep(entry).await;
+                                }
+                            }
+                            return with_index(done);
                         }
                         let slot = analysis.acquire_owned().await;
                         let fallback_job = task_job.clone();
@@ -873,6 +889,10 @@ impl Crawl {
         // Hosts whose robots.txt never came (cannot happen once the loop drained, but
         // never leave a job unaccounted for).
         self.stop("not fetched");
+        if let Some(entries) = self.entries.take() {
+            // Every entry of the pages taken in is on disk before the crawl ends.
+            let _ = tokio::task::spawn_blocking(move || entries.finish()).await;
+        }
         // The frontier admits each URL once, so URLs are unique and the in-place
         // (allocation-free) unstable sort gives the same order every run.
         // Written before the pages are sorted: their validators are kept in their order.

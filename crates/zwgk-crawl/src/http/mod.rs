@@ -4,7 +4,7 @@
 //! `/robots.txt`) within a [`frontier::Scope`], following every in-scope link of every
 //! page and the gkmlpt catalogue API ([`catalogue`]). It obeys robots.txt
 //! ([`robots`]), limits requests per host ([`politeness`]), retries transient failures
-//! ([`fetch`]), and analyses each body as it arrives (on the blocking pool), keeping only
+//! ([`fetch`]), and analyses each body as it arrives (large ones on the blocking pool), keeping only
 //! its [`PageFacts`]. Each fetch's outcome is kept ([`record`]). Re-scans can send
 //! conditional requests from an on-disk cache ([`cache`]) and a crawl can be saved as a
 //! mirror folder ([`snapshot`]). With `check_external`, the off-site links of the fetched
@@ -18,6 +18,7 @@
 pub mod cache;
 pub mod catalogue;
 mod crawl;
+mod entry_writer;
 pub mod external;
 mod facts_index;
 pub mod fetch;
