@@ -398,3 +398,62 @@ fn kept_facts_are_reused_and_made_again_for_other_probes() {
     assert_eq!(probed_again, fresh);
     assert_eq!(files_under(&cache), rewritten, "reused, nothing written");
 }
+
+#[test]
+fn a_crawl_cut_short_keeps_the_index_pages_it_did_not_reach() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let server = Server::start();
+    server.fixed(
+        "/",
+        Resp::html("<title>首页</title><a href=\"/a.html\">a</a><a href=\"/b.html\">b</a>")
+            .header("ETag", "\"home\""),
+    );
+    for p in ["a", "b"] {
+        server.fixed(
+            &format!("/{p}.html"),
+            Resp::html(format!("<title>{p}</title>")).header("ETag", &format!("\"{p}\"")),
+        );
+    }
+    let probes = Probes::none();
+    let (_, first) = crawl(&server, opts(Some(&cache), None), &probes);
+    let (index_file, index_bytes) = indexes(&cache).into_iter().next().unwrap();
+
+    // Stopped by the page limit after the home page: the two pages it did not reach
+    // are not in its report, and stay in the index, which is left as it was.
+    let limited = CrawlOptions {
+        max_pages: Some(1),
+        ..opts(Some(&cache), None)
+    };
+    let (_, cut) = crawl(&server, limited, &probes);
+    let fetched = |url: &str| {
+        cut.iter().any(|p| {
+            p.url.ends_with(url) && matches!(p.fetch, zwgk_core::page::FetchState::Fetched { .. })
+        })
+    };
+    assert!(fetched("/") && !fetched("/a.html") && !fetched("/b.html"));
+    assert_eq!(std::fs::read(&index_file).unwrap(), index_bytes);
+
+    // So the next whole crawl still takes every page from the index: with the entries
+    // damaged, all three are answered 304 with the first crawl's facts.
+    for f in entries(&cache).keys() {
+        std::fs::write(f, b"damaged").unwrap();
+    }
+    let n = server.answers().len();
+    let (_, whole) = crawl(&server, opts(Some(&cache), None), &probes);
+    assert_eq!(first, whole);
+    assert_eq!(answered(&server.answers()[n..], 304).len(), 3);
+
+    // A complete crawl drops what it no longer reaches.
+    server.fixed(
+        "/",
+        Resp::html("<title>首页</title><a href=\"/a.html\">a</a>").header("ETag", "\"home2\""),
+    );
+    crawl(&server, opts(Some(&cache), None), &probes);
+    let shorter = std::fs::read(&index_file).unwrap();
+    assert!(shorter.len() < index_bytes.len());
+    let n = server.answers().len();
+    let (_, last) = crawl(&server, opts(Some(&cache), None), &probes);
+    assert!(last.iter().all(|p| !p.url.ends_with("/b.html")), "{last:?}");
+    assert_eq!(answered(&server.answers()[n..], 304).len(), 2);
+}

@@ -999,26 +999,45 @@ impl Crawl {
 
     /// Replace the cache's facts index of this crawl's setup by the pages of this
     /// crawl that can go in it, unless they are the index's own pages, all of them
-    /// and no other. The pages of the old index that were not answered (not reached,
-    /// or gone from the portal) are dropped first.
+    /// and no other. The pages of the old index that were not answered are gone from
+    /// the portal or no longer linked when the crawl was complete, and dropped; when it
+    /// was not (URLs left unfetched by a limit, the deadline or Ctrl-C, or failed
+    /// fetches), they may only not have been reached, and stay in the index, as their
+    /// entries stay in the cache, for the next crawl. Either way they are not pages of
+    /// this crawl.
     fn write_index(&mut self) {
-        let mut gone = self.index.not_taken();
-        let unchanged = self.index_read > 0 && !self.index_changed && gone.is_empty();
-        gone.append(&mut self.index_replaced);
-        gone.sort_unstable();
-        remove_places(&mut self.pages, &gone);
-        remove_places(&mut self.page_validators, &gone);
-        let Some(c) = self.src.cache.as_ref().filter(|_| self.indexing) else {
-            return;
-        };
-        if !unchanged {
-            let path = c.facts_index_path(&self.setup);
-            let v = &self.page_validators;
-            let written = facts_index::write(&path, &self.setup, &mut self.pages, v, &self.links);
-            if written.is_err() {
-                c.count_write_error();
+        let not_taken = self.index.not_taken();
+        let keep_not_taken = !not_taken.is_empty() && (self.not_fetched > 0 || self.errors > 0);
+        let unchanged =
+            self.index_read > 0 && !self.index_changed && (not_taken.is_empty() || keep_not_taken);
+        let replaced = std::mem::take(&mut self.index_replaced);
+        if keep_not_taken {
+            // Written with the pages not taken; the old versions of the pages fetched
+            // again are left out.
+            for &at in &replaced {
+                self.page_validators[at] = None;
             }
         }
+        let mut gone = not_taken;
+        gone.extend(replaced);
+        gone.sort_unstable();
+        if !keep_not_taken {
+            remove_places(&mut self.pages, &gone);
+            remove_places(&mut self.page_validators, &gone);
+            gone.clear();
+        }
+        if let Some(c) = self.src.cache.as_ref().filter(|_| self.indexing) {
+            if !unchanged {
+                let path = c.facts_index_path(&self.setup);
+                let v = &self.page_validators;
+                let written =
+                    facts_index::write(&path, &self.setup, &mut self.pages, v, &self.links);
+                if written.is_err() {
+                    c.count_write_error();
+                }
+            }
+        }
+        remove_places(&mut self.pages, &gone);
         self.page_validators = Vec::new();
     }
 
