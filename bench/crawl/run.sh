@@ -12,6 +12,8 @@
 #   TIMEOUT  seconds allowed per client run (default: 300 + PAGES/20)
 #   REPEAT   runs of each line (default: 3 up to 20,000 pages, else 1); the lines take turns
 #   CARGO_TARGET_DIR, JOBS  where and with how many jobs zwgk is built (default: target, 2)
+#   CACHE_PARENT  where the --cache folders go (default: the work folder, under /tmp);
+#            e.g. /dev/shm to leave the disk's file creation out of the cold cached scan
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -64,6 +66,7 @@ if "$ZWGK" scan --help 2>/dev/null | grep -q -- '--cache'; then HAS_CACHE=1; fi
 # --- work folder, nginx --------------------------------------------------------------------
 work=$(mktemp -d -t zwgk-crawl-bench.XXXXXX)
 chmod 755 "$work"
+CACHE_PARENT=$(mktemp -d "${CACHE_PARENT:-$work}/zwgk-cache.XXXXXX")
 nginx_pid=
 cleanup() {
   if [ -n "$nginx_pid" ] && kill -0 "$nginx_pid" 2>/dev/null; then
@@ -71,7 +74,7 @@ cleanup() {
     for _ in $(seq 50); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$nginx_pid" 2>/dev/null || true
   fi
-  rm -rf "$work"
+  rm -rf "$work" "$CACHE_PARENT"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -137,14 +140,12 @@ stop_nginx() {
 #   wall_s peak_rss_kb cpu_s html_pages_served requests bytes_sent exit_code
 declare -A LABEL CONC
 KEYS=()
-PRE_RUN=
 measure() { # KEY LABEL CONCURRENCY COMMAND...
   local key=$1 label=$2 conc=$3; shift 3
   local before after rc secs kb usr sys
   case " ${KEYS[*]} " in *" $key "*) ;; *) KEYS+=("$key") ;; esac
   LABEL[$key]=$label; CONC[$key]=$conc
   rm -f "$work/report.json"
-  [ -z "$PRE_RUN" ] || eval "$PRE_RUN"
   before=$(wc -l < "$work/nginx/access.log")
   log "  [$rep/$REPEATS] $label, concurrency $conc (load $(cut -d' ' -f1 /proc/loadavg))"
   set +e
@@ -201,6 +202,7 @@ summarise() {
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 echo "Machine: $(nproc) cores ($cpu), $mem RAM, $(uname -sr)."
+echo "Cache folders (--cache) on: $CACHE_PARENT ($(df --output=fstype "$CACHE_PARENT" | tail -n 1))."
 echo "Versions: $("$ZWGK" --version 2>/dev/null | head -1); $("$NGINX" -v 2>&1 | sed 's/.*: //'); $(wget --version | head -1 | cut -d' ' -f1-3); $(wget2 --version | head -1 | sed 's/ - .*//'); Scrapy $(python3 -c 'import scrapy; print(scrapy.__version__)' 2>/dev/null || echo -)."
 
 mkdir -p "$work/cwd" "$work/res"
@@ -215,8 +217,10 @@ for PAGES in "${PAGES_LIST[@]}"; do
   start_nginx "$site" "$port"
   url=http://127.0.0.1:$port/
   log "serving $site on $url"
-  # warm the page cache once
+  # warm the page cache once, and let the kernel write the generated files out before the
+  # first run rather than during it
   find "$site" -type f -print0 | xargs -0 cat > /dev/null
+  sync
   cd "$work/cwd"
   zwgk=("$ZWGK" scan "$url" --rules "$RULES" --as-of 2022-02-01 --format json --output "$work/report.json" --no-delay -q)
   KEYS=()
@@ -237,10 +241,10 @@ for PAGES in "${PAGES_LIST[@]}"; do
     ! want scrapy || measure scrapy "Scrapy CrawlSpider (crawl only)" 16 python3 "$ROOT/bench/crawl/scrapy_spider.py" "$url" 16
     if want cache; then
       if [ -n "$HAS_CACHE" ]; then
-        PRE_RUN='rm -rf "$work/zcache"'
-        measure zwgk-cache-cold "zwgk scan --cache DIR, cold (crawl + rules)" 64 "${zwgk[@]}" --concurrency 64 --cache "$work/zcache"
-        PRE_RUN=
-        measure zwgk-cache-rescan "zwgk scan --cache DIR, re-scan of the unchanged site" 64 "${zwgk[@]}" --concurrency 64 --cache "$work/zcache"
+        cache_dir=$CACHE_PARENT/zcache-$PAGES-$rep
+        rm -rf "$cache_dir"
+        measure zwgk-cache-cold "zwgk scan --cache DIR, cold (crawl + rules)" 64 "${zwgk[@]}" --concurrency 64 --cache "$cache_dir"
+        measure zwgk-cache-rescan "zwgk scan --cache DIR, re-scan of the unchanged site" 64 "${zwgk[@]}" --concurrency 64 --cache "$cache_dir"
       elif [ "$rep" -eq 1 ]; then
         log "  (zwgk scan has no --cache: cached re-scan skipped)"
       fi
@@ -249,7 +253,7 @@ for PAGES in "${PAGES_LIST[@]}"; do
   summarise
   cd "$ROOT"
   stop_nginx
-  rm -rf "$site" "$work/zcache"
+  rm -rf "$site" "$CACHE_PARENT"/zcache-*
 done
 
 echo
