@@ -25,6 +25,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 use zwgk_core::page::{FactsInterner, Link, OwnText, PageText};
@@ -241,24 +242,62 @@ struct RecordReader<R: Read> {
 
 impl<R: Read> RecordReader<R> {
     fn record<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let value = self
+            .raw(&mut buf)
+            .and_then(|()| postcard::from_bytes(&buf).ok());
+        self.buf = buf;
+        value
+    }
+
+    /// Append the next record's bytes to `out`.
+    fn raw(&mut self, out: &mut Vec<u8>) -> Option<()> {
         let mut len = [0u8; 4];
         self.input.read_exact(&mut len).ok()?;
         let n = u32::from_le_bytes(len) as usize;
         if n > MAX_RECORD {
             return None;
         }
-        self.buf.clear();
-        (&mut self.input)
-            .take(n as u64)
-            .read_to_end(&mut self.buf)
-            .ok()?;
-        if self.buf.len() != n {
+        let start = out.len();
+        (&mut self.input).take(n as u64).read_to_end(out).ok()?;
+        if out.len() - start != n {
             return None;
         }
         self.hash.update(&len);
-        self.hash.update(&self.buf);
-        postcard::from_bytes(&self.buf).ok()
+        self.hash.update(&out[start..]);
+        Some(())
     }
+}
+
+/// Page records are read this many bytes at a time and each batch decoded in parallel.
+const DECODE_BATCH: usize = 1024 * 1024;
+
+/// A page record decoded, its links and shared texts taken from the tables.
+fn decode_page(
+    bytes: &[u8],
+    links: &[Arc<Link>],
+    shared: &[Arc<str>],
+) -> Option<(PageFacts, PackedValidators)> {
+    let p: PageIn = postcard::from_bytes(bytes).ok()?;
+    let text = |id: Option<u32>| -> Option<Option<Arc<str>>> {
+        match id {
+            None => Some(None),
+            Some(i) => shared.get(i as usize).cloned().map(Some),
+        }
+    };
+    let mut facts = p.facts;
+    facts.links = p
+        .links
+        .iter()
+        .map(|&i| links.get(i as usize).cloned())
+        .collect::<Option<_>>()?;
+    facts.text = PageText::from_parts(text(p.head)?, p.own, text(p.tail)?);
+    let validators = PackedValidators::pack(&Validators {
+        etag: p.etag,
+        last_modified: p.last_modified,
+    })?;
+    Some((facts, validators))
 }
 
 /// Write the index of `pages` (those with validators: `validators[i]` are those of
@@ -400,29 +439,31 @@ pub fn read(path: &Path, setup: &str) -> Option<IndexRead> {
     }
     let mut pages = IndexRead::default();
     pages.interner.adopt_links(links.iter().cloned());
-    for _ in 0..counts.pages {
-        let p: PageIn = r.record()?;
-        let text = |id: Option<u32>| -> Option<Option<Arc<str>>> {
-            match id {
-                None => Some(None),
-                Some(i) => shared.get(i as usize).cloned().map(Some),
-            }
-        };
-        let mut facts = p.facts;
-        facts.links = p
-            .links
-            .iter()
-            .map(|&i| links.get(i as usize).cloned())
-            .collect::<Option<_>>()?;
-        facts.text = PageText::from_parts(text(p.head)?, p.own, text(p.tail)?);
-        // Shared as each page is read: the copies are dropped before the next page
-        // is read, not left as holes among the pages kept.
-        pages.interner.intern_meta_tags(&mut facts);
-        let validators = PackedValidators::pack(&Validators {
-            etag: p.etag,
-            last_modified: p.last_modified,
-        })?;
-        pages.push(facts, validators);
+    // Decoding is most of the reading, and the crawl waits for it: the records are read
+    // a batch at a time and each batch decoded on every core.
+    let mut left = counts.pages;
+    let mut batch = Vec::new();
+    let mut spans = Vec::new();
+    while left > 0 {
+        batch.clear();
+        spans.clear();
+        while left > 0 && batch.len() < DECODE_BATCH {
+            let start = batch.len();
+            r.raw(&mut batch)?;
+            spans.push(start..batch.len());
+            left -= 1;
+        }
+        let decoded: Vec<Option<(PageFacts, PackedValidators)>> = spans
+            .par_iter()
+            .map(|span| decode_page(&batch[span.clone()], &links, &shared))
+            .collect();
+        for page in decoded {
+            let (mut facts, validators) = page?;
+            // Shared a batch at a time: the copies are dropped before the next batch
+            // is read, not left as holes among the pages kept.
+            pages.interner.intern_meta_tags(&mut facts);
+            pages.push(facts, validators);
+        }
     }
     let mut sum = [0u8; 8];
     r.input.read_exact(&mut sum).ok()?;
