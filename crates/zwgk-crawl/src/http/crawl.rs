@@ -92,6 +92,26 @@ struct Done {
     sitemap: Option<Sitemap>,
 }
 
+impl Done {
+    /// A job's end with nothing found: no facts, nothing to follow.
+    fn bare(job: Job, record: FetchRecord) -> Done {
+        Done {
+            job,
+            record,
+            facts: None,
+            follow: false,
+            final_url: None,
+            catalogue: None,
+            api: None,
+            robots: None,
+            sitemap: None,
+            analysed: false,
+            from_index: false,
+            validators: None,
+        }
+    }
+}
+
 enum RobotsState {
     /// robots.txt is being fetched; these jobs wait for it.
     Pending(Vec<Job>),
@@ -194,20 +214,7 @@ fn analyse(
     limits: &Limits,
     reused: Option<PageFacts>,
 ) -> Done {
-    let mut done = Done {
-        job,
-        record,
-        facts: None,
-        follow: false,
-        final_url: None,
-        catalogue: None,
-        api: None,
-        robots: None,
-        sitemap: None,
-        analysed: false,
-        from_index: false,
-        validators: None,
-    };
+    let mut done = Done::bare(job, record);
     let url = done.job.url.clone();
     let ct = resp.content_type.as_deref();
     match done.job.kind {
@@ -1082,36 +1089,19 @@ fn failed_done(job: Job, record: FetchRecord, why: String) -> Done {
         Kind::Robots | Kind::Sitemap { .. } => None,
     };
     Done {
-        job,
-        record,
         facts,
-        follow: false,
-        final_url: None,
-        catalogue: None,
-        api: None,
         robots,
-        sitemap: None,
-        analysed: false,
-        from_index: false,
-        validators: None,
+        ..Done::bare(job, record)
     }
 }
 
 /// A page answered 304 to the validators `validators` of the facts index.
 fn indexed_done(job: Job, record: FetchRecord, validators: Validators) -> Done {
     Done {
-        job,
-        record,
-        facts: None,
         follow: true,
-        final_url: None,
-        catalogue: None,
-        api: None,
-        robots: None,
-        sitemap: None,
-        analysed: false,
         from_index: true,
         validators: Some(validators),
+        ..Done::bare(job, record)
     }
 }
 
