@@ -1,0 +1,134 @@
+//! `zwgk scan URL` as a user runs it, against a server on 127.0.0.1: Ctrl-C mid-crawl
+//! still writes the report, and progress goes to standard error unless `-q`.
+
+#[path = "../crates/zwgk-crawl/tests/http_support/server.rs"]
+mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use server::{Resp, Server};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// `zwgk scan URL --rules rules/gd-whly-2021 --as-of 2022-02-01 --format json --output OUT`
+/// and `extra`.
+fn scan_command(url: &str, out: &Path, extra: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_zwgk"));
+    c.args([
+        "scan",
+        url,
+        "--rules",
+        "rules/gd-whly-2021",
+        "--as-of",
+        "2022-02-01",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ])
+    .args(extra)
+    .current_dir(root());
+    c
+}
+
+/// A home page linking to `n` pages, each answered after `delay`.
+fn slow_site(n: usize, delay: Duration) -> Server {
+    let server = Server::start();
+    let links: String = (0..n)
+        .map(|i| format!("<a href=\"/p{i}.html\">第{i}页</a>"))
+        .collect();
+    server.fixed("/", Resp::html(format!("<title>首页</title>{links}")));
+    for i in 0..n {
+        server.fixed(
+            &format!("/p{i}.html"),
+            Resp::html(format!("<title>第{i}页</title>")).delayed(delay),
+        );
+    }
+    server
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn ctrl_c_mid_crawl_writes_the_report_with_the_rest_incomplete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.json");
+    let server = slow_site(40, Duration::from_millis(200));
+    let child = scan_command(
+        &server.url("/"),
+        &out,
+        &["--no-delay", "--concurrency", "1", "-q"],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    // Interrupted once a few pages are in (a page takes 200 ms: the crawl has long been
+    // waiting for Ctrl-C by then).
+    let waited = Instant::now();
+    while server.answers().len() < 4 {
+        assert!(waited.elapsed() < Duration::from_secs(30), "no requests");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    // Pages not fetched are incomplete, never failures of their own: the exit code is
+    // that of the verdicts (0 or 1), not an error's.
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let fetch = &report["fetch"];
+    assert_eq!(fetch["stopped_early"], true, "{fetch}");
+    assert!(fetch["not_fetched"].as_u64().unwrap() > 0, "{fetch}");
+    let fetched = fetch["fetches"].as_u64().unwrap();
+    assert!((3..40).contains(&fetched), "{fetch}");
+    // Nothing was fetched after the interruption but what was in flight.
+    assert!(server.answers().len() < 41);
+}
+
+#[test]
+fn progress_goes_to_standard_error_unless_quiet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.json");
+    let server = slow_site(5, Duration::ZERO);
+    // Standard error is not a terminal here: plain log lines, the last with the counts.
+    let o = scan_command(&server.url("/"), &out, &["--no-delay"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{err}");
+    let last_progress = err
+        .lines()
+        .rfind(|l| l.starts_with("zwgk: fetched "))
+        .unwrap_or_else(|| panic!("no progress line in {err:?}"));
+    // robots.txt, the home page and its five pages.
+    assert!(
+        last_progress.starts_with("zwgk: fetched 7 · queued 0 · errors 0 · "),
+        "{last_progress}"
+    );
+    assert!(last_progress.ends_with(" pages/s"), "{last_progress}");
+    assert!(err.contains("zwgk: crawl: "), "{err}");
+    assert!(
+        !err.contains('\r'),
+        "no terminal line updates in a log: {err:?}"
+    );
+
+    let o = scan_command(&server.url("/"), &out, &["--no-delay", "-q"])
+        .output()
+        .unwrap();
+    assert!(matches!(o.status.code(), Some(0 | 1)));
+    assert_eq!(stderr(&o), "", "-q prints nothing on standard error");
+}
