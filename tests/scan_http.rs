@@ -132,3 +132,46 @@ fn progress_goes_to_standard_error_unless_quiet() {
     assert!(matches!(o.status.code(), Some(0 | 1)));
     assert_eq!(stderr(&o), "", "-q prints nothing on standard error");
 }
+
+#[test]
+fn on_a_terminal_progress_is_one_updating_line() {
+    // util-linux's `script` runs the scan with a terminal as its standard error.
+    if Command::new("script").arg("--version").output().is_err() {
+        assert!(
+            std::env::var("ZWGK_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "script (util-linux) is required (ZWGK_REQUIRE_TOOLS=1) but not installed"
+        );
+        eprintln!("skipped: no `script` to give the scan a terminal");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.json");
+    // Slow enough for the line to be drawn a few times.
+    let server = slow_site(3, Duration::from_millis(400));
+    let scan = scan_command(
+        &server.url("/"),
+        &out,
+        &["--no-delay", "--concurrency", "1"],
+    );
+    let line: Vec<String> = std::iter::once(scan.get_program())
+        .chain(scan.get_args())
+        .map(|a| a.to_str().unwrap().to_string())
+        .collect();
+    let o = Command::new("script")
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let tty = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{tty}");
+    // Redrawn in place (carriage return, erase line), counts and rate on it, and no
+    // log lines.
+    assert!(tty.contains("\r\u{1b}[2K"), "{tty:?}");
+    assert!(
+        tty.contains(" fetched ") && tty.contains(" pages/s"),
+        "{tty:?}"
+    );
+    assert!(!tty.contains("zwgk: fetched "), "{tty:?}");
+    assert!(out.exists());
+}
