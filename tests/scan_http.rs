@@ -1,8 +1,11 @@
 //! `zwgk scan URL` as a user runs it, against a server on 127.0.0.1: Ctrl-C mid-crawl
-//! still writes the report, and progress goes to standard error unless `-q`.
+//! still writes the report, progress goes to standard error unless `-q`, and a refused
+//! TLS certificate says how to accept it.
 
 #[path = "../crates/zwgk-crawl/tests/http_support/server.rs"]
 mod server;
+#[path = "../crates/zwgk-crawl/tests/http_support/tls.rs"]
+mod tls;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -174,4 +177,32 @@ fn on_a_terminal_progress_is_one_updating_line() {
     );
     assert!(!tty.contains("zwgk: fetched "), "{tty:?}");
     assert!(out.exists());
+}
+
+#[test]
+fn a_refused_certificate_says_how_to_accept_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.json");
+    let server = tls::TlsServer::start();
+    let o = scan_command(&server.url(), &out, &["--no-delay", "-q"])
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("invalid peer certificate"), "{err}");
+    assert!(err.contains("--insecure accepts it"), "{err}");
+    assert!(!out.exists());
+
+    let o = scan_command(&server.url(), &out, &["--no-delay", "-q", "--insecure"])
+        .output()
+        .unwrap();
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    // The home page (200) and robots.txt (404), both over the refused certificate.
+    let by_class = &report["fetch"]["by_class"];
+    assert_eq!(
+        (&by_class["2xx"], &by_class["4xx"]),
+        (&1.into(), &1.into()),
+        "{by_class}"
+    );
 }

@@ -130,6 +130,13 @@ fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, (Code, Option
             }
             Err(e) => {
                 eprintln!("zwgk: cannot scan {}: {e}", args.target);
+                let e = e.to_string();
+                if !args.crawl.insecure && e.contains("invalid peer certificate") {
+                    eprintln!(
+                        "zwgk: the site's TLS certificate was refused; --insecure accepts it \
+                         (the pages are then read without knowing who sent them)"
+                    );
+                }
                 Err((Code::Unscannable, start_probe(&source, began, &[])))
             }
         };
