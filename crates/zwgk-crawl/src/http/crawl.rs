@@ -538,10 +538,7 @@ impl Crawl {
                         if snapshot.is_none() && resp.body.len() <= INLINE_ANALYSIS_MAX {
                             let done = analyse(task_job, &resp, record, &probes, &limits, None);
                             if let (Some(c), Some(entries)) = (&cache, &entries) {
-                                // Kept as in the blocking path below, but written by the
-                                // entry writer.
-                                let facts = done.facts.as_ref().filter(|_| done.analysed);
-                                if !from_cache || facts.is_some() {
+                                if let Some(facts) = to_keep(&done, from_cache) {
                                     let facts = facts.map(|f| (&*setup, f));
                                     let url = &done.job.url;
                                     let entry = c.prepare(url, &resp, cfg.skip_non_text, facts);
@@ -561,21 +558,10 @@ impl Crawl {
                             if let Some(s) = &snapshot {
                                 save(s, &task_job, &resp);
                             }
-                            let url = task_job.url.clone();
                             let done = analyse(task_job, &resp, record, &probes, &limits, reused);
-                            if let Some(c) = &cache {
-                                // A fresh response is kept (or its stale entry forgotten)
-                                // with the facts made from it; a kept one is written again
-                                // only when its facts had to be made again (another setup).
-                                let facts = done.facts.as_ref().filter(|_| done.analysed);
-                                if !from_cache || facts.is_some() {
-                                    c.store(
-                                        &url,
-                                        &resp,
-                                        cfg.skip_non_text,
-                                        facts.map(|f| (&*setup, f)),
-                                    );
-                                }
+                            if let (Some(c), Some(facts)) = (&cache, to_keep(&done, from_cache)) {
+                                let facts = facts.map(|f| (&*setup, f));
+                                c.store(&done.job.url, &resp, cfg.skip_non_text, facts);
                             }
                             with_index(done)
                         })
@@ -1018,32 +1004,28 @@ impl Crawl {
         let unchanged =
             self.index_read > 0 && !self.index_changed && (not_taken.is_empty() || keep_not_taken);
         let replaced = std::mem::take(&mut self.index_replaced);
-        if keep_not_taken {
-            // Written with the pages not taken; the old versions of the pages fetched
-            // again are left out.
-            for &at in &replaced {
-                self.page_validators[at] = None;
+        // Left out of the next index (it is written with the pages that have validators):
+        // the old versions of the pages fetched again, and the pages not taken unless kept.
+        let left_out = not_taken.iter().filter(|_| !keep_not_taken);
+        for &at in replaced.iter().chain(left_out) {
+            self.page_validators[at] = None;
+        }
+        if let Some(c) = self
+            .src
+            .cache
+            .as_ref()
+            .filter(|_| self.indexing && !unchanged)
+        {
+            let path = c.facts_index_path(&self.setup);
+            let v = &self.page_validators;
+            let written = facts_index::write(&path, &self.setup, &mut self.pages, v, &self.links);
+            if written.is_err() {
+                c.count_write_error();
             }
         }
         let mut gone = not_taken;
         gone.extend(replaced);
         gone.sort_unstable();
-        if !keep_not_taken {
-            remove_places(&mut self.pages, &gone);
-            remove_places(&mut self.page_validators, &gone);
-            gone.clear();
-        }
-        if let Some(c) = self.src.cache.as_ref().filter(|_| self.indexing) {
-            if !unchanged {
-                let path = c.facts_index_path(&self.setup);
-                let v = &self.page_validators;
-                let written =
-                    facts_index::write(&path, &self.setup, &mut self.pages, v, &self.links);
-                if written.is_err() {
-                    c.count_write_error();
-                }
-            }
-        }
         remove_places(&mut self.pages, &gone);
         self.page_validators = Vec::new();
     }
@@ -1093,6 +1075,14 @@ fn failed_done(job: Job, record: FetchRecord, why: String) -> Done {
         robots,
         ..Done::bare(job, record)
     }
+}
+
+/// Whether a response goes into the cache, and with which facts: a fresh one always (or
+/// its stale entry is forgotten), with the facts made from it; a kept one again only when
+/// its facts had to be made again (another setup).
+fn to_keep(done: &Done, from_cache: bool) -> Option<Option<&PageFacts>> {
+    let facts = done.facts.as_ref().filter(|_| done.analysed);
+    (!from_cache || facts.is_some()).then_some(facts)
 }
 
 /// A page answered 304 to the validators `validators` of the facts index.
