@@ -763,3 +763,51 @@ fn rule_tests_of_the_pack_pass_and_a_mismatch_is_reported() {
         2
     );
 }
+
+/// `rules/README.md`'s reference section is what `zwgk rules docs` prints: `--check`
+/// passes on the committed file (CI runs it) and fails once the section is edited by
+/// hand; `--write` puts it back.
+#[test]
+fn the_rules_reference_is_generated_and_checked() {
+    let readme = root().join("rules/README.md");
+    let o = zwgk(&["rules", "docs", "--check", readme.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "rules/README.md is current: {}", stderr(&o));
+    let printed = zwgk(&["rules", "docs"]);
+    assert_eq!(code(&printed), 0);
+    let reference = String::from_utf8(printed.stdout).unwrap();
+    let text = std::fs::read_to_string(&readme).unwrap();
+    assert!(
+        text.contains(&reference),
+        "the README holds the printed reference"
+    );
+    assert!(reference.contains("### `replies` —"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("README.md");
+    let edited = text.replacen(
+        "| `since_days` | integer, 1–3660 | 365 |",
+        "| `since_days` | integer, 1–3660 | 366 |",
+        1,
+    );
+    assert_ne!(edited, text, "the edit applies");
+    std::fs::write(&copy, &edited).unwrap();
+    let o = zwgk(&["rules", "docs", "--check", copy.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "a hand-edited reference is stale");
+    assert!(stderr(&o).contains("stale"), "{}", stderr(&o));
+    let o = zwgk(&["rules", "docs", "--write", copy.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), text);
+    std::fs::write(&copy, "# no generated section\n").unwrap();
+    let o = zwgk(&["rules", "docs", "--check", copy.to_str().unwrap()]);
+    assert_eq!(code(&o), 2, "a file without the section is an error");
+
+    let json = zwgk(&["rules", "docs", "--format", "json"]);
+    let kinds: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let names: Vec<&str> = kinds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"within_working_days") && names.contains(&"not"));
+}

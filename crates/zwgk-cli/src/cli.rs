@@ -285,6 +285,34 @@ pub enum RulesCommand {
         after_help = "Exit codes:\n  0  every case gave its expected outcome\n  1  at least one case did not\n  2  bad pack or test files"
     )]
     Test(TestArgs),
+    /// Print the reference of every check kind, generated from the code (the reference
+    /// section of rules/README.md); or check or rewrite that section of a file.
+    #[command(
+        after_help = "Exit codes:\n  0  printed; or the file's section is current (--check) or was written (--write)\n  1  the file's section is stale (--check)\n  2  bad arguments, or the file is unreadable or has no generated section\n\nExamples:\n  zwgk rules docs > reference.md\n  zwgk rules docs --check rules/README.md   # in CI\n  zwgk rules docs --write rules/README.md   # after changing a check kind"
+    )]
+    Docs(DocsArgs),
+}
+
+/// The formats `zwgk rules docs` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocsFormat {
+    /// The Markdown reference, as in rules/README.md.
+    Markdown,
+    /// Every kind with its documentation and fields, as JSON (for other tools).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub format: DocsFormat,
+    /// Exit 1 unless FILE's generated section is the current reference.
+    #[arg(long, value_name = "FILE", conflicts_with = "write")]
+    pub check: Option<PathBuf>,
+    /// Replace FILE's generated section with the current reference.
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,7 @@ fn main() {
             cli::RulesCommand::Lint(a) => commands::rules::lint(a),
             cli::RulesCommand::Import(a) => commands::rules::import(a),
             cli::RulesCommand::Test(a) => commands::rules::test(a),
+            cli::RulesCommand::Docs(a) => commands::rules::docs(a),
         },
     };
     std::process::exit(code as i32);

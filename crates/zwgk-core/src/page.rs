@@ -553,6 +553,20 @@ impl Probes {
         self.list.iter().map(|(s, _)| s.as_str())
     }
 
+    /// Add a parsed selector under its source text, unless the set holds it already.
+    pub fn insert(&mut self, source: &str, selector: Selector) {
+        if !self.list.iter().any(|(s, _)| s == source) {
+            self.list.push((source.to_string(), selector));
+        }
+    }
+
+    /// Add every selector of another set that this one does not hold.
+    pub fn merge(&mut self, other: &Probes) {
+        for (s, sel) in &other.list {
+            self.insert(s, sel.clone());
+        }
+    }
+
     /// Compile selectors; an invalid one is returned as the error.
     pub fn new<'a>(selectors: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
         let mut list = Vec::new();

@@ -43,7 +43,7 @@ use crate::eval::evaluate_rule;
 use crate::evidence::{EvidenceSet, RawRecord};
 use crate::outcome::Outcome;
 use crate::pack::{line_col, RulePack, SourceError, SourceFile};
-use crate::page::{PageFacts, Probes};
+use crate::page::PageFacts;
 use crate::probe::Probe;
 use crate::site::Site;
 
@@ -170,8 +170,6 @@ pub fn run_file(pack: &RulePack, file: &SourceFile) -> Result<Vec<CaseResult>, R
     };
     let raw: RawFile =
         toml::from_str(&file.text).map_err(|e| at(e.span(), e.message().to_string()))?;
-    let probes =
-        Probes::new(pack.selector_probes.iter().map(String::as_str)).map_err(|e| at(None, e))?;
     let mut out = Vec::new();
     for case in raw.case {
         let span = case.span();
@@ -204,7 +202,7 @@ pub fn run_file(pack: &RulePack, file: &SourceFile) -> Result<Vec<CaseResult>, R
                     &p.url,
                     status.unwrap_or(200),
                     &p.html,
-                    &probes,
+                    &pack.selectors,
                 ),
             })
             .collect();

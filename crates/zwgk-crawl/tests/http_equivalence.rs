@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use http_support::server::Server;
-use zwgk_core::{evaluate, EvidenceSet, Probes, Site};
+use zwgk_core::{evaluate, EvidenceSet, Site};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::inputs::load_pack;
 use zwgk_crawl::{FolderSource, PageSource};
@@ -18,7 +18,7 @@ fn repo() -> PathBuf {
 
 fn check(portal: &str) {
     let pack = load_pack(&repo().join("rules/gd-whly-2021")).expect("pack");
-    let probes = Probes::new(pack.selector_probes.iter().map(String::as_str)).expect("probes");
+    let probes = pack.selectors.clone();
     let as_of = NaiveDate::from_ymd_opt(2022, 2, 1).unwrap();
     let dir = repo().join("fixtures/portals").join(portal);
 

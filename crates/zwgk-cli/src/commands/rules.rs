@@ -1,4 +1,4 @@
-//! `zwgk rules lint` and `zwgk rules import`.
+//! `zwgk rules lint`, `import`, `test` and `docs`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -7,7 +7,7 @@ use std::path::Path;
 use zwgk_core::plan_import::{parse_plan_table, ImportedPlan, ImportedTask};
 use zwgk_crawl::inputs::{load_pack, InputError};
 
-use crate::cli::{ImportArgs, LintArgs, TestArgs};
+use crate::cli::{DocsArgs, DocsFormat, ImportArgs, LintArgs, TestArgs};
 use crate::exit::Code;
 
 pub fn lint(args: LintArgs) -> Code {
@@ -285,4 +285,51 @@ pub fn test(args: TestArgs) -> Code {
     } else {
         Code::Ok
     }
+}
+
+/// `zwgk rules docs`: the check-kind reference, printed, checked against a file or written into it.
+pub fn docs(args: DocsArgs) -> Code {
+    use zwgk_core::check::reference;
+    let file = args.check.as_ref().or(args.write.as_ref());
+    let Some(path) = file else {
+        match args.format {
+            DocsFormat::Markdown => print!("{}", reference::markdown()),
+            DocsFormat::Json => match serde_json::to_string_pretty(zwgk_core::check::kinds()) {
+                Ok(json) => println!("{json}"),
+                Err(e) => return bad(&e.to_string()),
+            },
+        }
+        return Code::Ok;
+    };
+    if args.format != DocsFormat::Markdown {
+        return bad("--check and --write compare and write the Markdown reference");
+    }
+    let text = match fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => return bad(&format!("{}: {e}", path.display())),
+    };
+    if args.check.is_some() {
+        return match reference::is_current(&text) {
+            Ok(true) => Code::Ok,
+            Ok(false) => {
+                eprintln!(
+                    "zwgk: {}: the check-kind reference is stale; run `zwgk rules docs --write {}`",
+                    path.display(),
+                    path.display()
+                );
+                Code::Failures
+            }
+            Err(e) => bad(&format!("{}: {e}", path.display())),
+        };
+    }
+    let updated = match reference::updated(&text) {
+        Ok(u) => u,
+        Err(e) => return bad(&format!("{}: {e}", path.display())),
+    };
+    if updated != text {
+        if let Err(e) = zwgk_report::write_atomic(path, updated.as_bytes()) {
+            return bad(&format!("{}: {e}", path.display()));
+        }
+    }
+    Code::Ok
 }

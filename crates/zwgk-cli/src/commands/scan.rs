@@ -285,16 +285,10 @@ pub fn run(args: ScanArgs) -> Code {
         Err(code) => return code,
     };
     // One crawl for every pack: page analysis records the selectors of all of them.
-    let mut selectors: Vec<&str> = Vec::new();
-    for s in packs.iter().flat_map(|p| &p.selector_probes) {
-        if !selectors.contains(&s.as_str()) {
-            selectors.push(s);
-        }
+    let mut probes = Probes::none();
+    for pack in &packs {
+        probes.merge(&pack.selectors);
     }
-    let probes = match Probes::new(selectors) {
-        Ok(p) => p,
-        Err(e) => return bad(&e),
-    };
     let (site, fetch) = match read_pages(&args, &probes) {
         Ok(s) => {
             // A crawl's availability probes: those recorded for its start URL (by

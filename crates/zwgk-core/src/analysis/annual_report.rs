@@ -105,6 +105,27 @@ fn cell_value(s: &str) -> Result<u64, ()> {
     t.parse::<u64>().map_err(|_| ())
 }
 
+static YEAR_IN_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(20\d{2}|19\d{2})年度?(政府信息公开|政务公开)").expect("valid regex")
+});
+
+/// The year a report is about: the year in its title, else the start of its statistics
+/// period, else the plan year.
+pub fn report_year(page: &crate::page::PageFacts, plan_year: i32) -> i32 {
+    if let Some(y) = YEAR_IN_TITLE
+        .captures(&page.title)
+        .and_then(|c| c.get(1))
+        .and_then(|m| m.as_str().parse().ok())
+    {
+        return y;
+    }
+    if let Some((start, _)) = crate::date::find_period(&page.text.as_str()) {
+        use chrono::Datelike;
+        return start.year();
+    }
+    plan_year
+}
+
 /// Analyse the tables of a report on `year`.
 pub fn analyse(tables: &[Table], year: i32) -> TablesReading {
     let mut r = TablesReading::default();

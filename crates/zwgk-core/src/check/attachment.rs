@@ -1,24 +1,119 @@
-//! `attachment`: the page offers attachments.
-//!
-//! - **What**: at least `min` linked documents whose file ending is one of
-//!   `extensions` (any document ending when empty) and whose link text matches `name`.
-//! - **Why**: budgets, final accounts and reports are often published as PDF or
-//!   DOCX attachments; the platform must offer download (条例第二十四条).
-//! - **Example**: `{ kind = "attachment", extensions = ["pdf", "docx"] }` passes on a
-//!   final-accounts page linking `/attachment/0/411/411234/3164000.pdf`.
-//! - **Clause**: per rule.
+//! `attachment`: the page offers attachments. Its documentation is [`KIND`].
 
-use super::{per_page, CheckResult, Context, PageVerdict};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
+    PageVerdict,
+};
+use crate::pack::CheckCompiler;
 use crate::rule::{Pattern, Quantifier};
 
-pub(super) fn check(
+/// `attachment`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "attachment",
+    summary: "documents offered for download",
+    what: "At least `min` linked documents whose file ending is one of `extensions` (any \
+document ending when empty) and whose link text or URL matches `name`.",
+    why: "Budgets, final accounts and reports are often published as PDF or DOCX \
+attachments; the platform must offer download (《政府信息公开条例》第二十四条).",
+    example: Example {
+        rule: r#"[[rule.checks]]
+kind = "attachment"
+extensions = ["pdf", "docx"]
+name = "决算"
+min = 1"#,
+        passes: "a final-accounts page linking `/attachment/0/411/411234/3164000.pdf` as 「2020年部门决算.pdf」",
+        fails: "the same page without the attachment",
+    },
+    clause: "per rule",
+    fields: &[
+        Field {
+            name: "extensions",
+            ty: "list of file endings",
+            default: Some("any document ending"),
+            meaning: "accepted endings, e.g. `pdf`, `docx`",
+        },
+        Field {
+            name: "name",
+            ty: "regex",
+            default: Some("none: any name"),
+            meaning: "a regex on the link text or URL",
+        },
+        Field {
+            name: "min",
+            ty: "integer, 0–1000000",
+            default: Some("1"),
+            meaning: "how many matching attachments a page needs",
+        },
+        pages_field("`any`"),
+    ],
+    compile,
+    manual_default: None,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    extensions: Option<Spanned<Vec<String>>>,
+    name: Option<Spanned<String>>,
+    min: Option<Spanned<i64>>,
+    pages: Option<Spanned<String>>,
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    Some(Check::new(Attachment {
+        extensions: f
+            .extensions
+            .as_ref()
+            .map(|e| {
+                e.get_ref()
+                    .iter()
+                    .map(|x| x.trim_start_matches('.').to_ascii_lowercase())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        name: c.opt_pattern(&f.name)?,
+        min: c.count(&f.min, 1, "min")?,
+        pages: c.pages(&f.pages, Quantifier::Any)?,
+    }))
+}
+
+/// A compiled `attachment` check.
+#[derive(Debug)]
+pub(crate) struct Attachment {
+    extensions: Vec<String>,
+    name: Option<Pattern>,
+    min: usize,
+    pages: Quantifier,
+}
+
+impl Evaluate for Attachment {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(
+            cx,
+            &self.extensions,
+            self.name.as_ref(),
+            self.min,
+            self.pages,
+        )
+    }
+}
+
+fn check(
     cx: &Context<'_>,
     extensions: &[String],
     name: Option<&Pattern>,
     min: usize,
     pages: Quantifier,
 ) -> CheckResult {
-    per_page(cx, "attachment", pages, |page| {
+    per_page(cx, KIND.name, pages, |page| {
         let found: Vec<_> = page
             .attachments
             .iter()

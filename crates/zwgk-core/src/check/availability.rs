@@ -1,33 +1,173 @@
-//! `availability`: the located pages could be opened, quickly, whenever they were probed.
-//!
-//! - **What**: among the availability probes of the located pages (timed requests made
-//!   by `zwgk probe` and by scans, see [`crate::probe`]) in the `days` days ending on
-//!   the as-of date (dates in China Standard Time), a probe is bad when it got no
-//!   answer, answered 400 or above, or took `slow_seconds` or longer. The check fails
-//!   once the bad probes reach `max_share` of `max(probes, min_probes)` (so more good
-//!   probes could not save it), passes with at least `min_probes` probes and a bad share
-//!   below `max_share`, and is otherwise `incomplete`, saying how many probes there are
-//!   and how many are needed. Probes are matched to pages by URL: a folder URL, the same
-//!   without its `/` and its `index.html` are one page. The evidence is the worst probes.
-//! - **Why**: the national website inspection vetoes a site that is unavailable: it is
-//!   probed at least 20 times a day for a week, and loads taking 15 seconds or longer
-//!   (or failing) must stay below 5 % of the probes (国办秘函〔2019〕19号, 单项否决:
-//!   站点无法访问).
-//! - **Example**: `{ kind = "availability", slow_seconds = 15, max_share = 0.05, days = 7,
-//!   min_probes = 140 }` on the home page passes with 140 probes of the last week of
-//!   which 6 timed out; fails with 7 failures, even among only 100 probes; is
-//!   `incomplete` with 100 good probes.
-//! - **Clause**: 国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》.
+//! `availability`: the located pages could be opened, quickly, whenever they were
+//! probed. Its documentation is [`KIND`].
 
 use std::collections::BTreeSet;
 
 use chrono::Duration;
+use serde::Deserialize;
+use toml::Spanned;
 
-use super::{CheckResult, Context, MAX_EVIDENCE};
+use super::{Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE};
 use crate::outcome::{Evidence, Outcome};
+use crate::pack::CheckCompiler;
 use crate::probe::{url_key, Probe};
 
-const KIND: &str = "availability";
+/// `availability`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "availability",
+    summary: "the site could be opened, quickly, whenever it was probed",
+    what: "Reads the availability probes of the located pages (usually the home page): \
+timed loads recorded by `zwgk probe URL --history FILE` and by every \
+`zwgk scan URL --history FILE` (its own fetch of the start URL); the scan passes those of its \
+start URL to the evaluation. Probes are matched to pages by URL (`http://x.gov.cn`, \
+`http://x.gov.cn/` and `http://x.gov.cn/index.html` are one page). Only the probes of the \
+`days` days ending on the as-of date count (dates in China Standard Time). A probe is bad \
+when it got no answer, answered 400 or above, or took `slow_seconds` or longer (the whole \
+page, body included). The check fails when the bad probes reach `max_share` of \
+`max(probes, min_probes)` — enough bad probes that no number of good ones still to come \
+could save it; passes with at least `min_probes` probes and a bad share below `max_share`; \
+otherwise it is `incomplete`, saying how many probes there are and how many are needed (a \
+mirror-folder scan has none). The evidence is the worst probes (time in Beijing time, status \
+or error, seconds).",
+    why: "The national website inspection vetoes a site that is unavailable: it is probed \
+at least 20 times a day for a week, and loads taking 15 seconds or longer (or failing) must \
+stay below 5 % of the probes (国办秘函〔2019〕19号, 单项否决: 站点无法访问).",
+    example: Example {
+        rule: r#"locate = { url = "^https?://[^/]+/(index\\.html)?$" }
+[[rule.checks]]
+kind = "availability"
+slow_seconds = 15
+max_share = 0.05
+days = 7
+min_probes = 140"#,
+        passes: "140 probes of the home page in the last week, 6 of which timed out",
+        fails: "7 failed probes, even among only 100 (100 good probes alone are `incomplete`)",
+    },
+    clause: "国办秘函〔2019〕19号《政府网站与政务新媒体检查指标》",
+    fields: &[
+        Field {
+            name: "slow_seconds",
+            ty: "number, above 0 and at most 3600",
+            default: Some("15"),
+            meaning: "a probe taking this long or longer counts as bad",
+        },
+        Field {
+            name: "max_share",
+            ty: "number, 0–1",
+            default: Some("0.05"),
+            meaning: "the share of bad probes that fails the check (inclusive; 0.05 = 5 %)",
+        },
+        Field {
+            name: "days",
+            ty: "integer, 1–366",
+            default: Some("7"),
+            meaning: "the window: this many days ending on the as-of date",
+        },
+        Field {
+            name: "min_probes",
+            ty: "integer, 0–1000000",
+            default: Some("140"),
+            meaning: "probes the window needs before the check can pass (20 a day for 7 days)",
+        },
+    ],
+    compile,
+    manual_default: None,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    slow_seconds: Option<Spanned<f64>>,
+    max_share: Option<Spanned<f64>>,
+    days: Option<Spanned<i64>>,
+    min_probes: Option<Spanned<i64>>,
+}
+
+/// A number field within bounds, `default` when left out.
+fn number(
+    c: &mut CheckCompiler<'_, '_, '_>,
+    f: &Option<Spanned<f64>>,
+    default: f64,
+    name: &str,
+    ok: impl Fn(f64) -> bool,
+    range: &str,
+) -> Option<f64> {
+    match f {
+        None => Some(default),
+        Some(v) if v.get_ref().is_finite() && ok(*v.get_ref()) => Some(*v.get_ref()),
+        Some(v) => {
+            c.invalid(
+                v.span(),
+                format!("`{name}` must be {range}, not {}", v.get_ref()),
+            );
+            None
+        }
+    }
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    let slow = number(
+        c,
+        &f.slow_seconds,
+        15.0,
+        "slow_seconds",
+        |x| x > 0.0 && x <= 3600.0,
+        "above 0 and at most 3600",
+    );
+    let share = number(
+        c,
+        &f.max_share,
+        0.05,
+        "max_share",
+        |x| (0.0..=1.0).contains(&x),
+        "a share between 0 and 1 (0.05 = 5 %)",
+    );
+    let days = match &f.days {
+        None => Some(7),
+        Some(d) if (1..=366).contains(d.get_ref()) => Some(*d.get_ref() as u32),
+        Some(d) => {
+            c.invalid(d.span(), "`days` must be between 1 and 366");
+            None
+        }
+    };
+    let min_probes = c.count(&f.min_probes, 140, "min_probes");
+    Some(Check::new(Availability {
+        slow_millis: (slow? * 1000.0).round() as u64,
+        max_share: share?,
+        days: days?,
+        min_probes: min_probes?,
+    }))
+}
+
+/// A compiled `availability` check.
+#[derive(Debug)]
+pub(crate) struct Availability {
+    /// A probe taking this long or longer counts as a failure, in milliseconds.
+    pub slow_millis: u64,
+    /// The share of bad probes (failed or slow) that fails the check (0–1).
+    pub max_share: f64,
+    /// The window: this many days ending on the as-of date (China Standard Time).
+    pub days: u32,
+    /// Probes the window needs before the check can pass.
+    pub min_probes: usize,
+}
+
+impl Evaluate for Availability {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(
+            cx,
+            self.slow_millis,
+            self.max_share,
+            self.days,
+            self.min_probes,
+        )
+    }
+}
 
 /// `0.05` as `5%`, `0.125` as `12.5%`.
 fn percent(share: f64) -> String {
@@ -58,7 +198,7 @@ fn evidence(p: &Probe) -> Evidence {
     )
 }
 
-pub(super) fn check(
+fn check(
     cx: &Context<'_>,
     slow_millis: u64,
     max_share: f64,
@@ -73,7 +213,7 @@ pub(super) fn check(
         .map(|p| p.url.as_str())
         .collect();
     if urls.is_empty() {
-        return located.absent(KIND);
+        return located.absent(KIND.name);
     }
     let keys: BTreeSet<String> = urls.iter().map(|u| url_key(u)).collect();
     let last = cx.as_of;
@@ -113,7 +253,7 @@ pub(super) fn check(
         };
         return CheckResult::new(
             Outcome::Fail,
-            KIND,
+            KIND.name,
             format!("{counts}，{measure}，不低于{}", percent(max_share)),
             worst,
         );
@@ -130,7 +270,7 @@ pub(super) fn check(
         };
         return CheckResult::new(
             Outcome::Pass,
-            KIND,
+            KIND.name,
             format!(
                 "{counts}，异常占比{}，低于{}",
                 percent(b as f64 / n as f64),
@@ -149,7 +289,7 @@ pub(super) fn check(
     };
     CheckResult::new(
         Outcome::Incomplete,
-        KIND,
+        KIND.name,
         format!(
             "可用性探测记录不足：{first}至{last}仅有{n}次探测（其中{b}次异常），该指标需要至少{min_probes}次探测才能判定（用 zwgk probe 定时探测并记入历史库）"
         ),

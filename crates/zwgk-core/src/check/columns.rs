@@ -1,24 +1,147 @@
-//! `columns`: at most `max` of the site's columns are stale or blank.
-//!
-//! - **What**: counts the columns of the pack's column survey (see
-//!   [`crate::columns`]) of the given `kinds` (all columns when none are given)
-//!   that are in one of the given `states` (`stale`: no new entry within the
-//!   kind's `max_age_days`, an undated newest entry counting as no update;
-//!   `blank`: no entry at all). More than `max` fails, with each column named.
-//!   Columns whose list page could not be fetched make the result `incomplete`
-//!   when they could tip the count, never `fail`.
-//! - **Why**: 国办秘函〔2019〕19号 vetoes a site with ≥ 5 stale columns
-//!   (动态要闻类 older than 2 weeks, 通知公告/政策文件类 older than 6 months),
-//!   ≥ 10 columns that should be updated and are not, or ≥ 5 blank columns; it
-//!   deducts points for a 政策文件 column not updated in 6 months.
-//! - **Example**: `{ kind = "columns", kinds = ["动态要闻类", "通知公告类"],
-//!   states = ["stale"], max = 4 }` passes with four stale news columns and
-//!   fails with five, naming them: `工作动态（最新2021-12-01，已62天，限14天）`.
-//! - **Clause**: 国办秘函〔2019〕19号 单项否决 “栏目不更新”, “空白栏目”.
+//! `columns`: at most `max` of the site's columns are stale or blank. Its
+//! documentation is [`KIND`].
 
-use super::{CheckResult, Context, MAX_EVIDENCE};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE};
 use crate::outcome::{Evidence, Outcome};
+use crate::pack::CheckCompiler;
 use crate::report::{ColumnReport, ColumnState};
+
+/// `columns`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "columns",
+    summary: "few enough stale or blank columns",
+    what: "Site-wide, from the column survey of the pack's `[columns]` (no `locate` \
+needed): counts the columns of the given `kinds` (every column when none are given) that are \
+in one of the given `states` — `stale`: no new entry within the kind's `max_age_days`, an \
+undated newest entry counting as no update; `blank`: no entry at all. More than `max` fails, \
+naming each column (`工作动态（最新2021-11-02，已91天，限14天）`) and counting each as a \
+finding. Columns whose list page could not be fetched make the result `incomplete` when \
+they could tip the count, never `fail`.",
+    why: "国办秘函〔2019〕19号 vetoes a site with ≥ 5 stale columns (动态要闻类 older than 2 \
+weeks, 通知公告/政策文件类 older than 6 months), ≥ 10 columns that should be updated and are \
+not, or ≥ 5 blank columns; it deducts points for a 政策文件 column not updated in 6 months.",
+    example: Example {
+        rule: r#"[[rule.checks]]
+kind = "columns"
+kinds = ["动态要闻类", "通知公告类", "政策文件类"]
+states = ["stale"]
+max = 4"#,
+        passes: "a site with four stale news columns",
+        fails: "a site with five, naming them",
+    },
+    clause: "国办秘函〔2019〕19号 单项否决 “栏目不更新”, “空白栏目”",
+    fields: &[
+        Field {
+            name: "kinds",
+            ty: "list of column-kind names from `[[columns.kind]]`",
+            default: Some("every column"),
+            meaning: "which columns are counted",
+        },
+        Field {
+            name: "states",
+            ty: "list of \"stale\" | \"blank\"",
+            default: None,
+            meaning: "which states count",
+        },
+        Field {
+            name: "max",
+            ty: "integer, 0–1000000",
+            default: Some("0"),
+            meaning: "columns tolerated in those states",
+        },
+    ],
+    compile,
+    manual_default: None,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    kinds: Option<Spanned<Vec<String>>>,
+    states: Option<Spanned<Vec<String>>>,
+    max: Option<Spanned<i64>>,
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    let Some(spec) = c.column_spec() else {
+        let span = c.span();
+        c.invalid(span, "a `columns` check needs `[columns]` in pack.toml");
+        return None;
+    };
+    let known: Vec<String> = spec.kinds.iter().map(|k| k.name.clone()).collect();
+    let kinds = f
+        .kinds
+        .as_ref()
+        .map(|k| k.get_ref().clone())
+        .unwrap_or_default();
+    if let Some(unknown) = kinds.iter().find(|k| !known.contains(k)) {
+        let span = f.kinds.as_ref().map(|k| k.span()).unwrap_or(c.span());
+        c.invalid(
+            span,
+            format!(
+                "no column kind `{unknown}` in `[columns]` (kinds: {})",
+                known.join(", ")
+            ),
+        );
+        return None;
+    }
+    let Some(states_raw) = &f.states else {
+        c.required("states");
+        return None;
+    };
+    let mut states = Vec::new();
+    for st in states_raw.get_ref() {
+        states.push(match st.as_str() {
+            "stale" => ColumnState::Stale,
+            "blank" => ColumnState::Blank,
+            other => {
+                c.invalid(
+                    states_raw.span(),
+                    format!("`states` holds `stale` and/or `blank`, not `{other}`"),
+                );
+                return None;
+            }
+        });
+    }
+    if states.is_empty() {
+        c.invalid(
+            states_raw.span(),
+            "`states` must name `stale` and/or `blank`",
+        );
+        return None;
+    }
+    Some(Check::new(Columns {
+        kinds,
+        states,
+        max: c.count(&f.max, 0, "max")?,
+    }))
+}
+
+/// A compiled `columns` check.
+#[derive(Debug)]
+pub(crate) struct Columns {
+    kinds: Vec<String>,
+    states: Vec<ColumnState>,
+    max: usize,
+}
+
+impl Evaluate for Columns {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(cx, &self.kinds, &self.states, self.max)
+    }
+
+    fn reads_pages(&self) -> bool {
+        false
+    }
+}
 
 /// The most columns one message names.
 const NAMED: usize = 10;
@@ -35,7 +158,7 @@ fn describe(c: &ColumnReport) -> String {
     format!("{}（{detail}）", c.name)
 }
 
-pub(super) fn check(
+fn check(
     cx: &Context<'_>,
     kinds: &[String],
     states: &[ColumnState],
@@ -80,7 +203,7 @@ pub(super) fn check(
     if considered.is_empty() {
         return CheckResult::new(
             Outcome::Pass,
-            "columns",
+            KIND.name,
             format!("未发现{scope}"),
             Vec::new(),
         );
@@ -93,7 +216,7 @@ pub(super) fn check(
     if hits.len() > max {
         CheckResult::new(
             Outcome::Fail,
-            "columns",
+            KIND.name,
             format!("{base}：{names}"),
             evidence,
         )
@@ -107,7 +230,7 @@ pub(super) fn check(
             .join("；");
         CheckResult::new(
             Outcome::Incomplete,
-            "columns",
+            KIND.name,
             format!("{base}；另有{}个栏目未能读取：{unread}", unknown.len()),
             unknown
                 .iter()
@@ -116,11 +239,11 @@ pub(super) fn check(
                 .collect(),
         )
     } else if hits.is_empty() {
-        CheckResult::new(Outcome::Pass, "columns", base, Vec::new())
+        CheckResult::new(Outcome::Pass, KIND.name, base, Vec::new())
     } else {
         CheckResult::new(
             Outcome::Pass,
-            "columns",
+            KIND.name,
             format!("{base}：{names}"),
             evidence,
         )

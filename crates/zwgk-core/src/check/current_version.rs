@@ -1,40 +1,167 @@
-//! `current_version`: a published text is the latest official version.
-//!
-//! - **What**: each located page whose title names one of the listed documents
-//!   (the longest listed name contained in the title) must state the date of
-//!   that document's latest official version as of the evaluation date: its
-//!   first publication, or its last revision (`根据2020年11月29日《国务院关于修改和废止
-//!   部分行政法规的决定》第二次修订`). Revisions dated after the evaluation date are
-//!   not yet due. A page naming no listed document passes with a note that it was
-//!   not compared.
-//! - **Why**: administrative regulations shown on a portal must match the national
-//!   official version (task 21 of the 2021 plan: 对照中国政府法制信息网行政法规库公布的
-//!   行政法规国家正式版本，及时更新行政法规文本); a page still carrying the 2006
-//!   original of a regulation revised twice since misleads its readers.
-//! - **Example**:
-//!   `{ kind = "current_version", versions = [{ title = "娱乐场所管理条例", dates = ["2006-01-29", "2016-02-06", "2020-11-29"] }] }`
-//!   passes on a page whose header reads `根据2020年11月29日…第二次修订`, fails on
-//!   one that shows only `2006年1月29日中华人民共和国国务院令第458号公布`.
-//! - **Clause**: per rule; the version dates live in the rule file, taken from the
-//!   national database of laws and regulations (国家法律法规数据库, flk.npc.gov.cn).
+//! `current_version`: a published text is the latest official version. Its
+//! documentation is [`KIND`].
 
 use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use toml::Spanned;
 
-use super::{per_page, CheckResult, Context, PageVerdict};
+use super::{
+    pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
+    PageVerdict,
+};
 use crate::date;
-use crate::rule::{OfficialVersion, Quantifier};
+use crate::pack::CheckCompiler;
+use crate::rule::Quantifier;
 use crate::text;
+
+/// `current_version`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "current_version",
+    summary: "a published text is the latest official version",
+    what: "Each located page whose title names one of the listed documents (the longest \
+listed name contained in the title) must state the date of that document's latest official \
+version as of the as-of date: its first publication, or its last revision \
+(`根据2020年11月29日《国务院关于修改和废止部分行政法规的决定》第二次修订`). Revisions dated after \
+the as-of date are not yet due. A page naming no listed document passes with a note that it \
+was not compared. The dates are data: keep them in the rule file, from the official database \
+(for 行政法规, 国家法律法规数据库 flk.npc.gov.cn).",
+    why: "Administrative regulations shown on a portal must match the national official \
+version (task 21 of the 2021 plan: 对照中国政府法制信息网行政法规库公布的行政法规国家正式版本，\
+及时更新行政法规文本); a page still carrying the 2006 original of a regulation revised twice \
+since misleads its readers.",
+    example: Example {
+        rule: r#"[[rule.checks]]
+kind = "current_version"
+versions = [
+  { title = "娱乐场所管理条例", dates = ["2006-01-29", "2016-02-06", "2020-11-29"] },
+]"#,
+        passes: "a page whose header reads `根据2020年11月29日…第二次修订`",
+        fails: "one that shows only `2006年1月29日中华人民共和国国务院令第458号公布`",
+    },
+    clause: "per rule; the version dates come from the national database of laws and regulations",
+    fields: &[
+        Field {
+            name: "versions",
+            ty: "list of `{ title = string, dates = [YYYY-MM-DD, …] }`",
+            default: None,
+            meaning: "each document's name and its publication and revision dates",
+        },
+        pages_field("`every`"),
+    ],
+    compile,
+    manual_default: None,
+};
+
+/// One document's official version history in a `current_version` check.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVersion {
+    title: String,
+    dates: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    versions: Option<Spanned<Vec<Spanned<RawVersion>>>>,
+    pages: Option<Spanned<String>>,
+}
+
+/// A document's official version history: when it was first published and each
+/// date it was revised (e.g. an administrative regulation in the national database
+/// of laws and regulations).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OfficialVersion {
+    /// The document's name as written in the rule file.
+    name: String,
+    /// The name as a [`crate::text::compact_key`], matched against page titles.
+    key: String,
+    /// First publication and revision dates, oldest first.
+    dates: Vec<NaiveDate>,
+}
+
+fn version(c: &mut CheckCompiler<'_, '_, '_>, v: &Spanned<RawVersion>) -> Option<OfficialVersion> {
+    let raw = v.get_ref();
+    let key = text::compact_key(&raw.title);
+    if key.chars().count() < 2 {
+        c.invalid(v.span(), "a version's `title` must name the document");
+        return None;
+    }
+    let mut dates = Vec::new();
+    for d in &raw.dates {
+        match date::parse_date(d) {
+            Some(d) => dates.push(d),
+            None => {
+                c.invalid(
+                    v.span(),
+                    format!("`dates` holds YYYY-MM-DD dates, not `{d}`"),
+                );
+                return None;
+            }
+        }
+    }
+    if dates.is_empty() {
+        c.invalid(v.span(), "`dates` must give at least the first publication");
+        return None;
+    }
+    dates.sort();
+    Some(OfficialVersion {
+        name: raw.title.clone(),
+        key,
+        dates,
+    })
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    let Some(versions) = &f.versions else {
+        c.required("versions");
+        return None;
+    };
+    if versions.get_ref().is_empty() {
+        c.invalid(
+            versions.span(),
+            "`versions` must list at least one document",
+        );
+        return None;
+    }
+    let mut out = Vec::new();
+    for v in versions.get_ref() {
+        out.push(version(c, v)?);
+    }
+    Some(Check::new(CurrentVersion {
+        versions: out,
+        pages: c.pages(&f.pages, Quantifier::Every)?,
+    }))
+}
+
+/// A compiled `current_version` check.
+#[derive(Debug)]
+pub(crate) struct CurrentVersion {
+    versions: Vec<OfficialVersion>,
+    pages: Quantifier,
+}
+
+impl Evaluate for CurrentVersion {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(cx, &self.versions, self.pages)
+    }
+}
 
 fn zh(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-pub(super) fn check(
+fn check(
     cx: &Context<'_>,
     versions: &[OfficialVersion],
     pages: Quantifier,
 ) -> CheckResult {
-    per_page(cx, "current_version", pages, |page| {
+    per_page(cx, KIND.name, pages, |page| {
         let title = text::compact_key(&page.title);
         let Some(doc) = versions
             .iter()

@@ -1,24 +1,89 @@
-//! `deadline`: a located page was published on or before a deadline.
-//!
-//! - **What**: `by` is a date (`2021-12-31`) or a date relative to the plan
-//!   year (`{year+1}-01-31`). Pass when a located page is dated on or before
-//!   it, or exists on an as-of date that is itself not past the deadline. When
-//!   no page exists: `not_applicable` while the deadline is still ahead, else fail.
-//! - **Why**: statutory deadlines, e.g. a department publishes last year's annual
-//!   report by 31 January (《政府信息公开条例》第四十九条).
-//! - **Example**: `{ kind = "deadline", by = "{year+1}-01-31" }` passes on a 2021
-//!   report dated 2022-01-13, fails on one dated 2022-02-15 (when evaluated after it).
-//! - **Clause**: per rule.
+//! `deadline`: a located page was published on or before a deadline. Its
+//! documentation is [`KIND`].
 
-use super::{CheckResult, Context, MAX_EVIDENCE};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE};
 use crate::outcome::{Evidence, Outcome};
+use crate::pack::{parse_date_spec, CheckCompiler};
 use crate::rule::DateSpec;
 
-pub(super) fn check(cx: &Context<'_>, by: DateSpec) -> CheckResult {
+/// `deadline`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "deadline",
+    summary: "published by a date",
+    what: "Passes when a located page was published on or before `by`, or exists on an \
+as-of date that is itself not past the deadline. With no page: `not_applicable` while the \
+deadline is still ahead, `fail` after it.",
+    why: "Statutory deadlines, e.g. a department publishes last year's annual report by \
+31 January (《政府信息公开条例》第四十九条).",
+    example: Example {
+        rule: r#"[[rule.checks]]
+kind = "deadline"
+by = "{year+1}-01-31""#,
+        passes: "a 2021 report dated 2022-01-13",
+        fails: "a 2021 report dated 2022-02-15, evaluated after it",
+    },
+    clause: "per rule",
+    fields: &[Field {
+        name: "by",
+        ty: "date: `YYYY-MM-DD`, or `{year}-MM-DD`, `{year+1}-MM-DD`, `{year-1}-MM-DD` from the plan year",
+        default: None,
+        meaning: "the deadline, inclusive",
+    }],
+    compile,
+    manual_default: None,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    by: Option<Spanned<String>>,
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    let Some(by) = &f.by else {
+        c.required("by");
+        return None;
+    };
+    match parse_date_spec(by.get_ref()) {
+        Some(by) => Some(Check::new(Deadline { by })),
+        None => {
+            c.invalid(
+                by.span(),
+                format!(
+                    "`by` must be YYYY-MM-DD or {{year}}-MM-DD / {{year+N}}-MM-DD, not `{}`",
+                    by.get_ref()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A compiled `deadline` check.
+#[derive(Debug)]
+pub(crate) struct Deadline {
+    by: DateSpec,
+}
+
+impl Evaluate for Deadline {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(cx, self.by)
+    }
+}
+
+fn check(cx: &Context<'_>, by: DateSpec) -> CheckResult {
     let Some(deadline) = by.resolve(cx.plan_year) else {
         return CheckResult::new(
             Outcome::Incomplete,
-            "deadline",
+            KIND.name,
             "期限日期不存在",
             Vec::new(),
         );
@@ -28,12 +93,12 @@ pub(super) fn check(cx: &Context<'_>, by: DateSpec) -> CheckResult {
         if cx.as_of <= deadline && cx.located.unknown.is_empty() {
             return CheckResult::new(
                 Outcome::NotApplicable,
-                "deadline",
+                KIND.name,
                 format!("尚未发布，期限{deadline}未到（评估日期{}）", cx.as_of),
                 Vec::new(),
             );
         }
-        let mut r = cx.located.absent("deadline");
+        let mut r = cx.located.absent(KIND.name);
         if r.outcome == Outcome::Fail {
             r.message = format!("期限{deadline}已过，{}", r.message);
         }
@@ -47,7 +112,7 @@ pub(super) fn check(cx: &Context<'_>, by: DateSpec) -> CheckResult {
         let d = p.published.expect("filtered on a date");
         return CheckResult::new(
             Outcome::Pass,
-            "deadline",
+            KIND.name,
             format!("《{}》发布于{d}，不晚于期限{deadline}", p.title),
             vec![Evidence::new(p.url.clone(), format!("发布日期{d}"))],
         );
@@ -56,7 +121,7 @@ pub(super) fn check(cx: &Context<'_>, by: DateSpec) -> CheckResult {
         let p = pages[0];
         return CheckResult::new(
             Outcome::Pass,
-            "deadline",
+            KIND.name,
             format!(
                 "《{}》已于评估日期{}前发布，期限{deadline}未到",
                 p.title, cx.as_of
@@ -80,7 +145,7 @@ pub(super) fn check(cx: &Context<'_>, by: DateSpec) -> CheckResult {
             p.title
         ),
     };
-    CheckResult::new(Outcome::Fail, "deadline", found, evidence)
+    CheckResult::new(Outcome::Fail, KIND.name, found, evidence)
 }
 
 #[cfg(test)]

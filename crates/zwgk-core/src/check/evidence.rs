@@ -1,21 +1,106 @@
-//! `evidence`: evidence records for the rule's task.
-//!
-//! - **What**: at least `min` records (`--evidence FILE`) for the rule's task
-//!   (and rule, when a record names one), dated within the plan year and not
-//!   after the as-of date, optionally with a summary matching `summary`.
-//!   Without them the outcome is `needs_evidence`, never `fail`: the site cannot
-//!   show organisational work.
-//! - **Why**: tasks such as "the head of each division hears a 政务公开 report at
-//!   least once a year" happen in meetings, not on the portal.
-//! - **Example**: `{ kind = "evidence", summary = "汇报" }` passes with a record
-//!   `task = 30, date = 2021-06-15, summary = "厅党组会议听取2021年政务公开工作汇报"`.
-//! - **Clause**: the plan task itself.
+//! `evidence`: evidence records for the rule's task. Its documentation is [`KIND`].
 
-use super::{CheckResult, Context, MAX_EVIDENCE};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE};
 use crate::outcome::{Evidence, Outcome};
+use crate::pack::CheckCompiler;
 use crate::rule::Pattern;
 
-pub(super) fn check(cx: &Context<'_>, min: usize, summary: Option<&Pattern>) -> CheckResult {
+/// `evidence`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "evidence",
+    summary: "records of organisational work",
+    what: "At least `min` records (`--evidence FILE`) for the rule's task (and rule, when a \
+record names one), dated within the plan year and not after the as-of date, optionally with \
+a summary matching `summary`. Without them the outcome is `needs_evidence`, never `fail`: the \
+site cannot show organisational work. A `manual` rule may only have checks of this kind, and \
+gets one (`min = 1`) when it lists none.",
+    why: "Tasks such as \"the head of each division hears a 政务公开 report at least once \
+a year\" happen in meetings, not on the portal.",
+    example: Example {
+        rule: r#"[[rule.checks]]
+kind = "evidence"
+min = 1
+summary = "汇报|专题研究""#,
+        passes: "a record `task = 30, date = 2021-06-15, summary = \"厅党组会议听取2021年政务公开工作汇报\"`",
+        fails: "no record for the task in the plan year (`needs_evidence`, never `fail`)",
+    },
+    clause: "the plan task itself",
+    fields: &[
+        Field {
+            name: "min",
+            ty: "integer, 0–1000000",
+            default: Some("1"),
+            meaning: "how many records are needed",
+        },
+        Field {
+            name: "summary",
+            ty: "regex",
+            default: Some("none: any record"),
+            meaning: "a regex on the record's summary",
+        },
+    ],
+    compile,
+    manual_default: Some(one_record),
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    min: Option<Spanned<i64>>,
+    summary: Option<Spanned<String>>,
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    Some(Check::new(Records {
+        min: c.count(&f.min, 1, "min")?,
+        summary: c.opt_pattern(&f.summary)?,
+    }))
+}
+
+/// The check of a `manual` rule that lists none: one record.
+fn one_record() -> Check {
+    Check::new(Records {
+        min: 1,
+        summary: None,
+    })
+}
+
+/// A compiled `evidence` check: the records it needs.
+#[derive(Debug)]
+pub(crate) struct Records {
+    /// Minimum number of records.
+    pub min: usize,
+    /// A regex on the record's summary.
+    pub summary: Option<Pattern>,
+}
+
+impl Evaluate for Records {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(cx, self.min, self.summary.as_ref())
+    }
+
+    fn reads_pages(&self) -> bool {
+        false
+    }
+
+    fn uses_evidence(&self) -> bool {
+        true
+    }
+
+    fn reads_only_evidence(&self) -> bool {
+        true
+    }
+}
+
+fn check(cx: &Context<'_>, min: usize, summary: Option<&Pattern>) -> CheckResult {
     let records: Vec<_> = cx
         .evidence
         .for_rule(cx.task, cx.rule_id, cx.plan_year, cx.as_of)
@@ -37,7 +122,7 @@ pub(super) fn check(cx: &Context<'_>, min: usize, summary: Option<&Pattern>) -> 
         let r = records[0];
         CheckResult::new(
             Outcome::Pass,
-            "evidence",
+            KIND.name,
             format!(
                 "已登记佐证{}条（如 {} {}：{}）",
                 records.len(),
@@ -60,7 +145,7 @@ pub(super) fn check(cx: &Context<'_>, min: usize, summary: Option<&Pattern>) -> 
             .unwrap_or_default();
         CheckResult::new(
             Outcome::NeedsEvidence,
-            "evidence",
+            KIND.name,
             format!(
                 "佐证记录{}条，需要至少{need}条（任务{}、{}年内、不晚于{}{filter}）",
                 records.len(),

@@ -1,57 +1,109 @@
-//! `exists`: the rule locates at least `min` pages.
-//!
-//! - **What**: the number of located pages (fetched, published by the as-of date).
-//! - **Why**: most duties start with "publish X"; the page must be on the portal
-//!   (《政府信息公开条例》第二十条 lists what must be published proactively).
-//! - **Example**: `{ kind = "exists" }` with `locate = { title = "十四五.*规划" }`
-//!   passes on a page titled 《广东省文化和旅游发展“十四五”规划》.
-//! - **Clause**: depends on the rule; the rule's `source` names it.
+//! `exists`: the rule locates at least `min` pages. Its documentation is [`KIND`].
 
-use super::{CheckResult, Context, MAX_EVIDENCE};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE};
 use crate::outcome::{Evidence, Outcome};
+use crate::pack::CheckCompiler;
 
-pub(super) fn check(cx: &Context<'_>, min: usize) -> CheckResult {
-    let located = cx.located;
-    let n = located.pages.len();
-    let evidence: Vec<Evidence> = located
-        .pages
-        .iter()
-        .take(MAX_EVIDENCE)
-        .map(|p| Evidence::new(p.url.clone(), &p.title))
-        .collect();
-    if n >= min.max(1) || (min == 0) {
-        let first = located
+/// `exists`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "exists",
+    summary: "pages are there",
+    what: "The number of located pages (fetched, and published on or before the as-of \
+date) is at least `min`. Pages that could not be fetched but might be the ones sought make \
+a shortfall `incomplete`, never `fail`.",
+    why: "Most duties start with \"publish X\": the page must be on the portal \
+(《政府信息公开条例》第二十条 lists what must be published proactively).",
+    example: Example {
+        rule: r#"locate = { title = "十四五.*规划" }
+[[rule.checks]]
+kind = "exists"
+min = 1"#,
+        passes: "a page titled 《广东省文化和旅游发展“十四五”规划》",
+        fails: "a site with no such page (the message says what was sought and where)",
+    },
+    clause: "depends on the rule; the rule's `source` names it",
+    fields: &[Field {
+        name: "min",
+        ty: "integer, 0–1000000",
+        default: Some("1"),
+        meaning: "how many located pages are needed",
+    }],
+    compile,
+    manual_default: None,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    min: Option<Spanned<i64>>,
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    Some(Check::new(Exists {
+        min: c.count(&f.min, 1, "min")?,
+    }))
+}
+
+/// A compiled `exists` check.
+#[derive(Debug)]
+pub(crate) struct Exists {
+    /// Minimum number of located pages.
+    pub min: usize,
+}
+
+impl Evaluate for Exists {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        let min = self.min;
+        let located = cx.located;
+        let n = located.pages.len();
+        let evidence: Vec<Evidence> = located
             .pages
-            .first()
-            .map(|p| p.title.as_str())
-            .unwrap_or("");
-        return CheckResult::new(
-            Outcome::Pass,
-            "exists",
-            format!("找到{n}个页面（如《{first}》）"),
+            .iter()
+            .take(MAX_EVIDENCE)
+            .map(|p| Evidence::new(p.url.clone(), &p.title))
+            .collect();
+        if n >= min.max(1) || (min == 0) {
+            let first = located
+                .pages
+                .first()
+                .map(|p| p.title.as_str())
+                .unwrap_or("");
+            return CheckResult::new(
+                Outcome::Pass,
+                KIND.name,
+                format!("找到{n}个页面（如《{first}》）"),
+                evidence,
+            );
+        }
+        if n == 0 {
+            return located.absent(KIND.name);
+        }
+        if !located.unknown.is_empty() {
+            return CheckResult::new(
+                Outcome::Incomplete,
+                KIND.name,
+                located.unknown_message(),
+                evidence,
+            );
+        }
+        CheckResult::new(
+            Outcome::Fail,
+            KIND.name,
+            format!(
+                "只找到{n}个页面，要求至少{min}个（{}）",
+                located.description
+            ),
             evidence,
-        );
+        )
     }
-    if n == 0 {
-        return located.absent("exists");
-    }
-    if !located.unknown.is_empty() {
-        return CheckResult::new(
-            Outcome::Incomplete,
-            "exists",
-            located.unknown_message(),
-            evidence,
-        );
-    }
-    CheckResult::new(
-        Outcome::Fail,
-        "exists",
-        format!(
-            "只找到{n}个页面，要求至少{min}个（{}）",
-            located.description
-        ),
-        evidence,
-    )
 }
 
 #[cfg(test)]

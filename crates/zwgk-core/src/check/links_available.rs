@@ -1,29 +1,88 @@
-//! `links_available`: the links of a page lead somewhere.
-//!
-//! - **What**: every link of each located page whose target the scan fetched (a
-//!   same-site page) or checked (an off-site link, `zwgk scan URL --check-external`)
-//!   must answer with a status below 400; more than `max` broken links (default 0) on
-//!   a page fails it, naming them (an off-site one is marked `站外`). Targets the scan
-//!   could not fetch or check (network error, timeout, connection refused) make the
-//!   result `incomplete` when they could change the verdict, never `fail`; targets it
-//!   neither fetched nor checked (off-site links without `--check-external` or beyond
-//!   `--max-external`, same-site pages beyond the crawl's limits) are counted as
-//!   unchecked.
-//! - **Why**: unavailable links are deducted in the national website inspection
-//!   (国办秘函〔2019〕19号: 首页不可用链接 and 其他页面不可用链接), off-site links
-//!   included; a 通知公告 entry on the home page that leads to an error page hides the
-//!   notice.
-//! - **Example**: `{ kind = "links_available" }` passes on a home page whose
-//!   links all reach pages; fails on one linking `/open_newggl/content/post_3774181.html`
-//!   that answers 404, or linking `「省政府」→ http://www.gd.gov.cn/old.html` that a
-//!   check of off-site links found answering 404 (`（状态404，站外）`).
-//! - **Clause**: per rule.
+//! `links_available`: the links of a page lead somewhere. Its documentation is
+//! [`KIND`].
 
 use std::collections::BTreeSet;
 
-use super::{per_page, CheckResult, Context, PageVerdict};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
+    PageVerdict,
+};
+use crate::pack::CheckCompiler;
 use crate::page::Link;
 use crate::rule::Quantifier;
+
+/// `links_available`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "links_available",
+    summary: "the page's links reach pages",
+    what: "Every link of each located page whose target the scan fetched (a same-site \
+page) or checked (an off-site link, `zwgk scan URL --check-external`) must answer below 400; \
+more than `max` broken links on a page fails it and names them (an off-site one is marked \
+`站外`). A target the scan could not fetch or check (timeout, network error, refused \
+connection) makes the result `incomplete` when it could change the verdict, never `fail`; \
+targets neither fetched nor checked (off-site links without `--check-external` or beyond \
+`--max-external`, same-site pages beyond the crawl's limits) are counted as unchecked. A \
+failure counts each broken link of the failing pages as a finding.",
+    why: "Unavailable links are deducted in the national website inspection \
+(国办秘函〔2019〕19号: 首页不可用链接 and 其他页面不可用链接), off-site links included; a \
+通知公告 entry on the home page that leads to an error page hides the notice.",
+    example: Example {
+        rule: r#"[[rule.checks]]
+kind = "links_available"
+max = 0"#,
+        passes: "a home page whose links all reach pages",
+        fails: "one linking `/open_newggl/content/post_3774181.html`, which answers 404, or \
+`「省政府」→ http://www.gd.gov.cn/old.html`, which a check of off-site links found answering 404 \
+(`（状态404，站外）`)",
+    },
+    clause: "per rule",
+    fields: &[
+        Field {
+            name: "max",
+            ty: "integer, 0–1000000",
+            default: Some("0"),
+            meaning: "broken links tolerated per page",
+        },
+        pages_field("`every`"),
+    ],
+    compile,
+    manual_default: None,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    max: Option<Spanned<i64>>,
+    pages: Option<Spanned<String>>,
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    Some(Check::new(LinksAvailable {
+        max: c.count(&f.max, 0, "max")?,
+        pages: c.pages(&f.pages, Quantifier::Every)?,
+    }))
+}
+
+/// A compiled `links_available` check.
+#[derive(Debug)]
+pub(crate) struct LinksAvailable {
+    max: usize,
+    pages: Quantifier,
+}
+
+impl Evaluate for LinksAvailable {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        counted(cx, self.max, self.pages)
+    }
+}
 
 /// The most broken links one page verdict names.
 const NAMED: usize = 5;
@@ -46,8 +105,8 @@ struct Unreachable<'a> {
     off_site_error: Option<&'a str>,
 }
 
-pub(super) fn check(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckResult {
-    per_page(cx, "links_available", pages, |page| {
+fn check(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckResult {
+    per_page(cx, KIND.name, pages, |page| {
         let mut seen = BTreeSet::new();
         let mut checked = 0usize;
         let mut checked_off_site = 0usize;
@@ -143,7 +202,7 @@ pub(super) fn check(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckRes
 
 /// [`check`], counting as findings the broken links of the pages that fail it
 /// (an inspection deducts per unavailable link).
-pub(super) fn counted(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckResult {
+fn counted(cx: &Context<'_>, max: usize, pages: Quantifier) -> CheckResult {
     let result = check(cx, max, pages);
     if result.outcome != crate::outcome::Outcome::Fail {
         return result;

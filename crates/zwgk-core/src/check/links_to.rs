@@ -1,20 +1,110 @@
-//! `links_to`: the page links to a target, and the target resolves.
-//!
-//! - **What**: a link whose URL matches `url` and/or whose anchor text matches
-//!   `text`; with `resolves = true` (default) its target was fetched with a 2xx
-//!   status. A target that could not be fetched, or was not fetched at all
-//!   (off-site), makes the result `incomplete`, never `fail`.
-//! - **Why**: an interpretation and its policy link to each other (国办发〔2016〕19号);
-//!   the portal links to the 12345 hotline and the 省长留言信箱; broken links are
-//!   deducted in inspections (国办秘函〔2019〕19号).
-//! - **Example**: `{ kind = "links_to", text = "解读" }` passes on a policy page with
-//!   a 「相关解读」 link to a page that exists, fails when the link is missing or 404.
-//! - **Clause**: per rule.
+//! `links_to`: the page links to a target, and the target resolves. Its
+//! documentation is [`KIND`].
 
-use super::{per_page, CheckResult, Context, PageVerdict};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
+    PageVerdict,
+};
+use crate::pack::CheckCompiler;
 use crate::rule::{Pattern, Quantifier};
 
-pub(super) fn check(
+/// `links_to`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "links_to",
+    summary: "the page links to a target that resolves",
+    what: "A link whose URL matches `url` and/or whose anchor text (or the label just \
+before it) matches `text`; with `resolves = true` its target was fetched with a 2xx status. \
+A target that could not be fetched, or was not fetched at all (off-site), makes the check \
+`incomplete`, never `fail`; a target answering 404 (or missing from a mirror) fails.",
+    why: "An interpretation and its policy link to each other (国办发〔2016〕19号); the \
+portal links to the 12345 hotline and the 省长留言信箱; broken links are deducted in \
+inspections (国办秘函〔2019〕19号).",
+    example: Example {
+        rule: r#"[[rule.checks]]
+kind = "links_to"
+text = "解读|图解"
+resolves = true"#,
+        passes: "a policy page with a 「相关解读」 link to a page that exists",
+        fails: "a policy page without such a link, or whose link answers 404",
+    },
+    clause: "per rule",
+    fields: &[
+        Field {
+            name: "url",
+            ty: "regex",
+            default: Some("none: give `url` and/or `text`"),
+            meaning: "a regex on the target URL",
+        },
+        Field {
+            name: "text",
+            ty: "regex",
+            default: Some("none: give `url` and/or `text`"),
+            meaning: "a regex on the anchor text or the label before the link",
+        },
+        Field {
+            name: "resolves",
+            ty: "boolean",
+            default: Some("`true`"),
+            meaning: "whether the target must have been fetched with a 2xx status",
+        },
+        pages_field("`any`"),
+    ],
+    compile,
+    manual_default: None,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    url: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
+    resolves: Option<Spanned<bool>>,
+    pages: Option<Spanned<String>>,
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    if f.url.is_none() && f.text.is_none() {
+        c.required("url` or `text");
+        return None;
+    }
+    Some(Check::new(LinksTo {
+        url: c.opt_pattern(&f.url)?,
+        text: c.opt_pattern(&f.text)?,
+        resolves: f.resolves.as_ref().map(|r| *r.get_ref()).unwrap_or(true),
+        pages: c.pages(&f.pages, Quantifier::Any)?,
+    }))
+}
+
+/// A compiled `links_to` check.
+#[derive(Debug)]
+pub(crate) struct LinksTo {
+    url: Option<Pattern>,
+    text: Option<Pattern>,
+    resolves: bool,
+    pages: Quantifier,
+}
+
+impl Evaluate for LinksTo {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(
+            cx,
+            self.url.as_ref(),
+            self.text.as_ref(),
+            self.resolves,
+            self.pages,
+        )
+    }
+}
+
+fn check(
     cx: &Context<'_>,
     url: Option<&Pattern>,
     text: Option<&Pattern>,
@@ -29,7 +119,7 @@ pub(super) fn check(
     .flatten()
     .collect::<Vec<_>>()
     .join("、");
-    per_page(cx, "links_to", pages, |page| {
+    per_page(cx, KIND.name, pages, |page| {
         let candidates: Vec<_> = page
             .links
             .iter()

@@ -1,55 +1,109 @@
-//! `list_items`: the located list pages hold at least `min` dated items.
-//!
-//! - **What**: dated entries (a link with a date beside it) across all located
-//!   pages (a column's `index.html`, `index_2.html`, …), counted once per URL,
-//!   dated on or before the as-of date, optionally only those whose title matches.
-//! - **Why**: a column with no items is a blank column (国办秘函〔2019〕19号 counts
-//!   ≥ 5 blank columns as a veto); a 规范性文件 list must hold every valid document.
-//! - **Example**: `{ kind = "list_items", min = 3 }` on `/open_newgfxwj/index(_\d+)?\.html`
-//!   passes with three dated documents listed, fails with two.
-//! - **Clause**: per rule.
+//! `list_items`: the located list pages hold at least `min` dated items. Its
+//! documentation is [`KIND`].
 
-use std::collections::BTreeMap;
-
-use super::{CheckResult, Context, MAX_EVIDENCE};
-use crate::outcome::{Evidence, Outcome};
-use crate::page::ListItem;
-use crate::rule::{DateSpec, Pattern};
 use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
 
-/// Distinct dated items of the located pages, dated on or before the as-of date.
-pub(crate) fn items<'a>(
-    cx: &Context<'a>,
-    title: Option<&Pattern>,
-    since: Option<NaiveDate>,
-) -> Vec<&'a ListItem> {
-    let mut seen: BTreeMap<&str, &ListItem> = BTreeMap::new();
-    for page in &cx.located.pages {
-        for item in &page.list_items {
-            if item.date <= cx.as_of
-                && since.is_none_or(|s| item.date >= s)
-                && title.is_none_or(|p| p.is_match(&item.title))
-            {
-                seen.entry(item.url.as_str()).or_insert(item);
-            }
-        }
-    }
-    let mut v: Vec<&ListItem> = seen.into_values().collect();
-    v.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
-    v
+use super::{Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE};
+use crate::outcome::{Evidence, Outcome};
+use crate::pack::CheckCompiler;
+use crate::rule::{DateSpec, Pattern};
+
+/// `list_items`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "list_items",
+    summary: "a list holds enough dated items",
+    what: "Counts dated entries (a link with a date beside it, or catalogue API entries) \
+across all located pages (a column's `index.html`, `index_2.html`, …), once per URL, dated on \
+or before the as-of date, optionally only those whose title matches `title` or dated on or \
+after `since`. At least `min` are needed.",
+    why: "A column with no items is a blank column (国办秘函〔2019〕19号 counts ≥ 5 blank \
+columns as a veto); a 规范性文件 list must hold every valid document.",
+    example: Example {
+        rule: r#"locate = { url = "/open_newgfxwj/index(_\\d+)?\\.html$" }
+[[rule.checks]]
+kind = "list_items"
+min = 3
+title = "规"
+since = "{year}-01-01""#,
+        passes: "a column whose pages list three dated documents of the plan year",
+        fails: "a column listing two (the evidence gives each page's count)",
+    },
+    clause: "per rule",
+    fields: &[
+        Field {
+            name: "min",
+            ty: "integer, 0–1000000",
+            default: Some("1"),
+            meaning: "how many dated items are needed",
+        },
+        Field {
+            name: "title",
+            ty: "regex",
+            default: Some("none: every item"),
+            meaning: "count only items whose title matches",
+        },
+        Field {
+            name: "since",
+            ty: "date (`YYYY-MM-DD` or `{year}-MM-DD`)",
+            default: Some("none: every date"),
+            meaning: "count only items dated on or after this date",
+        },
+    ],
+    compile,
+    manual_default: None,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    min: Option<Spanned<i64>>,
+    title: Option<Spanned<String>>,
+    since: Option<Spanned<String>>,
 }
 
-pub(super) fn check(
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    Some(Check::new(ListItems {
+        min: c.count(&f.min, 1, "min")?,
+        title: c.opt_pattern(&f.title)?,
+        since: match &f.since {
+            None => None,
+            Some(s) => Some(c.date_spec(s)?),
+        },
+    }))
+}
+
+/// A compiled `list_items` check.
+#[derive(Debug)]
+pub(crate) struct ListItems {
+    min: usize,
+    title: Option<Pattern>,
+    since: Option<DateSpec>,
+}
+
+impl Evaluate for ListItems {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(cx, self.min, self.title.as_ref(), self.since)
+    }
+}
+
+fn check(
     cx: &Context<'_>,
     min: usize,
     title: Option<&Pattern>,
     since: Option<DateSpec>,
 ) -> CheckResult {
     if cx.located.pages.is_empty() {
-        return cx.located.absent("list_items");
+        return cx.located.absent(KIND.name);
     }
-    let since = since.and_then(|s| s.resolve(cx.plan_year));
-    let items = items(cx, title, since);
+    let since: Option<NaiveDate> = since.and_then(|s| s.resolve(cx.plan_year));
+    let items = cx.located.dated_items(cx.as_of, title, since);
     let evidence: Vec<Evidence> = items
         .iter()
         .take(MAX_EVIDENCE)
@@ -63,11 +117,11 @@ pub(super) fn check(
     }
     let msg = format!("列表共{}条{filter}，要求至少{min}条", items.len());
     if items.len() >= min {
-        CheckResult::new(Outcome::Pass, "list_items", msg, evidence)
+        CheckResult::new(Outcome::Pass, KIND.name, msg, evidence)
     } else if !cx.located.unknown.is_empty() {
         CheckResult::new(
             Outcome::Incomplete,
-            "list_items",
+            KIND.name,
             format!("{msg}；{}", cx.located.unknown_message()),
             evidence,
         )
@@ -79,7 +133,7 @@ pub(super) fn check(
             .take(MAX_EVIDENCE)
             .map(|p| Evidence::new(p.url.clone(), format!("本页{}条", p.list_items.len())))
             .collect();
-        CheckResult::new(Outcome::Fail, "list_items", msg, pages)
+        CheckResult::new(Outcome::Fail, KIND.name, msg, pages)
     }
 }
 

@@ -183,7 +183,33 @@ pub fn locate<'a>(
     located
 }
 
-impl Located<'_> {
+impl<'a> Located<'a> {
+    /// The distinct dated list items of the located pages (once per URL), dated on or
+    /// before `as_of` and, when given, on or after `since` and with a title matching
+    /// `title`; the newest first.
+    pub fn dated_items(
+        &self,
+        as_of: NaiveDate,
+        title: Option<&crate::rule::Pattern>,
+        since: Option<NaiveDate>,
+    ) -> Vec<&'a crate::page::ListItem> {
+        let mut seen: std::collections::BTreeMap<&str, &crate::page::ListItem> =
+            std::collections::BTreeMap::new();
+        for page in &self.pages {
+            for item in &page.list_items {
+                if item.date <= as_of
+                    && since.is_none_or(|s| item.date >= s)
+                    && title.is_none_or(|p| p.is_match(&item.title))
+                {
+                    seen.entry(item.url.as_str()).or_insert(item);
+                }
+            }
+        }
+        let mut v: Vec<&crate::page::ListItem> = seen.into_values().collect();
+        v.sort_by(|a, b| b.date.cmp(&a.date).then(a.url.cmp(&b.url)));
+        v
+    }
+
     /// The message for pages that may be the ones sought but could not be fetched.
     pub fn unknown_message(&self) -> String {
         let first = self.unknown.first().map(|p| p.url.as_str()).unwrap_or("");

@@ -1,18 +1,87 @@
-//! `metadata`: metadata-block fields present and non-empty.
-//!
-//! - **What**: each of `fields` (索引号, 分类, 发布机构, 成文日期, 名称, 文号, 发布日期, 主题词)
-//!   is in the page's metadata block with a value. Default `pages = "every"`.
-//! - **Why**: the catalogue gives every item its index number, name, summary and
-//!   date (条例第十二条); a normative document shows its 文号.
-//! - **Example**: `{ kind = "metadata", fields = ["索引号", "发布机构", "文号"] }` fails on a
-//!   detail page whose 文号 cell is empty.
-//! - **Clause**: 《政府信息公开条例》第十二条.
+//! `metadata`: metadata-block fields present and non-empty. Its documentation is
+//! [`KIND`].
 
-use super::{per_page, CheckResult, Context, PageVerdict};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
+    PageVerdict,
+};
+use crate::pack::CheckCompiler;
 use crate::rule::Quantifier;
 
-pub(super) fn check(cx: &Context<'_>, fields: &[String], pages: Quantifier) -> CheckResult {
-    per_page(cx, "metadata", pages, |page| {
+/// `metadata`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "metadata",
+    summary: "metadata-block fields present",
+    what: "Each of `fields` is in the page's metadata block with a value. The fields of \
+a catalogue detail page: 索引号, 分类, 发布机构, 成文日期, 名称, 文号, 发布日期, 主题词.",
+    why: "The catalogue gives every item its index number, name, summary and date \
+(《政府信息公开条例》第十二条); a normative document shows its 文号.",
+    example: Example {
+        rule: r#"[[rule.checks]]
+kind = "metadata"
+fields = ["索引号", "发布机构", "文号"]"#,
+        passes: "a detail page whose block gives all three",
+        fails: "a detail page whose 文号 cell is empty",
+    },
+    clause: "《政府信息公开条例》第十二条",
+    fields: &[
+        Field {
+            name: "fields",
+            ty: "list of strings",
+            default: None,
+            meaning: "the labels that must carry a value",
+        },
+        pages_field("`every`"),
+    ],
+    compile,
+    manual_default: None,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    fields: Option<Spanned<Vec<String>>>,
+    pages: Option<Spanned<String>>,
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    let Some(fields) = &f.fields else {
+        c.required("fields");
+        return None;
+    };
+    if fields.get_ref().is_empty() {
+        c.invalid(fields.span(), "`fields` must name at least one field");
+        return None;
+    }
+    Some(Check::new(Metadata {
+        fields: fields.get_ref().clone(),
+        pages: c.pages(&f.pages, Quantifier::Every)?,
+    }))
+}
+
+/// A compiled `metadata` check.
+#[derive(Debug)]
+pub(crate) struct Metadata {
+    fields: Vec<String>,
+    pages: Quantifier,
+}
+
+impl Evaluate for Metadata {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(cx, &self.fields, self.pages)
+    }
+}
+
+fn check(cx: &Context<'_>, fields: &[String], pages: Quantifier) -> CheckResult {
+    per_page(cx, KIND.name, pages, |page| {
         let missing: Vec<&str> = fields
             .iter()
             .filter(|f| page.metadata_value(f).is_none())

@@ -1,40 +1,71 @@
-//! Check kinds: one module per kind, each deciding a [`CheckResult`] from the
-//! located pages, the site, the evidence records and the as-of date.
+//! Check kinds: one module per kind, each owning its typed fields, their
+//! validation when a pack loads, its evaluation and its documentation (the
+//! [`Kind`] it registers). The kinds are listed once, in the `kinds!` list below; the
+//! rule-pack compiler, the generated reference (`zwgk rules docs`) and the
+//! evaluation all go through that list.
 //!
-//! Each module's documentation says what is checked, why it matters (the
-//! regulation), an example, and the clause it comes from.
+//! Adding a kind: write `check/<kind>.rs` with a `pub(crate) const KIND: Kind`,
+//! its fields struct, its compiler and its [`Evaluate`] type, and add its name to
+//! the list.
 
-mod annual_report;
-mod attachment;
-mod availability;
-mod columns;
-mod current_version;
-mod deadline;
-mod evidence;
-mod exists;
-mod fresh;
-mod links_available;
-mod links_to;
-mod list_items;
+mod interval;
+mod kind;
 mod locate;
-mod metadata;
-mod normative;
-mod replies;
-mod sections;
-mod text;
-mod working_days;
+pub mod reference;
 
 use chrono::NaiveDate;
 
+pub(crate) use kind::pages_field;
+pub use kind::{Check, Evaluate, Example, Field, Kind};
 pub use locate::{locate, Located};
-pub use replies::{DEFAULT_ASKED, DEFAULT_REPLIED};
 
 use crate::calendar::WorkCalendar;
 use crate::evidence::EvidenceSet;
 use crate::outcome::{Evidence, Outcome};
 use crate::page::PageFacts;
-use crate::rule::{Check, Quantifier};
+use crate::rule::Quantifier;
 use crate::site::Site;
+
+/// Declares the check kinds: one module each, registered in the order the
+/// reference lists them.
+macro_rules! kinds {
+    ($($kind:ident),* $(,)?) => {
+        $(pub(crate) mod $kind;)*
+
+        /// Every check kind, in the order the reference lists them.
+        static KINDS: &[&Kind] = &[$(&$kind::KIND),*];
+    };
+}
+
+kinds![
+    exists,
+    text,
+    sections,
+    list_items,
+    fresh,
+    deadline,
+    within_working_days,
+    within_days,
+    metadata,
+    links_to,
+    links_available,
+    columns,
+    availability,
+    replies,
+    attachment,
+    annual_report_tables,
+    normative_documents,
+    current_version,
+    evidence,
+    all,
+    any,
+    not,
+];
+
+/// Every check kind a rule file may name, with its documentation.
+pub fn kinds() -> &'static [&'static Kind] {
+    KINDS
+}
 
 /// Everything a check may read.
 pub struct Context<'a> {
@@ -75,7 +106,7 @@ pub struct CheckResult {
 }
 
 impl CheckResult {
-    fn new(
+    pub(crate) fn new(
         outcome: Outcome,
         kind: &str,
         message: impl Into<String>,
@@ -111,80 +142,11 @@ pub const MAX_EVIDENCE: usize = 10;
 
 /// Evaluate one check.
 pub fn evaluate(check: &Check, cx: &Context<'_>) -> CheckResult {
-    match check {
-        Check::Exists { min } => exists::check(cx, *min),
-        Check::Text {
-            matcher,
-            scope,
-            pages,
-        } => text::check(cx, matcher, scope, *pages),
-        Check::Sections { names, keys, pages } => sections::check(cx, names, keys, *pages),
-        Check::ListItems { min, title, since } => {
-            list_items::check(cx, *min, title.as_ref(), *since)
-        }
-        Check::Fresh {
-            max_age_days,
-            source,
-        } => fresh::check(cx, *max_age_days, *source),
-        Check::Deadline { by } => deadline::check(cx, *by),
-        Check::WithinWorkingDays {
-            days,
-            working,
-            from,
-            pages,
-        } => working_days::check(cx, *days, *working, from, *pages),
-        Check::Metadata { fields, pages } => metadata::check(cx, fields, *pages),
-        Check::LinksTo {
-            url,
-            text,
-            resolves,
-            pages,
-        } => links_to::check(cx, url.as_ref(), text.as_ref(), *resolves, *pages),
-        Check::LinksAvailable { max, pages } => links_available::counted(cx, *max, *pages),
-        Check::Columns { kinds, states, max } => columns::check(cx, kinds, states, *max),
-        Check::Availability {
-            slow_millis,
-            max_share,
-            days,
-            min_probes,
-        } => availability::check(cx, *slow_millis, *max_share, *days, *min_probes),
-        Check::Replies {
-            asked,
-            replied,
-            max_delay_days,
-            since_days,
-            latest_reply_within_days,
-        } => replies::check(
-            cx,
-            asked,
-            replied,
-            replies::Limits {
-                max_delay_days: *max_delay_days,
-                since_days: *since_days,
-                latest_reply_within_days: *latest_reply_within_days,
-            },
-        ),
-        Check::Attachment {
-            extensions,
-            name,
-            min,
-            pages,
-        } => attachment::check(cx, extensions, name.as_ref(), *min, *pages),
-        Check::Evidence { min, summary } => evidence::check(cx, *min, summary.as_ref()),
-        Check::AnnualReportTables { pages } => annual_report::check(cx, *pages),
-        Check::NormativeDocuments {
-            report_title,
-            pages,
-        } => normative::check(cx, report_title.as_ref(), *pages),
-        Check::CurrentVersion { versions, pages } => current_version::check(cx, versions, *pages),
-        Check::All(children) => all(children, cx),
-        Check::Any(children) => any(children, cx),
-        Check::Not(child) => not(child, cx),
-    }
+    check.evaluate(cx)
 }
 
 /// Messages without repeats, in order.
-fn distinct<'a>(messages: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+pub(crate) fn distinct<'a>(messages: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let mut out: Vec<&str> = Vec::new();
     for m in messages {
         if !out.contains(&m) {
@@ -194,16 +156,10 @@ fn distinct<'a>(messages: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     out
 }
 
-/// Every check holds: the worst outcome decides.
-pub fn all(children: &[Check], cx: &Context<'_>) -> CheckResult {
-    let results: Vec<CheckResult> = children.iter().map(|c| evaluate(c, cx)).collect();
-    combine_all(results)
-}
-
 /// Combine results of checks that must all hold.
 pub fn combine_all(results: Vec<CheckResult>) -> CheckResult {
     let Some(worst) = Outcome::worst_of(results.iter().map(|r| r.outcome)) else {
-        return CheckResult::new(Outcome::Pass, "all", "无检查项", Vec::new());
+        return CheckResult::new(Outcome::Pass, "none", "无检查项", Vec::new());
     };
     // Pass and not-applicable report every check; a failure reports every failing check.
     {
@@ -231,56 +187,6 @@ pub fn combine_all(results: Vec<CheckResult>) -> CheckResult {
             check,
             findings,
         }
-    }
-}
-
-fn any(children: &[Check], cx: &Context<'_>) -> CheckResult {
-    let results: Vec<CheckResult> = children.iter().map(|c| evaluate(c, cx)).collect();
-    // Preference when nothing passes: a person may still decide, or the tool could not
-    // see; not applicable only when no alternative applies at all.
-    let all_not_applicable = results.iter().all(|r| r.outcome == Outcome::NotApplicable);
-    let preferred = [Outcome::Pass, Outcome::NeedsEvidence, Outcome::Incomplete]
-        .into_iter()
-        .find_map(|wanted| results.iter().find(|r| r.outcome == wanted))
-        .or_else(|| results.first().filter(|_| all_not_applicable));
-    if let Some(r) = preferred {
-        let mut r = r.clone();
-        r.check = format!("any>{}", r.check);
-        return r;
-    }
-    let message = distinct(results.iter().map(|r| r.message.as_str())).join("；且");
-    let mut evidence: Vec<Evidence> = Vec::new();
-    for e in results.iter().flat_map(|r| r.evidence.iter()) {
-        if !evidence.contains(e) && evidence.len() < MAX_EVIDENCE {
-            evidence.push(e.clone());
-        }
-    }
-    CheckResult::new(
-        Outcome::Fail,
-        "any",
-        format!("各备选条件均不满足：{message}"),
-        evidence,
-    )
-}
-
-fn not(child: &Check, cx: &Context<'_>) -> CheckResult {
-    let r = evaluate(child, cx);
-    let outcome = match r.outcome {
-        Outcome::Pass => Outcome::Fail,
-        Outcome::Fail => Outcome::Pass,
-        other => other,
-    };
-    let message = match outcome {
-        Outcome::Fail => format!("出现了不应出现的情形：{}", r.message),
-        Outcome::Pass => format!("未出现不应出现的情形（{}）", r.message),
-        _ => r.message,
-    };
-    CheckResult {
-        outcome,
-        message,
-        evidence: r.evidence,
-        check: format!("not>{}", r.check),
-        findings: None,
     }
 }
 

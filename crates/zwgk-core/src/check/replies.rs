@@ -1,49 +1,187 @@
 //! `replies`: published consultations are answered in time, and replies keep coming.
-//!
-//! - **What**: reads question/answer entries from the located pages: from the
-//!   text, an entry starts at a label of the asking date (`咨询日期`, `留言时间`
-//!   …, the `asked` pattern) followed by a date, and takes the first dated reply
-//!   label (`答复日期`, `回复时间` …, the `replied` pattern) after it, before the
-//!   next entry; a reply label with no date (`答复日期:`, `答复日期:未答复`)
-//!   leaves the entry unanswered. From tables, a header row naming both columns
-//!   gives one entry per dated row. With `max_delay_days = N`, an entry asked in
-//!   the `since_days` days before the as-of date (default 365) is late when its
-//!   reply came more than N days after it, or when it has none and more than N
-//!   days have passed; each late entry is a finding. With
-//!   `latest_reply_within_days = N`, the newest reply dated on or before the
-//!   as-of date must be at most N days old. No entry (or no page) found fails
-//!   the freshness limit: replies have not been updated; for lateness alone it
-//!   is `incomplete`, since a site whose consultations are answered on another
-//!   platform publishes none (and always `incomplete` when some pages that might
-//!   hold them could not be fetched).
-//! - **Why**: the website inspection vetoes a site where a valid message went
-//!   unanswered for more than 3 months in the last year, and deducts points when
-//!   message replies have not been updated for 2 months.
-//! - **Example**: `{ kind = "replies", max_delay_days = 90 }` as of 2022-02-01
-//!   fails on `咨询日期:2021-09-06 答复日期:` (unanswered for 148 days) and
-//!   passes on `咨询日期:2021-11-15 答复日期:2021-11-18`;
-//!   `{ kind = "replies", latest_reply_within_days = 60 }` fails when the newest
-//!   reply is dated 2021-11-18 (75 days old).
-//! - **Clause**: 国办秘函〔2019〕19号 单项否决 “互动回应” (留言超过3个月未回复)
-//!   and 扣分 “互动回应” (留言回复超过2个月未更新).
+//! Its documentation is [`KIND`].
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use regex::Regex;
+use serde::Deserialize;
+use toml::Spanned;
 
-use super::{CheckResult, Context, MAX_EVIDENCE};
+use super::{Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE};
 use crate::date;
 use crate::outcome::{Evidence, Outcome};
+use crate::pack::CheckCompiler;
 use crate::page::{PageFacts, Table};
 use crate::rule::Pattern;
 use crate::text;
 
+/// `replies`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "replies",
+    summary: "consultations answered in time, replies kept up to date",
+    what: "Reads question/answer entries from the located pages (a 政策咨询 or 留言 column). \
+In the text, an entry starts at a label of the asking date (the `asked` pattern) followed by a \
+date (`咨询日期:2021-11-15`) and takes the first dated reply label (the `replied` pattern) \
+after it, before the next entry (`答复日期:2021-11-18`); a reply label without a date \
+(`答复日期:`, `答复日期:未答复`) leaves the entry unanswered. A table whose header row names \
+both columns (`留言标题 | 留言时间 | 回复时间`) gives one entry per dated row. With \
+`max_delay_days = N`, an entry asked within the `since_days` days before the as-of date is \
+late when its reply came more than N days after it, or when it has no reply (a reply dated \
+after the as-of date counts as none) and more than N days have passed; the check fails \
+naming each late entry (asked date, reply date or 未答复, the start of the question) and \
+counts each as a finding. With `latest_reply_within_days = N`, the newest reply dated on or \
+before the as-of date must be at most N days old. Give one limit or both. No dated entry (or \
+no page) found fails the freshness limit — replies have not been updated — but leaves \
+lateness alone `incomplete`: a site whose consultations are answered on another platform \
+(the provincial 省长信箱) publishes none, and nothing can be said of their delays. Pages that \
+might hold entries but could not be fetched make either `incomplete`.",
+    why: "The website inspection vetoes a site where a valid message went unanswered for \
+more than 3 months in the last year, and deducts points when message replies have not been \
+updated for 2 months.",
+    example: Example {
+        rule: r#"[[rule.checks]]
+kind = "replies"
+max_delay_days = 90
+since_days = 365
+latest_reply_within_days = 60"#,
+        passes: "as of 2022-02-01, `咨询日期:2021-11-15 答复日期:2021-12-18` as the newest entry",
+        fails: "`咨询日期:2021-09-06 答复日期:` (unanswered for 148 days), or a newest reply \
+dated 2021-11-18 (75 days old)",
+    },
+    clause: "国办秘函〔2019〕19号 单项否决 “互动回应” (留言超过3个月未回复) and 扣分 \
+“互动回应” (留言回复超过2个月未更新)",
+    fields: &[
+        Field {
+            name: "max_delay_days",
+            ty: "integer, 0–3660",
+            default: Some("none: give this and/or `latest_reply_within_days`"),
+            meaning: "an entry is late when answered, or left unanswered, more than this many days",
+        },
+        Field {
+            name: "since_days",
+            ty: "integer, 1–3660",
+            default: Some("365"),
+            meaning: "with `max_delay_days`: only entries asked within this many days before the as-of date are judged",
+        },
+        Field {
+            name: "latest_reply_within_days",
+            ty: "integer, 0–3660",
+            default: Some("none: give this and/or `max_delay_days`"),
+            meaning: "the newest reply must be at most this many days old",
+        },
+        Field {
+            name: "asked",
+            ty: "regex",
+            default: Some(DEFAULT_ASKED),
+            meaning: "the label of the asking date",
+        },
+        Field {
+            name: "replied",
+            ty: "regex",
+            default: Some(DEFAULT_REPLIED),
+            meaning: "the label of the reply date",
+        },
+    ],
+    compile,
+    manual_default: None,
+};
+
 /// The default label of the asking date.
-pub const DEFAULT_ASKED: &str = "咨询日期|咨询时间|留言日期|留言时间|提问时间|来信时间|来信日期";
+const DEFAULT_ASKED: &str = "咨询日期|咨询时间|留言日期|留言时间|提问时间|来信时间|来信日期";
 /// The default label of the reply date.
-pub const DEFAULT_REPLIED: &str = "答复日期|答复时间|回复日期|回复时间|办理时间|办结时间";
+const DEFAULT_REPLIED: &str = "答复日期|答复时间|回复日期|回复时间|办理时间|办结时间";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    asked: Option<Spanned<String>>,
+    replied: Option<Spanned<String>>,
+    max_delay_days: Option<Spanned<i64>>,
+    since_days: Option<Spanned<i64>>,
+    latest_reply_within_days: Option<Spanned<i64>>,
+}
+
+/// A number of days within `min..=3660`; `Err` when out of range (reported).
+fn days(
+    c: &mut CheckCompiler<'_, '_, '_>,
+    f: &Option<Spanned<i64>>,
+    name: &str,
+    min: i64,
+) -> Result<Option<i64>, ()> {
+    match f {
+        None => Ok(None),
+        Some(v) if (min..=3660).contains(v.get_ref()) => Ok(Some(*v.get_ref())),
+        Some(v) => {
+            c.invalid(
+                v.span(),
+                format!(
+                    "`{name}` must be a number of days between {min} and 3660, not {}",
+                    v.get_ref()
+                ),
+            );
+            Err(())
+        }
+    }
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    let max_delay = days(c, &f.max_delay_days, "max_delay_days", 0);
+    let since = days(c, &f.since_days, "since_days", 1);
+    let latest = days(c, &f.latest_reply_within_days, "latest_reply_within_days", 0);
+    let (Ok(max_delay_days), Ok(since), Ok(latest_reply_within_days)) = (max_delay, since, latest)
+    else {
+        return None;
+    };
+    if max_delay_days.is_none() && latest_reply_within_days.is_none() {
+        c.required("max_delay_days` and/or `latest_reply_within_days");
+        return None;
+    }
+    if let (Some(s), None) = (&f.since_days, max_delay_days) {
+        c.invalid(s.span(), "`since_days` applies to `max_delay_days`");
+        return None;
+    }
+    let asked = match &f.asked {
+        Some(p) => c.pattern(p),
+        None => c.default_pattern(DEFAULT_ASKED),
+    };
+    let replied = match &f.replied {
+        Some(p) => c.pattern(p),
+        None => c.default_pattern(DEFAULT_REPLIED),
+    };
+    Some(Check::new(Replies {
+        asked: asked?,
+        replied: replied?,
+        limits: Limits {
+            max_delay_days,
+            since_days: since.unwrap_or(365),
+            latest_reply_within_days,
+        },
+    }))
+}
+
+/// A compiled `replies` check.
+#[derive(Debug)]
+pub(crate) struct Replies {
+    /// The label of the asking date.
+    pub asked: Pattern,
+    /// The label of the reply date.
+    pub replied: Pattern,
+    /// The limits applied.
+    pub limits: Limits,
+}
+
+impl Evaluate for Replies {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(cx, &self.asked, &self.replied, self.limits)
+    }
+}
 
 /// The most entries read from one page (hostile pages).
 const MAX_ENTRIES_PER_PAGE: usize = 5_000;
@@ -60,7 +198,7 @@ static QUESTION_HEADER: LazyLock<Regex> =
 
 /// The limits a `replies` check applies.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Limits {
+pub(crate) struct Limits {
     /// An entry is late when answered (or left unanswered) more than this many days.
     pub max_delay_days: Option<i64>,
     /// Only entries asked within this many days before the as-of date count for lateness.
@@ -285,13 +423,12 @@ fn describe(e: &Entry, as_of: NaiveDate) -> String {
     format!("{}咨询，{reply}{q}", e.asked)
 }
 
-pub(super) fn check(
+fn check(
     cx: &Context<'_>,
     asked: &Pattern,
     replied: &Pattern,
     limits: Limits,
 ) -> CheckResult {
-    const KIND: &str = "replies";
     let located = cx.located;
     // Lateness alone is measured on what is published: a site whose consultations
     // are handled and answered elsewhere (the provincial 省长信箱) publishes none, and
@@ -301,7 +438,7 @@ pub(super) fn check(
         if lateness_only && found.outcome == Outcome::Fail {
             CheckResult::new(
                 Outcome::Incomplete,
-                KIND,
+                KIND.name,
                 format!(
                     "{}：本站未公开可核对的咨询答复记录，答复时限无法判定（留言可能在其他平台办理，如省长信箱）",
                     found.message
@@ -313,7 +450,7 @@ pub(super) fn check(
         }
     };
     if located.pages.is_empty() {
-        return nothing_published(located.absent(KIND));
+        return nothing_published(located.absent(KIND.name));
     }
     let as_of = cx.as_of;
     let entries: Vec<(&PageFacts, Entry)> = located
@@ -343,7 +480,7 @@ pub(super) fn check(
         };
         return nothing_published(CheckResult::new(
             outcome,
-            KIND,
+            KIND.name,
             message,
             vec![Evidence::new(
                 located.pages[0].url.clone(),
@@ -450,13 +587,13 @@ pub(super) fn check(
                 describe(&entries[0].1, as_of),
             ));
         }
-        return CheckResult::new(Outcome::Fail, KIND, problems.join("；"), evidence)
+        return CheckResult::new(Outcome::Fail, KIND.name, problems.join("；"), evidence)
             .counting(findings);
     }
     if undecided {
         return CheckResult::new(
             Outcome::Incomplete,
-            KIND,
+            KIND.name,
             format!("{}；{}", notes.join("；"), located.unknown_message()),
             Vec::new(),
         );
@@ -467,7 +604,7 @@ pub(super) fn check(
         .map(|(p, e)| Evidence::new(p.url.clone(), describe(e, as_of)));
     CheckResult::new(
         Outcome::Pass,
-        KIND,
+        KIND.name,
         notes.join("；"),
         newest.into_iter().collect(),
     )

@@ -1,17 +1,124 @@
-//! `sections`: required sections present, in order.
-//!
-//! - **What**: each listed section is found on a heading-like line (short line)
-//!   after the previous one. A section is given as alternatives; an alternative
-//!   is key words separated by spaces that must appear in order on one line,
-//!   compared without punctuation, spaces and list markers (一、 （二） 1.).
-//! - **Why**: the annual report has six parts in a fixed order (国办公开办函〔2021〕30号).
-//! - **Example**: `sections = ["总体情况", ["主动公开政府信息情况", "主动公开"], …]`
-//!   passes on `一、总体情况` … `二、主动公开政府信息情况`; fails when 五 is missing.
-//! - **Clause**: 《政府信息公开条例》第五十条 and the template of the year.
+//! `sections`: required sections present, in order. Its documentation is [`KIND`].
 
-use super::{per_page, CheckResult, Context, PageVerdict};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
+    PageVerdict,
+};
+use crate::pack::CheckCompiler;
 use crate::rule::Quantifier;
 use crate::text::compact_key;
+
+/// `sections`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "sections",
+    summary: "required sections present, in order",
+    what: "Each listed section is found on a heading-like (short) line after the previous \
+one. A section is one name or a list of alternatives; an alternative is key words \
+(separated by spaces) that must appear in that order on one line, compared without \
+punctuation, spaces and list markers (`一、`, `（二）`, `1.`). The first alternative names the \
+section in messages. A section found before the one it must follow is reported as out of \
+order.",
+    why: "The annual report has six parts in a fixed order (国办公开办函〔2021〕30号); \
+final accounts and budgets have their parts too (概况, 决算表, 情况说明, 名词解释).",
+    example: Example {
+        rule: r#"[[rule.checks]]
+kind = "sections"
+sections = ["总体情况", ["主动公开政府信息情况", "主动公开 情况"], ["存在的主要问题及改进情况", "主要问题 改进"]]"#,
+        passes: "a report with `一、总体情况` … `二、主动公开政府信息情况` … `五、存在的主要问题及改进情况`",
+        fails: "a report without its part 五 (the message names the missing part)",
+    },
+    clause: "《政府信息公开条例》第五十条 and the template of the report's year",
+    fields: &[
+        Field {
+            name: "sections",
+            ty: "list of (string | list of strings)",
+            default: None,
+            meaning: "the sections in order; each a name or alternatives of space-separated key words",
+        },
+        pages_field("`any`"),
+    ],
+    compile,
+    manual_default: None,
+};
+
+/// A section of a `sections` check: one name or several alternatives.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    sections: Option<Spanned<Vec<OneOrMany>>>,
+    pages: Option<Spanned<String>>,
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    let Some(secs) = &f.sections else {
+        c.required("sections");
+        return None;
+    };
+    let mut names = Vec::new();
+    let mut keys = Vec::new();
+    for s in secs.get_ref() {
+        let alts: Vec<String> = match s {
+            OneOrMany::One(x) => vec![x.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        };
+        let compiled: Vec<Vec<String>> = alts
+            .iter()
+            .map(|a| {
+                a.split_whitespace()
+                    .map(compact_key)
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        if compiled.is_empty() {
+            c.invalid(secs.span(), "every section needs at least one key word");
+            return None;
+        }
+        names.push(alts[0].clone());
+        keys.push(compiled);
+    }
+    if keys.is_empty() {
+        c.invalid(secs.span(), "`sections` must list at least one section");
+        return None;
+    }
+    Some(Check::new(Sections {
+        names,
+        keys,
+        pages: c.pages(&f.pages, Quantifier::Any)?,
+    }))
+}
+
+/// A compiled `sections` check.
+#[derive(Debug)]
+pub(crate) struct Sections {
+    /// Section display names (the first alternative), for messages.
+    names: Vec<String>,
+    /// Per section, its alternatives; per alternative, compacted key words in order.
+    keys: Vec<Vec<Vec<String>>>,
+    pages: Quantifier,
+}
+
+impl Evaluate for Sections {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(cx, &self.names, &self.keys, self.pages)
+    }
+}
 
 /// Lines longer than this (in characters, compacted) are prose, not headings.
 const MAX_HEADING_CHARS: usize = 60;
@@ -27,13 +134,13 @@ fn alt_matches(line: &str, words: &[String]) -> bool {
     true
 }
 
-pub(super) fn check(
+fn check(
     cx: &Context<'_>,
     names: &[String],
     keys: &[Vec<Vec<String>>],
     pages: Quantifier,
 ) -> CheckResult {
-    per_page(cx, "sections", pages, |page| {
+    per_page(cx, KIND.name, pages, |page| {
         let text = page.text.as_str();
         let lines: Vec<String> = text
             .lines()

@@ -1,120 +1,40 @@
 //! Validation and compilation of raw rules into [`crate::rule::Rule`].
+//!
+//! The rule's own fields (id, task, divisions, `locate`, `score`, mode) are compiled
+//! here; each check table is handed to its kind's compiler, found in the registry
+//! [`crate::check::kinds`], through a [`CheckCompiler`] that holds the table and the
+//! helpers every kind shares (patterns, dates, selectors, counts, `pages`).
 
 use std::ops::Range;
 
 use chrono::NaiveDate;
 use regex::Regex;
+use serde::de::{DeserializeOwned, IntoDeserializer};
+use toml::de::DeValue;
 use toml::Spanned;
 
 use super::error::{line_col, regex_reason, PackError, PackErrorKind};
-use super::raw::{OneOrMany, RawCheck, RawCriteria, RawRule, RawRuleScore};
+use super::raw::{RawCriteria, RawRule, RawRuleScore};
 use super::{error_at, SourceFile, SpannedRule};
+use crate::check::{kinds, Check, Kind};
 use crate::columns::ColumnSpec;
+use crate::page::Probes;
 use crate::plan::{Divisions, Plan};
-use crate::report::ColumnState;
-use crate::rule::OfficialVersion;
-use crate::rule::{
-    Check, Criteria, DateSource, DateSpec, FromDate, Locator, Origin, Pattern, Quantifier, Rule,
-    TextMatcher, TextScope, CHECK_KINDS,
-};
+use crate::rule::{Criteria, DateSpec, Locator, Mode, Origin, Pattern, Quantifier, Rule};
 use crate::score::{Per, RuleScore};
 use crate::text;
 
-/// Nesting limit of `all` / `any` / `not`.
+/// Nesting limit of checks within checks.
 const MAX_DEPTH: usize = 8;
-
-/// Which optional fields each check kind accepts (besides `kind`).
-fn allowed_fields(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "exists" => &["min"],
-        "text" => &["pattern", "keywords", "match", "in", "selector", "pages"],
-        "sections" => &["sections", "pages"],
-        "list_items" => &["min", "title", "since"],
-        "fresh" => &["max_age_days", "source"],
-        "deadline" => &["by"],
-        "within_working_days" | "within_days" => {
-            &["days", "from", "link_text", "date_pattern", "pages"]
-        }
-        "metadata" => &["fields", "pages"],
-        "links_to" => &["url", "text", "resolves", "pages"],
-        "attachment" => &["extensions", "name", "min", "pages"],
-        "links_available" => &["max", "pages"],
-        "columns" => &["kinds", "states", "max"],
-        "availability" => &["slow_seconds", "max_share", "days", "min_probes"],
-        "replies" => &[
-            "asked",
-            "replied",
-            "max_delay_days",
-            "since_days",
-            "latest_reply_within_days",
-        ],
-        "evidence" => &["min", "summary"],
-        "annual_report_tables" => &["pages"],
-        "normative_documents" => &["report_title", "pages"],
-        "current_version" => &["versions", "pages"],
-        "all" | "any" | "not" => &["checks"],
-        _ => &[],
-    }
-}
-
-/// The fields set in a raw check, with their spans.
-fn present_fields(c: &RawCheck) -> Vec<(&'static str, Range<usize>)> {
-    let mut v = Vec::new();
-    macro_rules! field {
-        ($name:literal, $f:expr) => {
-            if let Some(x) = &$f {
-                v.push(($name, x.span()));
-            }
-        };
-    }
-    field!("min", c.min);
-    field!("max", c.max);
-    field!("kinds", c.kinds);
-    field!("states", c.states);
-    field!("pattern", c.pattern);
-    field!("keywords", c.keywords);
-    field!("match", c.match_);
-    field!("in", c.in_);
-    field!("selector", c.selector);
-    field!("pages", c.pages);
-    field!("sections", c.sections);
-    field!("title", c.title);
-    field!("max_age_days", c.max_age_days);
-    field!("source", c.source);
-    field!("by", c.by);
-    field!("days", c.days);
-    field!("from", c.from);
-    field!("link_text", c.link_text);
-    field!("date_pattern", c.date_pattern);
-    field!("fields", c.fields);
-    field!("url", c.url);
-    field!("text", c.text);
-    field!("resolves", c.resolves);
-    field!("extensions", c.extensions);
-    field!("name", c.name);
-    field!("summary", c.summary);
-    field!("since", c.since);
-    field!("report_title", c.report_title);
-    field!("versions", c.versions);
-    field!("slow_seconds", c.slow_seconds);
-    field!("max_share", c.max_share);
-    field!("min_probes", c.min_probes);
-    field!("asked", c.asked);
-    field!("replied", c.replied);
-    field!("max_delay_days", c.max_delay_days);
-    field!("since_days", c.since_days);
-    field!("latest_reply_within_days", c.latest_reply_within_days);
-    field!("checks", c.checks);
-    v
-}
 
 pub(crate) struct Compiler<'p> {
     plan: Option<&'p Plan>,
     /// Whether `pack.toml` declares `[scoring]` (rules may then carry `score`).
     scored: bool,
-    /// The pack's column survey, which `columns` checks count in.
+    /// The pack's column survey, which column checks count in.
     columns: Option<&'p ColumnSpec>,
-    probes: Vec<String>,
+    /// Every CSS selector the rules use, parsed once.
+    selectors: Probes,
 }
 
 /// The state of compiling one rule: where errors go and what they name.
@@ -204,8 +124,13 @@ impl<'p> Compiler<'p> {
             plan,
             scored,
             columns,
-            probes: Vec::new(),
+            selectors: Probes::none(),
         }
+    }
+
+    /// The selectors the compiled rules use.
+    pub fn into_selectors(self) -> Probes {
+        self.selectors
     }
 
     /// A rule's `score = { … }`: exactly one of veto, points (with `per`), bonus.
@@ -253,17 +178,13 @@ impl<'p> Compiler<'p> {
         Some(score)
     }
 
-    pub fn into_probes(self) -> Vec<String> {
-        self.probes
-    }
-
     pub fn compile(
         &mut self,
         file: &SourceFile,
-        raw: SpannedRule,
+        raw: SpannedRule<'_>,
         errors: &mut Vec<PackError>,
     ) -> Option<Rule> {
-        let r: RawRule = raw.rule;
+        let SpannedRule { rule: r, checks } = raw;
         let id = r.id.get_ref().clone();
         let mut cx = Ctx {
             file,
@@ -274,6 +195,60 @@ impl<'p> Compiler<'p> {
         if id.trim().is_empty() || id.chars().any(char::is_whitespace) {
             cx.invalid(r.id.span(), "rule id must be non-empty and without spaces");
         }
+        let divisions = self.divisions(&mut cx, &r);
+        if r.expect.trim().is_empty() {
+            cx.invalid(
+                r.id.span(),
+                "`expect` must say what the requirement expects",
+            );
+        }
+        let locate = self.locator(&mut cx, &r);
+        let mut compiled = Vec::new();
+        if let Some(list) = &checks {
+            for c in list {
+                if let Some(check) = self.check(&mut cx, c, 0) {
+                    compiled.push(check);
+                }
+            }
+        }
+        let score = match &r.score {
+            Some(raw) => self.score(&mut cx, raw),
+            None => None,
+        };
+        if compiled.iter().any(Check::reads_pages) && r.locate.is_none() {
+            cx.invalid(
+                r.id.span(),
+                "the checks read pages but the rule has no `locate`",
+            );
+        }
+        let written = checks.as_ref().map_or(0, Vec::len);
+        mode_checks(&mut cx, &r, written, &mut compiled);
+        if cx.failed {
+            return None;
+        }
+        let (line, _) = line_col(&file.text, r.id.span().start);
+        Some(Rule {
+            id,
+            task: *r.task.get_ref(),
+            title: r.title,
+            severity: r.severity,
+            mode: r.mode,
+            divisions,
+            expect: r.expect,
+            source: r.source,
+            locate,
+            checks: compiled,
+            score,
+            origin: Origin {
+                file: file.name.clone(),
+                line,
+            },
+        })
+    }
+
+    /// The rule's task, checked against the plan, and its divisions (the task's
+    /// unless the rule names its own).
+    fn divisions(&self, cx: &mut Ctx<'_>, r: &RawRule) -> Divisions {
         let task_no = *r.task.get_ref();
         let task = self.plan.and_then(|p| p.task(task_no));
         if let Some(plan) = self.plan {
@@ -291,96 +266,25 @@ impl<'p> Compiler<'p> {
                 );
             }
         }
-        let divisions = match r.divisions {
+        match &r.divisions {
             Some(d) => Divisions {
-                lead: d.lead,
-                others: d.others,
+                lead: d.lead.clone(),
+                others: d.others.clone(),
             },
             None => task.map(|t| t.divisions.clone()).unwrap_or_default(),
-        };
-        if r.expect.trim().is_empty() {
-            cx.invalid(
-                r.id.span(),
-                "`expect` must say what the requirement expects",
-            );
         }
+    }
 
-        let locate = match &r.locate {
-            None => None,
-            Some(l) => {
-                let include = self.criteria(&mut cx, &l.include(), r.id.span());
-                let mut exclude = Vec::new();
-                for e in &l.exclude {
-                    if let Some(c) = self.criteria(&mut cx, e.get_ref(), e.span()) {
-                        exclude.push(c);
-                    }
-                }
-                include.map(|include| Locator { include, exclude })
-            }
-        };
-
-        let mut checks = Vec::new();
-        for c in &r.checks {
-            if let Some(check) = self.check(&mut cx, c, 0) {
-                checks.push(check);
+    fn locator(&mut self, cx: &mut Ctx<'_>, r: &RawRule) -> Option<Locator> {
+        let l = r.locate.as_ref()?;
+        let include = self.criteria(cx, &l.include(), r.id.span());
+        let mut exclude = Vec::new();
+        for e in &l.exclude {
+            if let Some(c) = self.criteria(cx, e.get_ref(), e.span()) {
+                exclude.push(c);
             }
         }
-        let score = match &r.score {
-            Some(raw) => self.score(&mut cx, raw),
-            None => None,
-        };
-        let needs_pages = checks.iter().any(needs_pages);
-        if needs_pages && r.locate.is_none() {
-            cx.invalid(
-                r.id.span(),
-                "the checks read pages but the rule has no `locate`",
-            );
-        }
-        match r.mode {
-            crate::rule::Mode::Manual => {
-                if checks.iter().any(|c| !matches!(c, Check::Evidence { .. })) {
-                    cx.invalid(
-                        r.id.span(),
-                        "a manual rule is decided by evidence records only: use `evidence` checks (or none)",
-                    );
-                }
-                if checks.is_empty() {
-                    checks.push(Check::Evidence {
-                        min: 1,
-                        summary: None,
-                    });
-                }
-            }
-            _ => {
-                if r.checks.is_empty() {
-                    cx.invalid(
-                        r.id.span(),
-                        "an auto or assisted rule needs at least one check",
-                    );
-                }
-            }
-        }
-        if cx.failed {
-            return None;
-        }
-        let (line, _) = line_col(&file.text, r.id.span().start);
-        Some(Rule {
-            id,
-            task: task_no,
-            title: r.title,
-            severity: r.severity,
-            mode: r.mode,
-            divisions,
-            expect: r.expect,
-            source: r.source,
-            locate,
-            checks,
-            score,
-            origin: Origin {
-                file: file.name.clone(),
-                line,
-            },
-        })
+        include.map(|include| Locator { include, exclude })
     }
 
     fn criteria(
@@ -418,13 +322,11 @@ impl<'p> Compiler<'p> {
         ok.then_some(c)
     }
 
-    /// Validate a CSS selector and register it as a probe.
+    /// Parse a CSS selector once and keep it for page analysis; false when it does not parse.
     fn selector(&mut self, cx: &mut Ctx<'_>, s: &Spanned<String>) -> bool {
         match scraper::Selector::parse(s.get_ref()) {
-            Ok(_) => {
-                if !self.probes.contains(s.get_ref()) {
-                    self.probes.push(s.get_ref().clone());
-                }
+            Ok(parsed) => {
+                self.selectors.insert(s.get_ref(), parsed);
                 true
             }
             Err(e) => {
@@ -440,39 +342,66 @@ impl<'p> Compiler<'p> {
         }
     }
 
-    fn check(&mut self, cx: &mut Ctx<'_>, raw: &Spanned<RawCheck>, depth: usize) -> Option<Check> {
+    /// Compile one check table: find its kind, refuse fields the kind does not take,
+    /// and hand the table to the kind's compiler.
+    fn check<'x>(
+        &mut self,
+        cx: &mut Ctx<'x>,
+        raw: &Spanned<DeValue<'x>>,
+        depth: usize,
+    ) -> Option<Check> {
         let span = raw.span();
-        let c = raw.get_ref();
-        let Some(kind) = &c.kind else {
-            cx.invalid(
+        let names = || {
+            kinds()
+                .iter()
+                .map(|k| k.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let Some(table) = raw.get_ref().as_table() else {
+            cx.err(
                 span,
-                format!("a check needs `kind` (one of {})", CHECK_KINDS.join(", ")),
+                PackErrorKind::Schema(format!(
+                    "invalid type: {}, expected a check table",
+                    raw.get_ref().type_str()
+                )),
             );
             return None;
         };
-        let k = kind.get_ref().as_str();
-        if !CHECK_KINDS.contains(&k) {
-            cx.invalid(
-                kind.span(),
-                format!(
-                    "unknown check kind `{k}` (one of {})",
-                    CHECK_KINDS.join(", ")
-                ),
+        let Some(kind_value) = table.get("kind") else {
+            cx.invalid(span, format!("a check needs `kind` (one of {})", names()));
+            return None;
+        };
+        let Some(name) = kind_value.get_ref().as_str() else {
+            cx.err(
+                kind_value.span(),
+                PackErrorKind::Schema(format!(
+                    "invalid type: {}, expected a string",
+                    kind_value.get_ref().type_str()
+                )),
             );
             return None;
-        }
-        let allowed = allowed_fields(k);
+        };
+        let Some(kind) = kinds().iter().copied().find(|k| k.name == name) else {
+            cx.invalid(
+                kind_value.span(),
+                format!("unknown check kind `{name}` (one of {})", names()),
+            );
+            return None;
+        };
         let mut bad = false;
-        for (field, fspan) in present_fields(c) {
-            if !allowed.contains(&field) {
+        for (key, _) in table.iter() {
+            let field = key.get_ref().as_ref();
+            if field != "kind" && !kind.fields.iter().any(|f| f.name == field) {
+                let takes: Vec<&str> = kind.fields.iter().map(|f| f.name).collect();
                 cx.invalid(
-                    fspan,
+                    key.span(),
                     format!(
-                        "`{field}` does not apply to a `{k}` check (it takes: {})",
-                        if allowed.is_empty() {
+                        "`{field}` does not apply to a `{name}` check (it takes: {})",
+                        if takes.is_empty() {
                             "nothing".to_string()
                         } else {
-                            allowed.join(", ")
+                            takes.join(", ")
                         }
                     ),
                 );
@@ -482,582 +411,217 @@ impl<'p> Compiler<'p> {
         if bad {
             return None;
         }
-        let pages = |cx: &mut Ctx<'_>, default: Quantifier| -> Option<Quantifier> {
-            match &c.pages {
-                None => Some(default),
-                Some(p) => match p.get_ref().as_str() {
-                    "any" => Some(Quantifier::Any),
-                    "every" => Some(Quantifier::Every),
-                    other => {
-                        cx.invalid(
-                            p.span(),
-                            format!("`pages` is `any` or `every`, not `{other}`"),
-                        );
-                        None
-                    }
-                },
-            }
+        let mut kc = CheckCompiler {
+            compiler: self,
+            cx,
+            raw,
+            kind,
+            depth,
         };
-        let count = |cx: &mut Ctx<'_>,
-                     f: &Option<Spanned<i64>>,
-                     default: usize,
-                     name: &str|
-         -> Option<usize> {
-            match f {
-                None => Some(default),
-                Some(v) if *v.get_ref() >= 0 && *v.get_ref() <= 1_000_000 => {
-                    Some(*v.get_ref() as usize)
-                }
-                Some(v) => {
-                    cx.invalid(v.span(), format!("`{name}` must be between 0 and 1000000"));
-                    None
-                }
-            }
-        };
-        let required = |cx: &mut Ctx<'_>, name: &str| {
-            cx.invalid(span.clone(), format!("a `{k}` check needs `{name}`"));
-        };
+        (kind.compile)(&mut kc)
+    }
+}
 
-        match k {
-            "exists" => Some(Check::Exists {
-                min: count(cx, &c.min, 1, "min")?,
-            }),
-            "text" => {
-                let matcher = match (&c.pattern, &c.keywords) {
-                    (Some(p), None) => {
-                        if let Some(m) = &c.match_ {
-                            cx.invalid(m.span(), "`match` applies to `keywords`, not `pattern`");
-                            return None;
-                        }
-                        TextMatcher::Pattern(cx.pattern(p)?)
-                    }
-                    (None, Some(kw)) => {
-                        let words: Vec<String> = kw
-                            .get_ref()
-                            .iter()
-                            .map(|w| text::normalize_line(w))
-                            .filter(|w| !w.is_empty())
-                            .collect();
-                        if words.is_empty() {
-                            cx.invalid(kw.span(), "`keywords` must hold at least one word");
-                            return None;
-                        }
-                        let all = match c.match_.as_ref().map(|m| (m.get_ref().as_str(), m.span()))
-                        {
-                            None | Some(("all", _)) => true,
-                            Some(("any", _)) => false,
-                            Some((other, s)) => {
-                                cx.invalid(s, format!("`match` is `all` or `any`, not `{other}`"));
-                                return None;
-                            }
-                        };
-                        TextMatcher::Keywords { words, all }
-                    }
-                    (Some(_), Some(kw)) => {
-                        cx.invalid(kw.span(), "give `pattern` or `keywords`, not both");
-                        return None;
-                    }
-                    (None, None) => {
-                        required(cx, "pattern` or `keywords");
-                        return None;
-                    }
-                };
-                let scope = match (&c.in_, &c.selector) {
-                    (Some(_), Some(s)) => {
-                        cx.invalid(s.span(), "give `in` or `selector`, not both");
-                        return None;
-                    }
-                    (None, Some(s)) => {
-                        if !self.selector(cx, s) {
-                            return None;
-                        }
-                        TextScope::Selector(s.get_ref().clone())
-                    }
-                    (Some(i), None) => match i.get_ref().as_str() {
-                        "text" | "body" => TextScope::Body,
-                        "title" => TextScope::Title,
-                        other => {
-                            cx.invalid(
-                                i.span(),
-                                format!("`in` is `text` or `title`, not `{other}`"),
-                            );
-                            return None;
-                        }
-                    },
-                    (None, None) => TextScope::Body,
-                };
-                Some(Check::Text {
-                    matcher,
-                    scope,
-                    pages: pages(cx, Quantifier::Any)?,
-                })
-            }
-            "sections" => {
-                let Some(secs) = &c.sections else {
-                    required(cx, "sections");
-                    return None;
-                };
-                let mut names = Vec::new();
-                let mut keys = Vec::new();
-                for s in secs.get_ref() {
-                    let alts: Vec<String> = match s {
-                        OneOrMany::One(x) => vec![x.clone()],
-                        OneOrMany::Many(v) => v.clone(),
-                    };
-                    let compiled: Vec<Vec<String>> = alts
-                        .iter()
-                        .map(|a| {
-                            a.split_whitespace()
-                                .map(text::compact_key)
-                                .filter(|w| !w.is_empty())
-                                .collect::<Vec<_>>()
-                        })
-                        .filter(|w| !w.is_empty())
-                        .collect();
-                    if compiled.is_empty() {
-                        cx.invalid(secs.span(), "every section needs at least one key word");
-                        return None;
-                    }
-                    names.push(alts[0].clone());
-                    keys.push(compiled);
-                }
-                if keys.is_empty() {
-                    cx.invalid(secs.span(), "`sections` must list at least one section");
-                    return None;
-                }
-                Some(Check::Sections {
-                    names,
-                    keys,
-                    pages: pages(cx, Quantifier::Any)?,
-                })
-            }
-            "list_items" => Some(Check::ListItems {
-                min: count(cx, &c.min, 1, "min")?,
-                title: cx.opt_pattern(&c.title)?,
-                since: match &c.since {
-                    None => None,
-                    Some(s) => Some(cx.date_spec(s)?),
-                },
-            }),
-            "fresh" => {
-                let Some(age) = &c.max_age_days else {
-                    required(cx, "max_age_days");
-                    return None;
-                };
-                if *age.get_ref() < 0 {
-                    cx.invalid(age.span(), "`max_age_days` must not be negative");
-                    return None;
-                }
-                let source = match c.source.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
-                    None | Some(("items", _)) => DateSource::Items,
-                    Some(("published", _)) => DateSource::Published,
-                    Some((other, s)) => {
-                        cx.invalid(
-                            s,
-                            format!("`source` is `items` or `published`, not `{other}`"),
-                        );
-                        return None;
-                    }
-                };
-                Some(Check::Fresh {
-                    max_age_days: *age.get_ref(),
-                    source,
-                })
-            }
-            "deadline" => {
-                let Some(by) = &c.by else {
-                    required(cx, "by");
-                    return None;
-                };
-                match parse_date_spec(by.get_ref()) {
-                    Some(spec) => Some(Check::Deadline { by: spec }),
-                    None => {
-                        cx.invalid(
-                            by.span(),
-                            format!("`by` must be YYYY-MM-DD or {{year}}-MM-DD / {{year+N}}-MM-DD, not `{}`", by.get_ref()),
-                        );
-                        None
-                    }
-                }
-            }
-            "within_working_days" | "within_days" => {
-                let Some(days) = &c.days else {
-                    required(cx, "days");
-                    return None;
-                };
-                if !(0..=366).contains(days.get_ref()) {
-                    cx.invalid(days.span(), "`days` must be between 0 and 366");
-                    return None;
-                }
-                let from_kind = c.from.as_ref().map(|f| f.get_ref().as_str());
-                if let (Some(lt), false) = (&c.link_text, from_kind == Some("linked")) {
-                    cx.invalid(lt.span(), "`link_text` applies to `from = \"linked\"`");
-                    return None;
-                }
-                if let (Some(dp), false) = (&c.date_pattern, from_kind == Some("text")) {
-                    cx.invalid(dp.span(), "`date_pattern` applies to `from = \"text\"`");
-                    return None;
-                }
-                let from = match c.from.as_ref().map(|f| (f.get_ref().as_str(), f.span())) {
-                    None | Some(("written_date", _)) => FromDate::WrittenDate,
-                    Some(("text", s)) => match &c.date_pattern {
-                        Some(dp) => FromDate::Text(cx.pattern(dp)?),
-                        None => {
-                            cx.invalid(s, "`from = \"text\"` needs `date_pattern`");
-                            return None;
-                        }
-                    },
-                    Some(("linked", s)) => match &c.link_text {
-                        Some(lt) => FromDate::Linked(cx.pattern(lt)?),
-                        None => {
-                            cx.invalid(s, "`from = \"linked\"` needs `link_text`");
-                            return None;
-                        }
-                    },
-                    Some((other, s)) => {
-                        cx.invalid(
-                            s,
-                            format!("`from` is `written_date`, `linked` or `text`, not `{other}`"),
-                        );
-                        return None;
-                    }
-                };
-                Some(Check::WithinWorkingDays {
-                    working: k == "within_working_days",
-                    days: *days.get_ref() as u32,
-                    from,
-                    pages: pages(cx, Quantifier::Every)?,
-                })
-            }
-            "metadata" => {
-                let Some(fields) = &c.fields else {
-                    required(cx, "fields");
-                    return None;
-                };
-                if fields.get_ref().is_empty() {
-                    cx.invalid(fields.span(), "`fields` must name at least one field");
-                    return None;
-                }
-                Some(Check::Metadata {
-                    fields: fields.get_ref().clone(),
-                    pages: pages(cx, Quantifier::Every)?,
-                })
-            }
-            "links_to" => {
-                if c.url.is_none() && c.text.is_none() {
-                    required(cx, "url` or `text");
-                    return None;
-                }
-                Some(Check::LinksTo {
-                    url: cx.opt_pattern(&c.url)?,
-                    text: cx.opt_pattern(&c.text)?,
-                    resolves: c.resolves.as_ref().map(|r| *r.get_ref()).unwrap_or(true),
-                    pages: pages(cx, Quantifier::Any)?,
-                })
-            }
-            "links_available" => Some(Check::LinksAvailable {
-                max: count(cx, &c.max, 0, "max")?,
-                pages: pages(cx, Quantifier::Every)?,
-            }),
-            "columns" => {
-                let Some(spec) = self.columns else {
-                    cx.invalid(
-                        span.clone(),
-                        "a `columns` check needs `[columns]` in pack.toml",
-                    );
-                    return None;
-                };
-                let kinds = c
-                    .kinds
-                    .as_ref()
-                    .map(|k| k.get_ref().clone())
-                    .unwrap_or_default();
-                if let Some(unknown) = kinds
-                    .iter()
-                    .find(|k| !spec.kinds.iter().any(|x| &x.name == *k))
-                {
-                    let known: Vec<&str> = spec.kinds.iter().map(|k| k.name.as_str()).collect();
-                    cx.invalid(
-                        c.kinds.as_ref().map(|k| k.span()).unwrap_or(span.clone()),
-                        format!(
-                            "no column kind `{unknown}` in `[columns]` (kinds: {})",
-                            known.join(", ")
-                        ),
-                    );
-                    return None;
-                }
-                let Some(states_raw) = &c.states else {
-                    required(cx, "states");
-                    return None;
-                };
-                let mut states = Vec::new();
-                for st in states_raw.get_ref() {
-                    states.push(match st.as_str() {
-                        "stale" => ColumnState::Stale,
-                        "blank" => ColumnState::Blank,
-                        other => {
-                            cx.invalid(
-                                states_raw.span(),
-                                format!("`states` holds `stale` and/or `blank`, not `{other}`"),
-                            );
-                            return None;
-                        }
-                    });
-                }
-                if states.is_empty() {
-                    cx.invalid(
-                        states_raw.span(),
-                        "`states` must name `stale` and/or `blank`",
-                    );
-                    return None;
-                }
-                Some(Check::Columns {
-                    kinds,
-                    states,
-                    max: count(cx, &c.max, 0, "max")?,
-                })
-            }
-            "availability" => {
-                let number = |cx: &mut Ctx<'_>,
-                              f: &Option<Spanned<f64>>,
-                              default: f64,
-                              name: &str,
-                              ok: &dyn Fn(f64) -> bool,
-                              range: &str|
-                 -> Option<f64> {
-                    match f {
-                        None => Some(default),
-                        Some(v) if v.get_ref().is_finite() && ok(*v.get_ref()) => {
-                            Some(*v.get_ref())
-                        }
-                        Some(v) => {
-                            cx.invalid(
-                                v.span(),
-                                format!("`{name}` must be {range}, not {}", v.get_ref()),
-                            );
-                            None
-                        }
-                    }
-                };
-                let slow = number(
-                    cx,
-                    &c.slow_seconds,
-                    15.0,
-                    "slow_seconds",
-                    &|x| x > 0.0 && x <= 3600.0,
-                    "above 0 and at most 3600",
+/// A `manual` rule is decided by records only; an `auto` or `assisted` one needs a check.
+fn mode_checks(cx: &mut Ctx<'_>, r: &RawRule, written: usize, checks: &mut Vec<Check>) {
+    match r.mode {
+        Mode::Manual => {
+            let records = kinds()
+                .iter()
+                .find_map(|k| k.manual_default.map(|f| (k, f)));
+            let Some((kind, default)) = records else {
+                return;
+            };
+            if checks.iter().any(|c| !c.reads_only_evidence()) {
+                cx.invalid(
+                    r.id.span(),
+                    format!(
+                        "a manual rule is decided by evidence records only: use `{}` checks (or none)",
+                        kind.name
+                    ),
                 );
-                let share = number(
-                    cx,
-                    &c.max_share,
-                    0.05,
-                    "max_share",
-                    &|x| (0.0..=1.0).contains(&x),
-                    "a share between 0 and 1 (0.05 = 5 %)",
+            }
+            if checks.is_empty() {
+                checks.push(default());
+            }
+        }
+        Mode::Auto | Mode::Assisted => {
+            if written == 0 {
+                cx.invalid(
+                    r.id.span(),
+                    "an auto or assisted rule needs at least one check",
                 );
-                let days = match &c.days {
-                    None => Some(7),
-                    Some(d) if (1..=366).contains(d.get_ref()) => Some(*d.get_ref() as u32),
-                    Some(d) => {
-                        cx.invalid(d.span(), "`days` must be between 1 and 366");
-                        None
-                    }
-                };
-                let min_probes = count(cx, &c.min_probes, 140, "min_probes");
-                Some(Check::Availability {
-                    slow_millis: (slow? * 1000.0).round() as u64,
-                    max_share: share?,
-                    days: days?,
-                    min_probes: min_probes?,
-                })
             }
-            "replies" => {
-                let days = |cx: &mut Ctx<'_>,
-                            f: &Option<Spanned<i64>>,
-                            name: &str,
-                            min: i64|
-                 -> Result<Option<i64>, ()> {
-                    match f {
-                        None => Ok(None),
-                        Some(v) if (min..=3660).contains(v.get_ref()) => Ok(Some(*v.get_ref())),
-                        Some(v) => {
-                            cx.invalid(
-                                v.span(),
-                                format!(
-                                    "`{name}` must be a number of days between {min} and 3660, not {}",
-                                    v.get_ref()
-                                ),
-                            );
-                            Err(())
-                        }
-                    }
-                };
-                let max_delay = days(cx, &c.max_delay_days, "max_delay_days", 0);
-                let since = days(cx, &c.since_days, "since_days", 1);
-                let latest = days(
-                    cx,
-                    &c.latest_reply_within_days,
-                    "latest_reply_within_days",
-                    0,
-                );
-                let (Ok(max_delay_days), Ok(since), Ok(latest_reply_within_days)) =
-                    (max_delay, since, latest)
-                else {
-                    return None;
-                };
-                if max_delay_days.is_none() && latest_reply_within_days.is_none() {
-                    required(cx, "max_delay_days` and/or `latest_reply_within_days");
-                    return None;
-                }
-                if let (Some(s), None) = (&c.since_days, max_delay_days) {
-                    cx.invalid(s.span(), "`since_days` applies to `max_delay_days`");
-                    return None;
-                }
-                let label = |cx: &mut Ctx<'_>, f: &Option<Spanned<String>>, default: &str| match f {
-                    Some(p) => cx.pattern(p),
-                    None => Regex::new(default).ok().map(|regex| Pattern {
-                        source: default.to_string(),
-                        regex,
-                    }),
-                };
-                let asked = label(cx, &c.asked, crate::check::DEFAULT_ASKED);
-                let replied = label(cx, &c.replied, crate::check::DEFAULT_REPLIED);
-                Some(Check::Replies {
-                    asked: asked?,
-                    replied: replied?,
-                    max_delay_days,
-                    since_days: since.unwrap_or(365),
-                    latest_reply_within_days,
-                })
-            }
-            "attachment" => Some(Check::Attachment {
-                extensions: c
-                    .extensions
-                    .as_ref()
-                    .map(|e| {
-                        e.get_ref()
-                            .iter()
-                            .map(|x| x.trim_start_matches('.').to_ascii_lowercase())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                name: cx.opt_pattern(&c.name)?,
-                min: count(cx, &c.min, 1, "min")?,
-                pages: pages(cx, Quantifier::Any)?,
-            }),
-            "normative_documents" => Some(Check::NormativeDocuments {
-                report_title: cx.opt_pattern(&c.report_title)?,
-                pages: pages(cx, Quantifier::Every)?,
-            }),
-            "current_version" => {
-                let Some(versions) = &c.versions else {
-                    required(cx, "versions");
-                    return None;
-                };
-                if versions.get_ref().is_empty() {
-                    cx.invalid(
-                        versions.span(),
-                        "`versions` must list at least one document",
-                    );
-                    return None;
-                }
-                let mut out = Vec::new();
-                for v in versions.get_ref() {
-                    let raw = v.get_ref();
-                    let key = text::compact_key(&raw.title);
-                    if key.chars().count() < 2 {
-                        cx.invalid(v.span(), "a version's `title` must name the document");
-                        return None;
-                    }
-                    let mut dates = Vec::new();
-                    for d in &raw.dates {
-                        match crate::date::parse_date(d) {
-                            Some(d) => dates.push(d),
-                            None => {
-                                cx.invalid(
-                                    v.span(),
-                                    format!("`dates` holds YYYY-MM-DD dates, not `{d}`"),
-                                );
-                                return None;
-                            }
-                        }
-                    }
-                    if dates.is_empty() {
-                        cx.invalid(v.span(), "`dates` must give at least the first publication");
-                        return None;
-                    }
-                    dates.sort();
-                    out.push(OfficialVersion {
-                        name: raw.title.clone(),
-                        key,
-                        dates,
-                    });
-                }
-                Some(Check::CurrentVersion {
-                    versions: out,
-                    pages: pages(cx, Quantifier::Every)?,
-                })
-            }
-            "annual_report_tables" => Some(Check::AnnualReportTables {
-                pages: pages(cx, Quantifier::Any)?,
-            }),
-            "evidence" => Some(Check::Evidence {
-                min: count(cx, &c.min, 1, "min")?,
-                summary: cx.opt_pattern(&c.summary)?,
-            }),
-            "all" | "any" | "not" => {
-                let Some(children) = &c.checks else {
-                    required(cx, "checks");
-                    return None;
-                };
-                if depth >= MAX_DEPTH {
-                    cx.invalid(
-                        span,
-                        format!("checks nested deeper than {MAX_DEPTH} levels"),
-                    );
-                    return None;
-                }
-                let n = children.get_ref().len();
-                if n == 0 || (k == "not" && n != 1) {
-                    cx.invalid(
-                        children.span(),
-                        if k == "not" {
-                            "`not` takes exactly one check".to_string()
-                        } else {
-                            format!("`{k}` needs at least one check")
-                        },
-                    );
-                    return None;
-                }
-                let mut out = Vec::new();
-                for child in children.get_ref() {
-                    out.push(self.check(cx, child, depth + 1));
-                }
-                let out: Option<Vec<Check>> = out.into_iter().collect();
-                let mut out = out?;
-                Some(match k {
-                    "all" => Check::All(out),
-                    "any" => Check::Any(out),
-                    _ => Check::Not(Box::new(out.remove(0))),
-                })
-            }
-            _ => None,
         }
     }
 }
 
-/// Whether a check reads located pages.
-fn needs_pages(c: &Check) -> bool {
-    match c {
-        Check::Evidence { .. } | Check::Columns { .. } => false,
-        Check::All(v) | Check::Any(v) => v.iter().any(needs_pages),
-        Check::Not(c) => needs_pages(c),
-        _ => true,
+/// What a check kind's compiler works with: the check table, the shared helpers
+/// (patterns, dates, selectors, counts, `pages`) and where errors go. Every helper
+/// reports its own error at the field's place and returns `None`.
+pub(crate) struct CheckCompiler<'c, 'p, 'x> {
+    compiler: &'c mut Compiler<'p>,
+    cx: &'c mut Ctx<'x>,
+    raw: &'c Spanned<DeValue<'x>>,
+    kind: &'static Kind,
+    depth: usize,
+}
+
+impl CheckCompiler<'_, '_, '_> {
+    /// The byte span of the whole check table.
+    pub fn span(&self) -> Range<usize> {
+        self.raw.span()
+    }
+
+    /// The check's fields as the kind's typed struct (the `kind` key aside).
+    pub fn fields<T: DeserializeOwned>(&mut self) -> Option<T> {
+        let mut value = self.raw.clone();
+        if let DeValue::Table(t) = value.get_mut() {
+            let kind_key = t.keys().find(|k| k.get_ref() == "kind").cloned();
+            if let Some(k) = kind_key {
+                t.remove(&k);
+            }
+        }
+        #[cfg(test)]
+        super::field_names::assert_documented::<T>(self.kind);
+        match T::deserialize(value.into_deserializer()) {
+            Ok(fields) => Some(fields),
+            Err(e) => {
+                self.cx.err(
+                    e.span().unwrap_or(self.raw.span()),
+                    PackErrorKind::Schema(e.message().to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    /// Report a value that is well-typed but not allowed.
+    pub fn invalid(&mut self, span: Range<usize>, msg: impl Into<String>) {
+        self.cx.invalid(span, msg);
+    }
+
+    /// Report a missing required field (`name` may list alternatives: "pattern` or `keywords").
+    pub fn required(&mut self, name: &str) {
+        let msg = format!("a `{}` check needs `{name}`", self.kind.name);
+        self.cx.invalid(self.raw.span(), msg);
+    }
+
+    /// A regex, checked to be able to match normalised text.
+    pub fn pattern(&mut self, s: &Spanned<String>) -> Option<Pattern> {
+        self.cx.pattern(s)
+    }
+
+    /// An optional regex: `Some(None)` when not given, `None` when invalid.
+    pub fn opt_pattern(&mut self, s: &Option<Spanned<String>>) -> Option<Option<Pattern>> {
+        self.cx.opt_pattern(s)
+    }
+
+    /// A built-in regex used when a pattern field is left out.
+    pub fn default_pattern(&mut self, source: &str) -> Option<Pattern> {
+        Regex::new(source).ok().map(|regex| Pattern {
+            source: source.to_string(),
+            regex,
+        })
+    }
+
+    /// A date, fixed or relative to the plan year.
+    pub fn date_spec(&mut self, s: &Spanned<String>) -> Option<DateSpec> {
+        self.cx.date_spec(s)
+    }
+
+    /// A CSS selector, parsed once and kept for page analysis; false when invalid.
+    pub fn selector(&mut self, s: &Spanned<String>) -> bool {
+        self.compiler.selector(self.cx, s)
+    }
+
+    /// A count between 0 and 1,000,000, `default` when not given.
+    pub fn count(&mut self, f: &Option<Spanned<i64>>, default: usize, name: &str) -> Option<usize> {
+        match f {
+            None => Some(default),
+            Some(v) if *v.get_ref() >= 0 && *v.get_ref() <= 1_000_000 => {
+                Some(*v.get_ref() as usize)
+            }
+            Some(v) => {
+                self.cx
+                    .invalid(v.span(), format!("`{name}` must be between 0 and 1000000"));
+                None
+            }
+        }
+    }
+
+    /// The `pages` quantifier, `default` when not given.
+    pub fn pages(
+        &mut self,
+        p: &Option<Spanned<String>>,
+        default: Quantifier,
+    ) -> Option<Quantifier> {
+        match p {
+            None => Some(default),
+            Some(p) => match p.get_ref().as_str() {
+                "any" => Some(Quantifier::Any),
+                "every" => Some(Quantifier::Every),
+                other => {
+                    self.cx.invalid(
+                        p.span(),
+                        format!("`pages` is `any` or `every`, not `{other}`"),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    /// The pack's column survey, when `pack.toml` declares `[columns]`.
+    pub fn column_spec(&self) -> Option<&ColumnSpec> {
+        self.compiler.columns
+    }
+
+    /// The sub-checks listed under `key` (`checks = [...]` or `[[…checks]]`), each compiled
+    /// by its own kind; `None` when the field is missing, not a list, nested too deep, or
+    /// a sub-check is invalid (each error reported).
+    pub fn sub_checks(&mut self, key: &str) -> Option<(Range<usize>, Vec<Check>)> {
+        let Some(list) = self
+            .raw
+            .get_ref()
+            .as_table()
+            .and_then(|t| t.get(key))
+            .cloned()
+        else {
+            self.required(key);
+            return None;
+        };
+        let Some(items) = list.get_ref().as_array() else {
+            self.cx.err(
+                list.span(),
+                PackErrorKind::Schema(format!(
+                    "invalid type: {}, expected a list of check tables",
+                    list.get_ref().type_str()
+                )),
+            );
+            return None;
+        };
+        if self.depth >= MAX_DEPTH {
+            self.cx.invalid(
+                self.raw.span(),
+                format!("checks nested deeper than {MAX_DEPTH} levels"),
+            );
+            return None;
+        }
+        let mut out = Vec::new();
+        let mut ok = true;
+        for item in items.iter() {
+            match self.compiler.check(self.cx, item, self.depth + 1) {
+                Some(c) => out.push(c),
+                None => ok = false,
+            }
+        }
+        ok.then_some((list.span(), out))
     }
 }
 
 /// `2022-01-31`, `{year}-12-31`, `{year+1}-01-31`, `{year-1}-06-30`.
-fn parse_date_spec(s: &str) -> Option<DateSpec> {
+pub(crate) fn parse_date_spec(s: &str) -> Option<DateSpec> {
     let s = s.trim();
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Some(DateSpec::Fixed(d));

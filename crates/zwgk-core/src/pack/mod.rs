@@ -6,6 +6,8 @@
 
 mod compile;
 mod error;
+#[cfg(test)]
+mod field_names;
 mod raw;
 
 use std::collections::HashMap;
@@ -13,9 +15,11 @@ use std::ops::Range;
 
 use serde::de::{Deserialize, IntoDeserializer};
 
+pub(crate) use compile::{parse_date_spec, CheckCompiler};
 pub use error::{line_col, PackError, PackErrorKind, PackErrors, SourceError};
 
 use crate::columns::{ColumnKind, ColumnSpec};
+use crate::page::Probes;
 use crate::plan::{Divisions, Plan, Task};
 use crate::rule::Rule;
 use crate::score::Scoring;
@@ -49,8 +53,9 @@ pub struct RulePack {
     pub plan: Plan,
     /// The rules, in file order.
     pub rules: Vec<Rule>,
-    /// CSS selectors the rules use; page analysis records their matches.
-    pub selector_probes: Vec<String>,
+    /// The CSS selectors the rules use, parsed once when the pack loads; page
+    /// analysis (crawler, folder scan, rule tests) records their matches.
+    pub selectors: Probes,
     /// The scoring scheme (`[scoring]`), for a pack scored like an inspection.
     pub scoring: Option<Scoring>,
     /// How to survey the site's columns (`[columns]`), if the pack does.
@@ -99,12 +104,12 @@ impl RulePack {
                 }
             }
         }
-        let selector_probes = compiler.into_probes();
+        let selectors = compiler.into_selectors();
         match (plan, errors.is_empty()) {
             (Some(plan), true) => Ok(RulePack {
                 plan,
                 rules,
-                selector_probes,
+                selectors,
                 scoring,
                 columns,
             }),
@@ -369,14 +374,16 @@ fn load_columns(
 /// The list pages of the provincial site platform, when `[columns]` names none.
 pub const DEFAULT_LIST_URL: &str = r"/index(_\d+)?\.s?html?$";
 
-/// A rule as deserialized, with the byte span of its table.
-pub(crate) struct SpannedRule {
+/// A rule as deserialized, with its check tables as written (each is read by its kind).
+pub(crate) struct SpannedRule<'i> {
     pub rule: raw::RawRule,
+    /// The `checks` list, when the rule has one.
+    pub checks: Option<Vec<toml::Spanned<toml::de::DeValue<'i>>>>,
 }
 
 /// Parse one rule file into raw rules; each rule is deserialized on its own so
 /// that an error in one does not hide errors in the others.
-fn read_rule_file(file: &SourceFile, errors: &mut Vec<PackError>) -> Vec<SpannedRule> {
+fn read_rule_file<'i>(file: &'i SourceFile, errors: &mut Vec<PackError>) -> Vec<SpannedRule<'i>> {
     let table = match toml::de::DeTable::parse(&file.text) {
         Ok(t) => t,
         Err(e) => {
@@ -419,11 +426,25 @@ fn read_rule_file(file: &SourceFile, errors: &mut Vec<PackError>) -> Vec<Spanned
                 .and_then(|t| t.get("id"))
                 .and_then(|v| v.get_ref().as_str())
                 .map(str::to_string);
-            match raw::RawRule::deserialize(item.clone().into_deserializer()) {
-                Ok(rule) => out.push(SpannedRule { rule }),
+            let item_span = item.span();
+            let mut item = item.clone();
+            let checks = match take_checks(&mut item) {
+                Ok(checks) => checks,
+                Err(e) => {
+                    errors.push(error_at(
+                        file,
+                        Some(e.0),
+                        id.as_deref(),
+                        PackErrorKind::Schema(e.1),
+                    ));
+                    continue;
+                }
+            };
+            match raw::RawRule::deserialize(item.into_deserializer()) {
+                Ok(rule) => out.push(SpannedRule { rule, checks }),
                 Err(e) => errors.push(error_at(
                     file,
-                    e.span().or(Some(item.span())),
+                    e.span().or(Some(item_span.clone())),
                     id.as_deref(),
                     PackErrorKind::Schema(e.message().to_string()),
                 )),
@@ -432,6 +453,31 @@ fn read_rule_file(file: &SourceFile, errors: &mut Vec<PackError>) -> Vec<Spanned
     }
     out
 }
+
+/// Take a rule's `checks` list out of its table, each check owned.
+fn take_checks<'i>(item: &mut toml::Spanned<toml::de::DeValue<'i>>) -> CheckList<'i> {
+    let toml::de::DeValue::Table(table) = item.get_mut() else {
+        return Ok(None);
+    };
+    let Some(key) = table.keys().find(|k| k.get_ref() == "checks").cloned() else {
+        return Ok(None);
+    };
+    let Some(list) = table.remove(&key) else {
+        return Ok(None);
+    };
+    let span = list.span();
+    let toml::de::DeValue::Array(items) = list.into_inner() else {
+        return Err((
+            span,
+            "`checks` must be a list of check tables ([[rule.checks]])".to_string(),
+        ));
+    };
+    Ok(Some(items.into_iter().collect()))
+}
+
+/// A rule's check tables, or where and why its `checks` is not a list.
+type CheckList<'i> =
+    Result<Option<Vec<toml::Spanned<toml::de::DeValue<'i>>>>, (Range<usize>, String)>;
 
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,7 @@
 //! The rule-file format as written (serde), before validation and compilation.
+//!
+//! A rule's check tables are not here: each is read by its own kind's typed fields
+//! (see [`crate::check`]).
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -99,8 +102,6 @@ pub(crate) struct RawRule {
     pub expect: String,
     pub locate: Option<RawLocate>,
     pub score: Option<Spanned<RawRuleScore>>,
-    #[serde(default)]
-    pub checks: Vec<Spanned<RawCheck>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,69 +139,6 @@ pub(crate) struct RawLocate {
     pub published_before: Option<Spanned<String>>,
     #[serde(default)]
     pub exclude: Vec<Spanned<RawCriteria>>,
-}
-
-/// A section of a `sections` check: one name or several alternatives.
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-/// One document's official version history in a `current_version` check.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawVersion {
-    pub title: String,
-    pub dates: Vec<String>,
-}
-
-/// Every field any check kind takes; which apply is checked per kind.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawCheck {
-    pub kind: Option<Spanned<String>>,
-    pub min: Option<Spanned<i64>>,
-    pub max: Option<Spanned<i64>>,
-    pub kinds: Option<Spanned<Vec<String>>>,
-    pub states: Option<Spanned<Vec<String>>>,
-    pub pattern: Option<Spanned<String>>,
-    pub keywords: Option<Spanned<Vec<String>>>,
-    #[serde(rename = "match")]
-    pub match_: Option<Spanned<String>>,
-    #[serde(rename = "in")]
-    pub in_: Option<Spanned<String>>,
-    pub selector: Option<Spanned<String>>,
-    pub pages: Option<Spanned<String>>,
-    pub sections: Option<Spanned<Vec<OneOrMany>>>,
-    pub title: Option<Spanned<String>>,
-    pub max_age_days: Option<Spanned<i64>>,
-    pub source: Option<Spanned<String>>,
-    pub by: Option<Spanned<String>>,
-    pub days: Option<Spanned<i64>>,
-    pub from: Option<Spanned<String>>,
-    pub link_text: Option<Spanned<String>>,
-    pub date_pattern: Option<Spanned<String>>,
-    pub fields: Option<Spanned<Vec<String>>>,
-    pub url: Option<Spanned<String>>,
-    pub text: Option<Spanned<String>>,
-    pub resolves: Option<Spanned<bool>>,
-    pub extensions: Option<Spanned<Vec<String>>>,
-    pub name: Option<Spanned<String>>,
-    pub summary: Option<Spanned<String>>,
-    pub since: Option<Spanned<String>>,
-    pub report_title: Option<Spanned<String>>,
-    pub versions: Option<Spanned<Vec<Spanned<RawVersion>>>>,
-    pub slow_seconds: Option<Spanned<f64>>,
-    pub max_share: Option<Spanned<f64>>,
-    pub min_probes: Option<Spanned<i64>>,
-    pub asked: Option<Spanned<String>>,
-    pub replied: Option<Spanned<String>>,
-    pub max_delay_days: Option<Spanned<i64>>,
-    pub since_days: Option<Spanned<i64>>,
-    pub latest_reply_within_days: Option<Spanned<i64>>,
-    pub checks: Option<Spanned<Vec<Spanned<RawCheck>>>>,
 }
 
 impl RawLocate {

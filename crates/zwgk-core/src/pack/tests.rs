@@ -145,9 +145,11 @@ fn manual_rules_only_take_evidence() {
     assert!(e.to_string().contains("manual rule"), "{e}");
     let ok = "[[rule]]\nid = \"m\"\ntask = 1\ntitle = \"t\"\nseverity = \"low\"\nmode = \"manual\"\nexpect = \"e\"\nsource = { seed = \"任务1\" }\n";
     let pack = load(&[("m.toml", ok)]).unwrap();
+    let check = &pack.rules[0].checks[0];
+    let records = check.downcast_ref::<crate::check::evidence::Records>();
     assert!(matches!(
-        pack.rules[0].checks[0],
-        crate::rule::Check::Evidence { min: 1, .. }
+        records,
+        Some(crate::check::evidence::Records { min: 1, .. })
     ));
 }
 
@@ -254,19 +256,22 @@ fn availability_numbers_are_checked_where_written() {
         "[[rule.checks]]\nkind = \"availability\"\nslow_seconds = 7.5\nmax_share = 0\n[[rule.checks]]\nkind = \"availability\"",
     );
     let pack = load(&[("c.toml", &text)]).unwrap();
-    match (&pack.rules[0].checks[0], &pack.rules[0].checks[1]) {
+    use crate::check::availability::Availability;
+    let given = pack.rules[0].checks[0].downcast_ref::<Availability>();
+    let defaults = pack.rules[0].checks[1].downcast_ref::<Availability>();
+    match (given, defaults) {
         (
-            crate::rule::Check::Availability {
+            Some(Availability {
                 slow_millis: 7500,
                 max_share,
                 ..
-            },
-            crate::rule::Check::Availability {
+            }),
+            Some(Availability {
                 slow_millis: 15_000,
                 max_share: default_share,
                 days: 7,
                 min_probes: 140,
-            },
+            }),
         ) => {
             assert_eq!(*max_share, 0.0);
             assert_eq!(*default_share, 0.05);
@@ -324,14 +329,18 @@ fn replies_fields_are_checked_where_written() {
         "[[rule.checks]]\nkind = \"replies\"\nmax_delay_days = 90",
     );
     let pack = load(&[("d.toml", &text)]).unwrap();
-    match &pack.rules[0].checks[0] {
-        crate::rule::Check::Replies {
+    use crate::check::replies::{Limits, Replies};
+    match pack.rules[0].checks[0].downcast_ref::<Replies>() {
+        Some(Replies {
             asked,
             replied,
-            max_delay_days: Some(90),
-            since_days: 365,
-            latest_reply_within_days: None,
-        } => {
+            limits:
+                Limits {
+                    max_delay_days: Some(90),
+                    since_days: 365,
+                    latest_reply_within_days: None,
+                },
+        }) => {
             assert!(asked.is_match("留言时间") && replied.is_match("答复日期"));
         }
         other => panic!("{other:?}"),

@@ -1,32 +1,160 @@
-//! `within_working_days`: a page was published within N working days of another date.
-//!
-//! - **What**: the page's publication date is at most `days` official working
-//!   days (holidays and adjusted weekend workdays from the State Council's
-//!   yearly notices) after `from`: the page's own 成文日期 (`from = "written_date"`)
-//!   or the publication date of the page it links to with an anchor matching
-//!   `link_text` (`from = "linked"`, e.g. an interpretation and its policy; when
-//!   the page has no such link, the policy is found the other way: a dated page
-//!   linking to it, or one whose title carries the name the page quotes in 《》), or
-//!   the earliest date the page states, captured by `date_pattern` (`from = "text"`,
-//!   e.g. a licensing decision `于2021年12月8日作出`).
-//! - **Why**: proactive information within 20 working days of being made
-//!   (条例第二十六条); interpretations within 3 working days of the policy
-//!   (国办发〔2016〕19号, Guangdong's 同步解读).
-//! - **Example**: `{ kind = "within_working_days", days = 3, from = "linked", link_text = "原文|相关文件" }`
-//!   passes on an interpretation of 2021-09-30 whose policy is dated 2021-09-29;
-//!   fails on one dated 2021-10-20.
-//! - **Clause**: per rule.
+//! What the two interval kinds share (`within_working_days`, `within_days`): a page
+//! published within N days of another date, and where that other date comes from.
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
 
-use super::{per_page, CheckResult, Context, PageVerdict};
+use super::{pages_field, per_page, Check, CheckResult, Context, Evaluate, Field, PageVerdict};
 use crate::date;
+use crate::pack::CheckCompiler;
 use crate::page::PageFacts;
-use crate::rule::{FromDate, Quantifier};
+use crate::rule::{Pattern, Quantifier};
 use crate::text;
+
+/// The fields both interval kinds take.
+pub(super) const FIELDS: &[Field] = &[
+    Field {
+        name: "days",
+        ty: "integer, 0–366",
+        default: None,
+        meaning: "the most days between the other date and the page's publication",
+    },
+    Field {
+        name: "from",
+        ty: "\"written_date\" | \"linked\" | \"text\"",
+        default: Some("`written_date`"),
+        meaning: "the other date: the page's own 成文日期; the publication date of the page it links to (`link_text`); or the earliest date the text states (`date_pattern`)",
+    },
+    Field {
+        name: "link_text",
+        ty: "regex",
+        default: Some("required with `from = \"linked\"`"),
+        meaning: "the anchor text or label of the link to the other page, e.g. `原文|相关文件`",
+    },
+    Field {
+        name: "date_pattern",
+        ty: "regex",
+        default: Some("required with `from = \"text\"`"),
+        meaning: "captures the other date in the text (its first group, else the whole match), e.g. `于(\\d{4}年\\d{1,2}月\\d{1,2}日)作出`",
+    },
+    pages_field("`every`"),
+];
+
+/// How the days between the two dates are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Days {
+    /// Official working days (the State Council's holiday notices).
+    Working,
+    /// Calendar days.
+    Calendar,
+}
+
+/// The other date of an interval check.
+#[derive(Debug, Clone)]
+enum FromDate {
+    /// The 成文日期 of the page's metadata block.
+    WrittenDate,
+    /// The publication date of a page this page links to, found by anchor text or label.
+    Linked(Pattern),
+    /// The earliest date captured in the page text by a pattern (its first
+    /// capture group, else the whole match), e.g. a decision date `于(2021年12月8日)作出`.
+    Text(Pattern),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    days: Option<Spanned<i64>>,
+    from: Option<Spanned<String>>,
+    link_text: Option<Spanned<String>>,
+    date_pattern: Option<Spanned<String>>,
+    pages: Option<Spanned<String>>,
+}
+
+/// Compile an interval check of the kind named `kind`, counting `days`.
+pub(super) fn compile(
+    c: &mut CheckCompiler<'_, '_, '_>,
+    kind: &'static str,
+    counted: Days,
+) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    let Some(days) = &f.days else {
+        c.required("days");
+        return None;
+    };
+    if !(0..=366).contains(days.get_ref()) {
+        c.invalid(days.span(), "`days` must be between 0 and 366");
+        return None;
+    }
+    let from = from_date(c, &f)?;
+    Some(Check::new(Interval {
+        kind,
+        counted,
+        days: *days.get_ref() as u32,
+        from,
+        pages: c.pages(&f.pages, Quantifier::Every)?,
+    }))
+}
+
+fn from_date(c: &mut CheckCompiler<'_, '_, '_>, f: &Fields) -> Option<FromDate> {
+    let from_kind = f.from.as_ref().map(|f| f.get_ref().as_str());
+    if let (Some(lt), false) = (&f.link_text, from_kind == Some("linked")) {
+        c.invalid(lt.span(), "`link_text` applies to `from = \"linked\"`");
+        return None;
+    }
+    if let (Some(dp), false) = (&f.date_pattern, from_kind == Some("text")) {
+        c.invalid(dp.span(), "`date_pattern` applies to `from = \"text\"`");
+        return None;
+    }
+    match f.from.as_ref().map(|f| (f.get_ref().as_str(), f.span())) {
+        None | Some(("written_date", _)) => Some(FromDate::WrittenDate),
+        Some(("text", s)) => match &f.date_pattern {
+            Some(dp) => Some(FromDate::Text(c.pattern(dp)?)),
+            None => {
+                c.invalid(s, "`from = \"text\"` needs `date_pattern`");
+                None
+            }
+        },
+        Some(("linked", s)) => match &f.link_text {
+            Some(lt) => Some(FromDate::Linked(c.pattern(lt)?)),
+            None => {
+                c.invalid(s, "`from = \"linked\"` needs `link_text`");
+                None
+            }
+        },
+        Some((other, s)) => {
+            c.invalid(
+                s,
+                format!("`from` is `written_date`, `linked` or `text`, not `{other}`"),
+            );
+            None
+        }
+    }
+}
+
+/// A compiled interval check.
+#[derive(Debug)]
+pub(super) struct Interval {
+    kind: &'static str,
+    counted: Days,
+    days: u32,
+    from: FromDate,
+    pages: Quantifier,
+}
+
+impl Evaluate for Interval {
+    fn kind(&self) -> &'static str {
+        self.kind
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(cx, self)
+    }
+}
 
 enum Other {
     Date(NaiveDate, String),
@@ -192,17 +320,17 @@ fn is_interpretation_title(title: &str) -> bool {
         .any(|w| title.contains(w))
 }
 
-pub(super) fn check(
-    cx: &Context<'_>,
-    days: u32,
-    working: bool,
-    from: &FromDate,
-    pages: Quantifier,
-) -> CheckResult {
-    let (kind, unit) = if working {
-        ("within_working_days", "个工作日")
-    } else {
-        ("within_days", "天")
+fn check(cx: &Context<'_>, interval: &Interval) -> CheckResult {
+    let Interval {
+        kind,
+        counted,
+        days,
+        ref from,
+        pages,
+    } = *interval;
+    let unit = match counted {
+        Days::Working => "个工作日",
+        Days::Calendar => "天",
     };
     let index = OnceCell::new();
     per_page(cx, kind, pages, |page| {
@@ -214,12 +342,11 @@ pub(super) fn check(
             Other::Missing(m) => return PageVerdict::Fail(m),
             Other::Unknown(m) => return PageVerdict::Unknown(m),
         };
-        let counted = if working {
-            cx.calendar.working_days_between(start, published)
-        } else {
-            Ok((published - start).num_days())
+        let between = match counted {
+            Days::Working => cx.calendar.working_days_between(start, published),
+            Days::Calendar => Ok((published - start).num_days()),
         };
-        match counted {
+        match between {
             Ok(n) => {
                 let msg = format!(
                     "《{}》发布于{published}，距{label}{start}共{n}{unit}（要求不超过{days}{unit}）",

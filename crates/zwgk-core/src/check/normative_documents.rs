@@ -1,24 +1,85 @@
-//! `normative_documents`: normative documents show their number and validity.
-//!
-//! - **What**: every located page (default `pages = "every"`) shows a 文号 and its
-//!   validity (实施日期 / 失效日期 / 有效期 / 文件状态); a stated 有效 must not contradict a
-//!   失效日期 already past on the as-of date. The documents in force on the as-of date are
-//!   counted and compared with 现行有效件数 in table 二 of the annual report found by
-//!   `report_title`: a difference is noted in the message and evidence, never a failure.
-//! - **Why**: all valid normative documents are published together and kept current
-//!   (task 22); each shows its number and validity (REFERENCE §5).
-//! - **Example**: `{ kind = "normative_documents", report_title = "2021年度?政府信息公开工作(年度)?报告" }`
-//!   fails on a document page whose 文号 is empty.
-//! - **Clause**: 《政府信息公开条例》第二十条第（一）项; 国办发〔2018〕37号 (规范性文件管理).
+//! `normative_documents`: normative documents show their number and validity. Its
+//! documentation is [`KIND`].
 
-use super::{per_page, CheckResult, Context, PageVerdict};
-use crate::analysis::annual_report::analyse;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{
+    pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
+    PageVerdict,
+};
+use crate::analysis::annual_report::{analyse, report_year};
 use crate::analysis::normative::{read, NormativeDoc, Status};
-use crate::check::annual_report::report_year;
 use crate::outcome::{Evidence, Outcome};
+use crate::pack::CheckCompiler;
 use crate::rule::{Pattern, Quantifier};
 
-pub(super) fn check(
+/// `normative_documents`: its documentation, fields and compiler.
+pub(crate) const KIND: Kind = Kind {
+    name: "normative_documents",
+    summary: "normative documents show number and validity",
+    what: "Every located page shows a 文号 (metadata, title or text) and its validity: \
+实施日期 / 失效日期 / 有效期N年 / 文件状态 (the status may be filled in by script, so it is \
+derived from the dates too). A stated 有效 whose 失效日期 has passed on the as-of date fails. \
+The documents in force on the as-of date are counted and compared with 现行有效件数 in table \
+二 of the annual report whose title matches `report_title`: a difference is a note in the \
+message and evidence, never a failure.",
+    why: "All valid normative documents are published together and kept current (task 22 \
+of the 2021 plan); each shows its number and validity.",
+    example: Example {
+        rule: r#"[[rule.checks]]
+kind = "normative_documents"
+report_title = "2021年度?政府信息公开工作(年度)?报告""#,
+        passes: "document pages each showing `粤文旅规〔2021〕1号` and `实施日期 2021-06-01 失效日期 2026-05-31`",
+        fails: "a document page whose 文号 is empty",
+    },
+    clause: "《政府信息公开条例》第二十条第（一）项; 国办发〔2018〕37号 (规范性文件管理)",
+    fields: &[
+        Field {
+            name: "report_title",
+            ty: "regex",
+            default: Some("none: no comparison"),
+            meaning: "the title of the annual report whose 现行有效件数 the count is compared with",
+        },
+        pages_field("`every`"),
+    ],
+    compile,
+    manual_default: None,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fields {
+    report_title: Option<Spanned<String>>,
+    pages: Option<Spanned<String>>,
+}
+
+fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
+    let f: Fields = c.fields()?;
+    Some(Check::new(NormativeDocuments {
+        report_title: c.opt_pattern(&f.report_title)?,
+        pages: c.pages(&f.pages, Quantifier::Every)?,
+    }))
+}
+
+/// A compiled `normative_documents` check.
+#[derive(Debug)]
+pub(crate) struct NormativeDocuments {
+    report_title: Option<Pattern>,
+    pages: Quantifier,
+}
+
+impl Evaluate for NormativeDocuments {
+    fn kind(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
+        check(cx, self.report_title.as_ref(), self.pages)
+    }
+}
+
+fn check(
     cx: &Context<'_>,
     report_title: Option<&Pattern>,
     pages: Quantifier,
@@ -30,7 +91,7 @@ pub(super) fn check(
         .iter()
         .map(|p| (p.url.as_str(), read(p)))
         .collect();
-    let mut result = per_page(cx, "normative_documents", pages, |page| {
+    let mut result = per_page(cx, KIND.name, pages, |page| {
         let Some(doc) = docs.get(page.url.as_str()) else {
             return PageVerdict::Fail(format!("《{}》未能读取", page.title));
         };
