@@ -457,6 +457,86 @@ struct Attributes {
     end: usize,
 }
 
+impl Attributes {
+    /// Add an attribute unless the tag has one of that name already (the first wins).
+    #[inline]
+    fn push(
+        &mut self,
+        local: LocalName,
+        value: &str,
+        names: &mut Option<foldhash::HashSet<LocalName>>,
+    ) {
+        let duplicate = match names {
+            Some(names) => !names.insert(local.clone()),
+            None => {
+                let duplicate = self.list.iter().any(|a| a.name.local == local);
+                if !duplicate && self.list.len() >= FEW_ATTRIBUTES {
+                    let mut set: foldhash::HashSet<LocalName> =
+                        self.list.iter().map(|a| a.name.local.clone()).collect();
+                    set.insert(local.clone());
+                    *names = Some(set);
+                }
+                duplicate
+            }
+        };
+        if duplicate {
+            self.had_duplicates = true;
+        } else {
+            self.list.push(Attribute {
+                name: QualName::new(None, ns!(), local),
+                value: StrTendril::from_slice(value),
+            });
+        }
+    }
+}
+
+/// The value after an attribute's name, from `i` (after the spaces that follow the
+/// name): into `value`, with the index after it and whether the tag ended there
+/// (`<a href=>`).
+#[inline]
+fn attribute_value(src: &str, mut i: usize, value: &mut String) -> Step<(usize, bool)> {
+    let bytes = src.as_bytes();
+    if bytes.get(i) != Some(&b'=') {
+        return Ok((i, false));
+    }
+    i += 1;
+    i = skip_space(bytes, i);
+    match bytes.get(i) {
+        None => Err(Unsupported),
+        Some(&quote @ (b'"' | b'\'')) => {
+            i += 1;
+            loop {
+                let off = memchr::memchr2(quote, b'&', &bytes[i..]).ok_or(Unsupported)?;
+                value.push_str(&src[i..i + off]);
+                i += off;
+                if bytes[i] == quote {
+                    return Ok((i + 1, false));
+                }
+                i = char_ref(src, i, true, value)?.end;
+            }
+        }
+        // `<a href=>`: an empty value, the tag ends.
+        Some(b'>') => Ok((i, true)),
+        Some(_) => loop {
+            let Some(&b) = bytes.get(i) else {
+                return Err(Unsupported);
+            };
+            if is_space(b) || b == b'>' {
+                return Ok((i, false));
+            }
+            let run = bytes[i..]
+                .iter()
+                .position(|&b| is_space(b) || b == b'>' || b == b'&')
+                .ok_or(Unsupported)?;
+            value.push_str(&src[i..i + run]);
+            i += run;
+            if bytes[i] == b'&' {
+                i = char_ref(src, i, true, value)?.end;
+            }
+        },
+    }
+}
+
 /// The attributes of a tag from `at` (just after its name) to its `>`.
 fn attributes(src: &str, at: usize) -> Step<Attributes> {
     let bytes = src.as_bytes();
@@ -512,68 +592,9 @@ fn attributes(src: &str, at: usize) -> Step<Attributes> {
         // After attribute name.
         i = skip_space(bytes, i);
         value.clear();
-        let mut finished = false;
-        if bytes.get(i) == Some(&b'=') {
-            i += 1;
-            i = skip_space(bytes, i);
-            match bytes.get(i) {
-                None => return Err(Unsupported),
-                Some(&quote @ (b'"' | b'\'')) => {
-                    i += 1;
-                    loop {
-                        let off = memchr::memchr2(quote, b'&', &bytes[i..]).ok_or(Unsupported)?;
-                        value.push_str(&src[i..i + off]);
-                        i += off;
-                        if bytes[i] == quote {
-                            i += 1;
-                            break;
-                        }
-                        i = char_ref(src, i, true, &mut value)?.end;
-                    }
-                }
-                // `<a href=>`: an empty value, the tag ends.
-                Some(b'>') => finished = true,
-                Some(_) => loop {
-                    let Some(&b) = bytes.get(i) else {
-                        return Err(Unsupported);
-                    };
-                    if is_space(b) || b == b'>' {
-                        break;
-                    }
-                    let run = bytes[i..]
-                        .iter()
-                        .position(|&b| is_space(b) || b == b'>' || b == b'&')
-                        .ok_or(Unsupported)?;
-                    value.push_str(&src[i..i + run]);
-                    i += run;
-                    if bytes[i] == b'&' {
-                        i = char_ref(src, i, true, &mut value)?.end;
-                    }
-                },
-            }
-        }
-        let local = LocalName::from(name.as_ref());
-        let duplicate = match &mut names {
-            Some(names) => !names.insert(local.clone()),
-            None => {
-                let duplicate = out.list.iter().any(|a| a.name.local == local);
-                if !duplicate && out.list.len() >= FEW_ATTRIBUTES {
-                    let mut set: foldhash::HashSet<LocalName> =
-                        out.list.iter().map(|a| a.name.local.clone()).collect();
-                    set.insert(local.clone());
-                    names = Some(set);
-                }
-                duplicate
-            }
-        };
-        if duplicate {
-            out.had_duplicates = true;
-        } else {
-            out.list.push(Attribute {
-                name: QualName::new(None, ns!(), local),
-                value: StrTendril::from_slice(&value),
-            });
-        }
+        let finished;
+        (i, finished) = attribute_value(src, i, &mut value)?;
+        out.push(LocalName::from(name.as_ref()), &value, &mut names);
         if finished {
             out.end = i + 1;
             return Ok(out);

@@ -19,7 +19,9 @@
 use std::collections::BTreeMap;
 
 use crate::outcome::Outcome;
-use crate::report::{IndicatorScore, ScoreItem, ScoreLayer, ScoreReport, ScoreVerdict, TaskReport};
+use crate::report::{
+    IndicatorScore, RuleReport, ScoreItem, ScoreLayer, ScoreReport, ScoreVerdict, TaskReport,
+};
 use crate::rule::Rule;
 
 /// How one rule counts in the score.
@@ -84,86 +86,82 @@ struct Tally {
     at_stake: Option<f64>,
 }
 
-/// Score a pack's task reports.
-///
-/// `rules` are the pack's rules (for their [`RuleScore`]); rules without one do
-/// not count. The result lists every scored rule with what it cost, the totals
-/// per indicator, and the verdict with a one-line reason in Chinese.
-pub fn score(scoring: &Scoring, rules: &[Rule], tasks: &[TaskReport]) -> ScoreReport {
-    let marks: BTreeMap<&str, RuleScore> = rules
-        .iter()
-        .filter_map(|r| r.score.map(|s| (r.id.as_str(), s)))
-        .collect();
-    let mut items = Vec::new();
-    let mut tallies: BTreeMap<u32, Tally> = BTreeMap::new();
-    let mut bonus = 0.0;
-    let mut vetoes: Vec<String> = Vec::new();
-    let mut undecided_vetoes: Vec<String> = Vec::new();
-    for task in tasks {
-        for rule in &task.rules {
-            let Some(mark) = marks.get(rule.id.as_str()).copied() else {
-                continue;
-            };
-            let undecided = matches!(rule.outcome, Outcome::Incomplete | Outcome::NeedsEvidence);
-            let (layer, points) = match mark {
-                RuleScore::Veto => {
-                    if rule.outcome == Outcome::Fail {
-                        vetoes.push(rule.id.clone());
-                    } else if undecided {
-                        undecided_vetoes.push(rule.id.clone());
-                    }
-                    (ScoreLayer::Veto, 0.0)
-                }
-                RuleScore::Deduction { points, per } => {
-                    let tally = tallies.entry(task.task).or_insert_with(|| Tally {
-                        at_stake: Some(0.0),
-                        ..Tally::default()
-                    });
-                    let cost = match (rule.outcome, per) {
-                        (Outcome::Fail, Per::Rule) => points,
-                        (Outcome::Fail, Per::Finding) => points * rule.findings.max(1) as f64,
-                        _ => 0.0,
-                    };
-                    tally.deducted += cost;
-                    if undecided {
-                        tally.at_stake = match (tally.at_stake, per) {
-                            (Some(s), Per::Rule) => Some(s + points),
-                            _ => None,
-                        };
-                    }
-                    (ScoreLayer::Deduction, cost)
-                }
-                RuleScore::Bonus { points } => {
-                    let earned = if rule.outcome == Outcome::Pass {
-                        points
-                    } else {
-                        0.0
-                    };
-                    bonus += earned;
-                    (ScoreLayer::Bonus, earned)
-                }
-            };
-            items.push(ScoreItem {
-                rule: rule.id.clone(),
-                task: task.task,
-                title: rule.title.clone(),
-                layer,
-                outcome: rule.outcome,
-                findings: rule.findings,
-                points: round(points),
-                found: rule.found.clone(),
-            });
-        }
-    }
-    if let Some(cap) = scoring.bonus_cap {
-        bonus = bonus.min(cap);
-    }
+/// What the scored rules add up to, before the indicators' caps.
+#[derive(Default)]
+struct Ledger {
+    items: Vec<ScoreItem>,
+    tallies: BTreeMap<u32, Tally>,
+    bonus: f64,
+    vetoes: Vec<String>,
+    undecided_vetoes: Vec<String>,
+}
 
+impl Ledger {
+    /// Count one rule of a task by its mark.
+    fn add(&mut self, task: u32, rule: &RuleReport, mark: RuleScore) {
+        let undecided = matches!(rule.outcome, Outcome::Incomplete | Outcome::NeedsEvidence);
+        let (layer, points) = match mark {
+            RuleScore::Veto => {
+                if rule.outcome == Outcome::Fail {
+                    self.vetoes.push(rule.id.clone());
+                } else if undecided {
+                    self.undecided_vetoes.push(rule.id.clone());
+                }
+                (ScoreLayer::Veto, 0.0)
+            }
+            RuleScore::Deduction { points, per } => {
+                let tally = self.tallies.entry(task).or_insert_with(|| Tally {
+                    at_stake: Some(0.0),
+                    ..Tally::default()
+                });
+                let cost = match (rule.outcome, per) {
+                    (Outcome::Fail, Per::Rule) => points,
+                    (Outcome::Fail, Per::Finding) => points * rule.findings.max(1) as f64,
+                    _ => 0.0,
+                };
+                tally.deducted += cost;
+                if undecided {
+                    tally.at_stake = match (tally.at_stake, per) {
+                        (Some(s), Per::Rule) => Some(s + points),
+                        _ => None,
+                    };
+                }
+                (ScoreLayer::Deduction, cost)
+            }
+            RuleScore::Bonus { points } => {
+                let earned = if rule.outcome == Outcome::Pass {
+                    points
+                } else {
+                    0.0
+                };
+                self.bonus += earned;
+                (ScoreLayer::Bonus, earned)
+            }
+        };
+        self.items.push(ScoreItem {
+            rule: rule.id.clone(),
+            task,
+            title: rule.title.clone(),
+            layer,
+            outcome: rule.outcome,
+            findings: rule.findings,
+            points: round(points),
+            found: rule.found.clone(),
+        });
+    }
+}
+
+/// The indicators' deductions after their caps: each indicator, the total deducted,
+/// and the most the undecided rules could still cost (`None` when unbounded).
+fn indicators(
+    scoring: &Scoring,
+    tallies: &BTreeMap<u32, Tally>,
+    tasks: &[TaskReport],
+) -> (Vec<IndicatorScore>, f64, Option<f64>) {
     let mut indicators = Vec::new();
     let mut deducted = 0.0;
-    // The most the undecided rules could still cost, `None` when unbounded.
     let mut at_stake: Option<f64> = Some(0.0);
-    for (task, tally) in &tallies {
+    for (task, tally) in tallies {
         let cap = scoring.caps.get(task).copied();
         let counted = cap.map_or(tally.deducted, |c| tally.deducted.min(c));
         deducted += counted;
@@ -188,11 +186,20 @@ pub fn score(scoring: &Scoring, rules: &[Rule], tasks: &[TaskReport]) -> ScoreRe
             capped: cap.is_some_and(|c| tally.deducted > c),
         });
     }
-    let score = (scoring.full_marks - deducted).max(0.0);
-    let (verdict, reason) = if !vetoes.is_empty() {
+    (indicators, deducted, at_stake)
+}
+
+/// The verdict and its reason: vetoes first, then the pass mark, then what is undecided.
+fn verdict(
+    scoring: &Scoring,
+    ledger: &Ledger,
+    score: f64,
+    at_stake: Option<f64>,
+) -> (ScoreVerdict, String) {
+    if !ledger.vetoes.is_empty() {
         (
             ScoreVerdict::Unqualified,
-            format!("单项否决：{}", vetoes.join("、")),
+            format!("单项否决：{}", ledger.vetoes.join("、")),
         )
     } else if score < scoring.pass_mark {
         (
@@ -203,12 +210,12 @@ pub fn score(scoring: &Scoring, rules: &[Rule], tasks: &[TaskReport]) -> ScoreRe
                 show(scoring.pass_mark)
             ),
         )
-    } else if !undecided_vetoes.is_empty() {
+    } else if !ledger.undecided_vetoes.is_empty() {
         (
             ScoreVerdict::Undetermined,
             format!(
                 "单项否决指标未能判定：{}；得分{}",
-                undecided_vetoes.join("、"),
+                ledger.undecided_vetoes.join("、"),
                 show(score)
             ),
         )
@@ -230,7 +237,39 @@ pub fn score(scoring: &Scoring, rules: &[Rule], tasks: &[TaskReport]) -> ScoreRe
                 show(scoring.pass_mark)
             ),
         )
-    };
+    }
+}
+
+/// Score a pack's task reports.
+///
+/// `rules` are the pack's rules (for their [`RuleScore`]); rules without one do
+/// not count. The result lists every scored rule with what it cost, the totals
+/// per indicator, and the verdict with a one-line reason in Chinese.
+pub fn score(scoring: &Scoring, rules: &[Rule], tasks: &[TaskReport]) -> ScoreReport {
+    let marks: BTreeMap<&str, RuleScore> = rules
+        .iter()
+        .filter_map(|r| r.score.map(|s| (r.id.as_str(), s)))
+        .collect();
+    let mut ledger = Ledger::default();
+    for task in tasks {
+        for rule in &task.rules {
+            if let Some(mark) = marks.get(rule.id.as_str()).copied() {
+                ledger.add(task.task, rule, mark);
+            }
+        }
+    }
+    if let Some(cap) = scoring.bonus_cap {
+        ledger.bonus = ledger.bonus.min(cap);
+    }
+    let (indicators, deducted, at_stake) = indicators(scoring, &ledger.tallies, tasks);
+    let score = (scoring.full_marks - deducted).max(0.0);
+    let (verdict, reason) = verdict(scoring, &ledger, score, at_stake);
+    let Ledger {
+        items,
+        bonus,
+        vetoes,
+        ..
+    } = ledger;
     ScoreReport {
         full_marks: scoring.full_marks,
         pass_mark: scoring.pass_mark,

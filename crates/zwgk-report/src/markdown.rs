@@ -185,9 +185,8 @@ fn columns_section(s: &mut String, columns: &[ColumnReport]) {
     let _ = writeln!(s);
 }
 
-/// Render to a string.
-pub fn to_string(report: &Report) -> String {
-    let mut s = String::new();
+/// The title and the facts of the scan: target, date, pack, pages, fetch, counts.
+fn header_section(s: &mut String, report: &Report) {
     let _ = writeln!(s, "# 政务公开检查报告：{}\n", esc(&report.rules_pack.title));
     let _ = writeln!(s, "- 检查对象：{}", esc(&report.target));
     let _ = writeln!(s, "- 评估日期：{}", report.as_of);
@@ -230,10 +229,10 @@ pub fn to_string(report: &Report) -> String {
     };
     let _ = writeln!(s, "- 任务：{}", counts(&report.summary.tasks));
     let _ = writeln!(s, "- 规则：{}\n", counts(&report.summary.rules));
-    if let Some(score) = &report.score {
-        score_section(&mut s, score);
-    }
+}
 
+/// One row per task.
+fn tasks_section(s: &mut String, report: &Report) {
     let _ = writeln!(s, "## 任务结果\n");
     let _ = writeln!(s, "| 序号 | 任务 | 责任部门 | 结果 | 原因 |");
     let _ = writeln!(s, "| ---: | --- | --- | --- | --- |");
@@ -248,68 +247,75 @@ pub fn to_string(report: &Report) -> String {
             esc(&one_line(&t.reason))
         );
     }
+}
 
-    if !report.columns.is_empty() {
-        s.push('\n');
-        columns_section(&mut s, &report.columns);
+/// One rule's block among the failing and undecided ones.
+fn flagged_block(t: &zwgk_core::report::TaskReport, r: &zwgk_core::report::RuleReport) -> String {
+    let mut b = String::new();
+    let _ = writeln!(
+        b,
+        "### 任务{} · {} · {}\n",
+        t.task,
+        code(&r.id),
+        outcome_cell(r.outcome)
+    );
+    let _ = writeln!(b, "{}\n", esc(&shorten(&r.message, MAX_QUOTE_CHARS)));
+    let clause = r
+        .source
+        .clause
+        .as_deref()
+        .map(|c| format!("；{}", esc(c)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        b,
+        "- 依据：{}{clause}（检查：{}，规则文件 {}）",
+        esc(&r.source.seed),
+        code(&r.check),
+        code(&r.origin)
+    );
+    for e in &r.evidence {
+        let _ = writeln!(
+            b,
+            "- 证据：{} — {}",
+            url(&shorten(&e.url, MAX_QUOTE_CHARS)),
+            esc(&shorten(&e.excerpt, MAX_QUOTE_CHARS))
+        );
     }
+    let _ = writeln!(b);
+    b
+}
 
+/// The failing and undecided rules with their evidence, as many as the size budget allows.
+fn flagged_section(s: &mut String, report: &Report) {
     let flagged: Vec<_> = report
         .rules()
         .filter(|(_, r)| matches!(r.outcome, Outcome::Fail | Outcome::Incomplete))
         .collect();
-    if !flagged.is_empty() {
-        let _ = writeln!(s, "\n## 不通过与无法判定的规则\n");
-        let total = flagged.len();
-        let mut shown = 0;
-        for (t, r) in flagged {
-            let mut block = String::new();
-            let b = &mut block;
-            let _ = writeln!(
-                b,
-                "### 任务{} · {} · {}\n",
-                t.task,
-                code(&r.id),
-                outcome_cell(r.outcome)
-            );
-            let _ = writeln!(b, "{}\n", esc(&shorten(&r.message, MAX_QUOTE_CHARS)));
-            let clause = r
-                .source
-                .clause
-                .as_deref()
-                .map(|c| format!("；{}", esc(c)))
-                .unwrap_or_default();
-            let _ = writeln!(
-                b,
-                "- 依据：{}{clause}（检查：{}，规则文件 {}）",
-                esc(&r.source.seed),
-                code(&r.check),
-                code(&r.origin)
-            );
-            for e in &r.evidence {
-                let _ = writeln!(
-                    b,
-                    "- 证据：{} — {}",
-                    url(&shorten(&e.url, MAX_QUOTE_CHARS)),
-                    esc(&shorten(&e.excerpt, MAX_QUOTE_CHARS))
-                );
-            }
-            let _ = writeln!(b);
-            if s.len() + block.len() + TAIL_RESERVE > MAX_BYTES {
-                break;
-            }
-            s.push_str(&block);
-            shown += 1;
-        }
-        if shown < total {
-            let _ = writeln!(
-                s,
-                "（另有{}条不通过或无法判定的规则从略，以免超过1 MiB；完整内容见 JSON 或 HTML 报告。）\n",
-                total - shown
-            );
-        }
+    if flagged.is_empty() {
+        return;
     }
+    let _ = writeln!(s, "\n## 不通过与无法判定的规则\n");
+    let total = flagged.len();
+    let mut shown = 0;
+    for (t, r) in flagged {
+        let block = flagged_block(t, r);
+        if s.len() + block.len() + TAIL_RESERVE > MAX_BYTES {
+            break;
+        }
+        s.push_str(&block);
+        shown += 1;
+    }
+    if shown < total {
+        let _ = writeln!(
+            s,
+            "（另有{}条不通过或无法判定的规则从略，以免超过1 MiB；完整内容见 JSON 或 HTML 报告。）\n",
+            total - shown
+        );
+    }
+}
 
+/// One row per responsible division.
+fn divisions_section(s: &mut String, report: &Report) {
     let _ = writeln!(s, "\n## 按责任部门\n");
     let _ = writeln!(
         s,
@@ -330,6 +336,22 @@ pub fn to_string(report: &Report) -> String {
             d.summary.incomplete
         );
     }
+}
+
+/// Render to a string.
+pub fn to_string(report: &Report) -> String {
+    let mut s = String::new();
+    header_section(&mut s, report);
+    if let Some(score) = &report.score {
+        score_section(&mut s, score);
+    }
+    tasks_section(&mut s, report);
+    if !report.columns.is_empty() {
+        s.push('\n');
+        columns_section(&mut s, &report.columns);
+    }
+    flagged_section(&mut s, report);
+    divisions_section(&mut s, report);
     s
 }
 

@@ -217,23 +217,8 @@ struct Row {
 static SUB: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(^|\s)\d{1,2}\.").expect("valid regex"));
 
-fn table_three(tables: &[Table], r: &mut TablesReading) {
-    let Some(t) = tables.iter().find(|t| {
-        let s = table_text(t);
-        s.contains("自然人") && s.contains("本年新收")
-    }) else {
-        r.findings
-            .push("未找到表三（收到和处理政府信息公开申请情况）".to_string());
-        return;
-    };
-    let Some(header) = t.rows.iter().find(|row| row.iter().any(|c| c == "自然人")) else {
-        r.findings.push("表三缺少“自然人”列".to_string());
-        return;
-    };
-    let first = header
-        .iter()
-        .position(|c| c == "自然人")
-        .expect("checked above");
+/// The data rows of table 三 (header rows and notes aside), from the column of 自然人 on.
+fn table_three_rows(t: &Table, first: usize) -> Vec<Row> {
     let width = APPLICANTS.len();
     let mut rows: Vec<Row> = Vec::new();
     for row in &t.rows {
@@ -264,49 +249,18 @@ fn table_three(tables: &[Table], r: &mut TablesReading) {
             raw,
         });
     }
-    let mut ok = true;
-    for row in &rows {
-        for (i, v) in row.values.iter().enumerate() {
-            if v.is_err() {
-                ok = false;
-                r.findings.push(format!(
-                    "表三「{}」行「{}」列的值「{}」不是非负整数",
-                    row.label, APPLICANTS[i], row.raw[i]
-                ));
-            }
-        }
-    }
-    if !ok {
-        return;
-    }
-    let val = |row: &Row, i: usize| row.values[i].unwrap_or(0);
-    // Each row: 总计 = 自然人 + the five 法人或其他组织 columns.
-    for row in &rows {
-        let sum: u64 = (0..width - 1).map(|i| val(row, i)).sum();
-        let total = val(row, width - 1);
-        if sum != total {
-            r.findings.push(format!(
-                "表三「{}」行：总计{total}不等于自然人与法人或其他组织各列之和{sum}",
-                row.label
-            ));
-        }
-    }
-    let find = |needle: &str| rows.iter().find(|row| row.key.contains(needle));
-    let (Some(new), Some(carried_in), Some(carried_out)) =
-        (find("本年新收"), find("上年结转"), find("结转下年"))
-    else {
-        r.findings
-            .push("表三缺少“本年新收”“上年结转”或“结转下年度继续办理”行".to_string());
-        return;
-    };
-    let total = rows
-        .iter()
-        .find(|row| row.label.contains("(七)") || row.key.ends_with("七总计"));
-    let Some(total) = total else {
-        r.findings.push("表三缺少“（七）总计”行".to_string());
-        return;
-    };
-    // Outcome rows: groups (一)…(六); a group with numbered sub-rows counts the sub-rows.
+    rows
+}
+
+/// A cell of a row whose every value was read as a number (zero otherwise).
+fn val(row: &Row, i: usize) -> u64 {
+    row.values[i].unwrap_or(0)
+}
+
+/// Per column, the sum of the outcome groups (一)…(六) (a group with numbered sub-rows
+/// counts the sub-rows, which must add up to the group's own row).
+fn outcome_group_sums(rows: &[Row], r: &mut TablesReading) -> Vec<u64> {
+    let width = APPLICANTS.len();
     let mut group_sums = vec![0u64; width];
     for g in ["一", "二", "三", "四", "五", "六"] {
         let marker = format!("({g})");
@@ -342,6 +296,70 @@ fn table_three(tables: &[Table], r: &mut TablesReading) {
             }
         }
     }
+    group_sums
+}
+
+fn table_three(tables: &[Table], r: &mut TablesReading) {
+    let Some(t) = tables.iter().find(|t| {
+        let s = table_text(t);
+        s.contains("自然人") && s.contains("本年新收")
+    }) else {
+        r.findings
+            .push("未找到表三（收到和处理政府信息公开申请情况）".to_string());
+        return;
+    };
+    let Some(first) = t
+        .rows
+        .iter()
+        .find_map(|row| row.iter().position(|c| c == "自然人"))
+    else {
+        r.findings.push("表三缺少“自然人”列".to_string());
+        return;
+    };
+    let width = APPLICANTS.len();
+    let rows = table_three_rows(t, first);
+    let mut ok = true;
+    for row in &rows {
+        for (i, v) in row.values.iter().enumerate() {
+            if v.is_err() {
+                ok = false;
+                r.findings.push(format!(
+                    "表三「{}」行「{}」列的值「{}」不是非负整数",
+                    row.label, APPLICANTS[i], row.raw[i]
+                ));
+            }
+        }
+    }
+    if !ok {
+        return;
+    }
+    // Each row: 总计 = 自然人 + the five 法人或其他组织 columns.
+    for row in &rows {
+        let sum: u64 = (0..width - 1).map(|i| val(row, i)).sum();
+        let total = val(row, width - 1);
+        if sum != total {
+            r.findings.push(format!(
+                "表三「{}」行：总计{total}不等于自然人与法人或其他组织各列之和{sum}",
+                row.label
+            ));
+        }
+    }
+    let find = |needle: &str| rows.iter().find(|row| row.key.contains(needle));
+    let (Some(new), Some(carried_in), Some(carried_out)) =
+        (find("本年新收"), find("上年结转"), find("结转下年"))
+    else {
+        r.findings
+            .push("表三缺少“本年新收”“上年结转”或“结转下年度继续办理”行".to_string());
+        return;
+    };
+    let total = rows
+        .iter()
+        .find(|row| row.label.contains("(七)") || row.key.ends_with("七总计"));
+    let Some(total) = total else {
+        r.findings.push("表三缺少“（七）总计”行".to_string());
+        return;
+    };
+    let group_sums = outcome_group_sums(&rows, r);
     for i in 0..width {
         let col = APPLICANTS[i];
         let (a, b, t7, c) = (

@@ -423,6 +423,120 @@ fn describe(e: &Entry, as_of: NaiveDate) -> String {
     format!("{}咨询，{reply}{q}", e.asked)
 }
 
+/// What the limits of a `replies` check found, before the verdict.
+#[derive(Default)]
+struct Judged {
+    /// Violations, each a sentence.
+    problems: Vec<String>,
+    /// What holds, each a sentence.
+    notes: Vec<String>,
+    evidence: Vec<Evidence>,
+    /// Late entries, and a stale newest reply, each a finding.
+    findings: usize,
+    /// Pages that might hold entries could not be fetched, and they could change the verdict.
+    undecided: bool,
+}
+
+impl Judged {
+    /// `max_delay_days`: entries asked in the window and answered (or not) too late.
+    fn lateness(
+        &mut self,
+        entries: &[(&PageFacts, Entry)],
+        as_of: NaiveDate,
+        max: i64,
+        since_days: i64,
+        unknown: bool,
+    ) {
+        let from = as_of
+            .checked_sub_signed(chrono::Duration::days(since_days))
+            .unwrap_or(NaiveDate::MIN);
+        let recent: Vec<&(&PageFacts, Entry)> =
+            entries.iter().filter(|(_, e)| e.asked >= from).collect();
+        let late: Vec<&(&PageFacts, Entry)> = recent
+            .iter()
+            .copied()
+            .filter(|(_, e)| match e.replied.filter(|r| *r <= as_of) {
+                Some(r) => (r - e.asked).num_days() > max,
+                None => (as_of - e.asked).num_days() > max,
+            })
+            .collect();
+        if late.is_empty() {
+            self.notes.push(format!(
+                "近{since_days}天内{}条咨询均在{max}天内答复",
+                recent.len()
+            ));
+            if unknown {
+                self.undecided = true;
+            }
+            return;
+        }
+        let named: Vec<String> = late
+            .iter()
+            .take(NAMED)
+            .map(|(_, e)| describe(e, as_of))
+            .collect();
+        let more = if late.len() > NAMED {
+            format!("等{}条", late.len())
+        } else {
+            String::new()
+        };
+        self.problems.push(format!(
+            "{}条咨询超过{max}天未答复：{}{more}",
+            late.len(),
+            named.join("；")
+        ));
+        self.findings += late.len();
+        for (p, e) in late.iter().take(MAX_EVIDENCE) {
+            self.evidence
+                .push(Evidence::new(p.url.clone(), describe(e, as_of)));
+        }
+    }
+
+    /// `latest_reply_within_days`: the newest reply is recent enough.
+    fn freshness(
+        &mut self,
+        entries: &[(&PageFacts, Entry)],
+        as_of: NaiveDate,
+        max: i64,
+        unknown: bool,
+    ) {
+        let newest = entries
+            .iter()
+            .filter_map(|(p, e)| e.replied.filter(|r| *r <= as_of).map(|r| (r, *p, e)))
+            .max_by_key(|(r, ..)| *r);
+        let Some((r, p, e)) = newest else {
+            if unknown {
+                self.undecided = true;
+                self.notes.push("未找到答复日期".to_string());
+            } else {
+                self.problems.push(format!(
+                    "{}条咨询均无{as_of}或之前的答复日期",
+                    entries.len()
+                ));
+                self.findings += 1;
+            }
+            return;
+        };
+        let age = (as_of - r).num_days();
+        let msg = format!("最新答复日期{r}，距{as_of}已{age}天（要求不超过{max}天）");
+        if age <= max {
+            self.notes.push(msg);
+            return;
+        }
+        if unknown {
+            self.undecided = true;
+            self.notes.push(msg);
+        } else {
+            self.problems.push(msg);
+            self.findings += 1;
+        }
+        if self.evidence.len() < MAX_EVIDENCE {
+            self.evidence
+                .push(Evidence::new(p.url.clone(), describe(e, as_of)));
+        }
+    }
+}
+
 fn check(
     cx: &Context<'_>,
     asked: &Pattern,
@@ -489,96 +603,21 @@ fn check(
         ));
     }
 
-    let mut problems: Vec<String> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
-    let mut evidence: Vec<Evidence> = Vec::new();
-    let mut findings = 0usize;
-    let mut undecided = false;
-
+    let mut judged = Judged::default();
+    let unknown = !located.unknown.is_empty();
     if let Some(max) = limits.max_delay_days {
-        let from = as_of
-            .checked_sub_signed(chrono::Duration::days(limits.since_days))
-            .unwrap_or(NaiveDate::MIN);
-        let recent: Vec<&(&PageFacts, Entry)> =
-            entries.iter().filter(|(_, e)| e.asked >= from).collect();
-        let late: Vec<&(&PageFacts, Entry)> = recent
-            .iter()
-            .copied()
-            .filter(|(_, e)| match e.replied.filter(|r| *r <= as_of) {
-                Some(r) => (r - e.asked).num_days() > max,
-                None => (as_of - e.asked).num_days() > max,
-            })
-            .collect();
-        if late.is_empty() {
-            notes.push(format!(
-                "近{}天内{}条咨询均在{max}天内答复",
-                limits.since_days,
-                recent.len()
-            ));
-            if !located.unknown.is_empty() {
-                undecided = true;
-            }
-        } else {
-            let named: Vec<String> = late
-                .iter()
-                .take(NAMED)
-                .map(|(_, e)| describe(e, as_of))
-                .collect();
-            let more = if late.len() > NAMED {
-                format!("等{}条", late.len())
-            } else {
-                String::new()
-            };
-            problems.push(format!(
-                "{}条咨询超过{max}天未答复：{}{more}",
-                late.len(),
-                named.join("；")
-            ));
-            findings += late.len();
-            for (p, e) in late.iter().take(MAX_EVIDENCE) {
-                evidence.push(Evidence::new(p.url.clone(), describe(e, as_of)));
-            }
-        }
+        judged.lateness(&entries, as_of, max, limits.since_days, unknown);
     }
-
     if let Some(max) = limits.latest_reply_within_days {
-        let newest = entries
-            .iter()
-            .filter_map(|(p, e)| e.replied.filter(|r| *r <= as_of).map(|r| (r, *p, e)))
-            .max_by_key(|(r, ..)| *r);
-        match newest {
-            Some((r, p, e)) => {
-                let age = (as_of - r).num_days();
-                let msg = format!("最新答复日期{r}，距{as_of}已{age}天（要求不超过{max}天）");
-                if age <= max {
-                    notes.push(msg);
-                } else {
-                    if located.unknown.is_empty() {
-                        problems.push(msg);
-                        findings += 1;
-                    } else {
-                        undecided = true;
-                        notes.push(msg);
-                    }
-                    if evidence.len() < MAX_EVIDENCE {
-                        evidence.push(Evidence::new(p.url.clone(), describe(e, as_of)));
-                    }
-                }
-            }
-            None => {
-                if located.unknown.is_empty() {
-                    problems.push(format!(
-                        "{}条咨询均无{as_of}或之前的答复日期",
-                        entries.len()
-                    ));
-                    findings += 1;
-                } else {
-                    undecided = true;
-                    notes.push("未找到答复日期".to_string());
-                }
-            }
-        }
+        judged.freshness(&entries, as_of, max, unknown);
     }
+    let Judged {
+        problems,
+        notes,
+        mut evidence,
+        findings,
+        undecided,
+    } = judged;
 
     if !problems.is_empty() {
         if evidence.is_empty() {
