@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use server::{Resp, Server};
-use zwgk_history::{History, ProbeRecord};
+use zwgk_core::Probe;
+use zwgk_history::History;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -50,7 +51,7 @@ fn probe(url: &str, db: &Path) -> Output {
 }
 
 /// Every probe of `url` in the history.
-fn recorded(db: &Path, url: &str) -> Vec<ProbeRecord> {
+fn recorded(db: &Path, url: &str) -> Vec<Probe> {
     let h = History::open_existing(db).unwrap();
     let at = |s: &str| {
         chrono::DateTime::parse_from_rfc3339(s)
@@ -331,9 +332,9 @@ fn a_week_of_probes_decides_the_inspection_verdict() {
                         start + chrono::Duration::days(day) + chrono::Duration::minutes(30 * slot);
                     let bad = n < bad_probes;
                     n += 1;
-                    h.record_probe(&ProbeRecord {
-                        target: url.clone(),
-                        at,
+                    h.record_probe(&Probe {
+                        url: url.clone(),
+                        at: at.naive_utc(),
                         millis: if bad { 16_000 } else { 420 },
                         status: Some(200),
                         error: None,

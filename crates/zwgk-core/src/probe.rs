@@ -1,5 +1,6 @@
 //! Availability probes: timed requests of a page, made by a monitor (`zwgk probe`) or by
-//! a scan, and kept in the scan history. The `availability` check reads them.
+//! a scan, and kept in the scan history. One type from the request to the check: the
+//! prober makes a [`Probe`], the history stores and returns it, the evaluation reads it.
 //!
 //! Not to be confused with [`crate::page::Probes`], the CSS selectors a rule pack asks
 //! page extraction to look for.
@@ -20,6 +21,9 @@ pub struct Probe {
     pub status: Option<u16>,
     /// Why there was no answer (timeout, refused connection, …), when there was none.
     pub error: Option<String>,
+    /// Body bytes received (at most the body limit); 0 when not measured.
+    #[serde(default)]
+    pub bytes: u64,
 }
 
 impl Probe {
@@ -31,6 +35,7 @@ impl Probe {
             millis,
             status: Some(status),
             error: None,
+            bytes: 0,
         }
     }
 
@@ -47,6 +52,7 @@ impl Probe {
             millis,
             status: None,
             error: Some(error.into()),
+            bytes: 0,
         }
     }
 

@@ -299,6 +299,28 @@ pub struct PackInfo {
     pub rules: usize,
 }
 
+/// One scan's counts, a point of a trend chart (the history gives the earlier scans').
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    /// What names the scan on the chart: its id and date, or "本次" and today.
+    pub label: String,
+    /// Task outcome counts of that scan.
+    pub tasks: OutcomeCounts,
+    /// Rule outcome counts of that scan.
+    pub rules: OutcomeCounts,
+}
+
+impl TrendPoint {
+    /// The point of a report, under a label.
+    pub fn of(report: &Report, label: impl Into<String>) -> Self {
+        TrendPoint {
+            label: label.into(),
+            tasks: report.summary.tasks,
+            rules: report.summary.rules,
+        }
+    }
+}
+
 /// Counts of each outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutcomeCounts {

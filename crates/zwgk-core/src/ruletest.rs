@@ -121,6 +121,7 @@ impl RawProbe {
                 millis: self.ms,
                 status: self.status,
                 error: self.error.clone(),
+                bytes: 0,
             })
             .collect())
     }

@@ -10,7 +10,7 @@
 //!   made from a report with [`ScanRecord::from_report`] (so an earlier JSON report can
 //!   serve as the baseline without a database).
 //! - [`History::record_probe`] and [`History::probes`] keep availability probes (timed
-//!   requests of a site's home page, [`ProbeRecord`]) and read those of a time window.
+//!   requests of a site's home page, [`zwgk_core::Probe`]) and read those of a time window.
 //!
 //! The library reads no clock: the time a scan is recorded is given by the caller.
 //!
@@ -37,10 +37,9 @@ pub mod diff;
 mod record;
 mod store;
 
-pub use record::{
-    fingerprint, ProbeRecord, RuleResult, ScanId, ScanRecord, ScanSummary, TrendPoint,
-};
+pub use record::{fingerprint, RuleResult, ScanId, ScanRecord, ScanSummary};
 pub use store::History;
+pub use zwgk_core::report::TrendPoint;
 
 /// Errors of the history store.
 #[derive(Debug, thiserror::Error)]

@@ -6,38 +6,8 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use zwgk_core::report::{OutcomeCounts, Summary};
+use zwgk_core::report::Summary;
 use zwgk_core::{Outcome, Report};
-
-/// One availability probe as kept in the history: a timed request of a URL.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProbeRecord {
-    /// The URL requested.
-    pub target: String,
-    /// When the request started.
-    pub at: chrono::DateTime<chrono::Utc>,
-    /// Time until the whole body had arrived (or the request failed), in milliseconds.
-    pub millis: u64,
-    /// The HTTP status, when the server answered.
-    pub status: Option<u16>,
-    /// Why there was no answer, when there was none.
-    pub error: Option<String>,
-    /// Body bytes received.
-    pub bytes: u64,
-}
-
-impl ProbeRecord {
-    /// The probe as the evaluation reads it ([`zwgk_core::Probe`], time in UTC).
-    pub fn to_probe(&self) -> zwgk_core::Probe {
-        zwgk_core::Probe {
-            url: self.target.clone(),
-            at: self.at.naive_utc(),
-            millis: self.millis,
-            status: self.status,
-            error: self.error.clone(),
-        }
-    }
-}
 
 /// The id of a recorded scan: 1, 2, 3, … in the order scans were recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -117,23 +87,6 @@ pub struct ScanRecord {
     /// One row per rule × evidence page (one row with an empty page for a rule without
     /// evidence), in report order.
     pub results: Vec<RuleResult>,
-}
-
-/// A point of a trend chart: one scan's counts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TrendPoint {
-    /// The scan.
-    pub id: ScanId,
-    /// A short label for the axis: `#id YYYY-MM-DD` (the date of `recorded_at`).
-    pub label: String,
-    /// When it was recorded (RFC 3339).
-    pub recorded_at: String,
-    /// The evaluation date.
-    pub as_of: NaiveDate,
-    /// Task outcome counts.
-    pub tasks: OutcomeCounts,
-    /// Rule outcome counts.
-    pub rules: OutcomeCounts,
 }
 
 /// The fingerprint of a finding: the first 16 hex digits of the SHA-256 of the pack id,

@@ -7,8 +7,10 @@ use rusqlite::{params, Connection, ErrorCode, OptionalExtension, Row};
 use zwgk_core::report::{OutcomeCounts, Summary};
 use zwgk_core::{Outcome, Report};
 
-use crate::record::{ProbeRecord, RuleResult, ScanId, ScanRecord, ScanSummary, TrendPoint};
+use crate::record::{RuleResult, ScanId, ScanRecord, ScanSummary};
 use crate::{HistoryError, Result};
+use zwgk_core::report::TrendPoint;
+use zwgk_core::Probe;
 
 /// `PRAGMA application_id` of a zwgk history: the bytes `zwgk`.
 const APPLICATION_ID: i64 = 0x7a77_676b;
@@ -381,24 +383,30 @@ impl History {
         Ok(older.map(|o| (o, latest)))
     }
 
-    /// One point per scan (of `target` when given), oldest first: the data of a trend
-    /// chart of task and rule outcomes.
+    /// One point per scan (of `target` when given), oldest first, labelled `#id date`:
+    /// the data of a trend chart of task and rule outcomes.
     ///
     /// # Errors
     /// When reading fails.
     pub fn trend(&self, target: Option<&str>) -> Result<Vec<TrendPoint>> {
+        self.trend_of(target, None)
+    }
+
+    /// Like [`History::trend`], only the scans of `pack` when given.
+    ///
+    /// # Errors
+    /// When reading fails.
+    pub fn trend_of(&self, target: Option<&str>, pack: Option<&str>) -> Result<Vec<TrendPoint>> {
         Ok(self
             .scans(target)?
             .into_iter()
+            .filter(|s| pack.is_none_or(|p| s.pack_id == p))
             .map(|s| TrendPoint {
-                id: s.id,
                 label: format!(
                     "#{} {}",
                     s.id,
                     s.recorded_at.get(..10).unwrap_or(&s.recorded_at)
                 ),
-                recorded_at: s.recorded_at,
-                as_of: s.as_of,
                 tasks: s.summary.tasks,
                 rules: s.summary.rules,
             })
@@ -407,21 +415,22 @@ impl History {
 }
 
 impl History {
-    /// Record one availability probe (a timed request of `probe.target`).
+    /// Record one availability probe (a timed request of `probe.url`).
     ///
     /// # Errors
     /// `Sql` when writing fails.
-    pub fn record_probe(&mut self, probe: &ProbeRecord) -> Result<()> {
+    pub fn record_probe(&mut self, probe: &Probe) -> Result<()> {
         let clamp = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
         self.conn.execute(
             "INSERT INTO probes (target, at, at_ms, millis, status, error, bytes) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
-                probe.target,
+                probe.url,
                 probe
                     .at
+                    .and_utc()
                     .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                probe.at.timestamp_millis(),
+                probe.at.and_utc().timestamp_millis(),
                 clamp(probe.millis),
                 probe.status,
                 probe.error,
@@ -441,7 +450,7 @@ impl History {
         target: &str,
         from: DateTime<Utc>,
         until: DateTime<Utc>,
-    ) -> Result<Vec<ProbeRecord>> {
+    ) -> Result<Vec<Probe>> {
         let mut stmt = self.conn.prepare(
             "SELECT at_ms, millis, status, error, bytes FROM probes \
              WHERE target = ?1 AND at_ms >= ?2 AND at_ms < ?3 ORDER BY at_ms, id",
@@ -465,9 +474,11 @@ impl History {
                 let damaged = |what: &str| {
                     HistoryError::Damaged(format!("probe of {target} at {at_ms}: {what}"))
                 };
-                Ok(ProbeRecord {
-                    target: target.to_string(),
-                    at: DateTime::from_timestamp_millis(at_ms).ok_or_else(|| damaged("time"))?,
+                Ok(Probe {
+                    url: target.to_string(),
+                    at: DateTime::from_timestamp_millis(at_ms)
+                        .ok_or_else(|| damaged("time"))?
+                        .naive_utc(),
                     millis: u64::try_from(millis).map_err(|_| damaged("millis"))?,
                     status: status
                         .map(u16::try_from)
@@ -743,12 +754,10 @@ mod tests {
         );
     }
 
-    fn probe(at: &str, millis: u64, status: Option<u16>) -> ProbeRecord {
-        ProbeRecord {
-            target: "http://whly.gd.gov.cn/".into(),
-            at: DateTime::parse_from_rfc3339(at)
-                .unwrap()
-                .with_timezone(&Utc),
+    fn probe(at: &str, millis: u64, status: Option<u16>) -> Probe {
+        Probe {
+            url: "http://whly.gd.gov.cn/".into(),
+            at: DateTime::parse_from_rfc3339(at).unwrap().naive_utc(),
             millis,
             status,
             error: status.is_none().then(|| "timed out".to_string()),
@@ -767,7 +776,7 @@ mod tests {
         let b = probe("2022-01-31T01:00:00Z", 30_000, None);
         let c = probe("2022-02-02T00:00:00Z", 100, Some(503));
         let mut other = a.clone();
-        other.target = "http://other.gov.cn/".into();
+        other.url = "http://other.gov.cn/".into();
         for p in [&c, &b, &a, &other] {
             h.record_probe(p).unwrap();
         }

@@ -20,7 +20,6 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zwgk_core::report::{
     ColumnReport, ColumnState, OutcomeCounts, RuleReport, ScoreReport, ScoreVerdict, TaskReport,
@@ -36,16 +35,7 @@ const STYLE: &str = include_str!("html/report.css");
 /// The page's script (its hash goes into the CSP).
 const SCRIPT: &str = include_str!("html/report.js");
 
-/// One earlier scan's counts, for the trend charts.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TrendPoint {
-    /// What names the scan on the chart: its time or an id.
-    pub label: String,
-    /// Task outcome counts of that scan.
-    pub tasks: OutcomeCounts,
-    /// Rule outcome counts of that scan.
-    pub rules: OutcomeCounts,
-}
+pub use zwgk_core::report::TrendPoint;
 
 /// The HTML renderer; [`Html::new`] without a trend, [`Html::with_trend`] with one.
 #[derive(Debug, Clone, Default, PartialEq)]

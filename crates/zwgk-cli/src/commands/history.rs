@@ -61,11 +61,6 @@ impl Before {
         let from = cst_midnight(as_of - chrono::Duration::days(366));
         let until = cst_midnight(as_of + chrono::Duration::days(1));
         h.probes(url, from, until)
-            .map(|list| {
-                list.iter()
-                    .map(zwgk_history::ProbeRecord::to_probe)
-                    .collect()
-            })
             .map_err(|e| format!("cannot read the probes of {url}: {e}"))
     }
 
@@ -73,12 +68,12 @@ impl Before {
     ///
     /// # Errors
     /// The probe cannot be written (the message, to print).
-    pub fn record_probe(&mut self, probe: &zwgk_history::ProbeRecord) -> Result<(), String> {
+    pub fn record_probe(&mut self, probe: &zwgk_core::Probe) -> Result<(), String> {
         match self.history.as_mut() {
             None => Ok(()),
             Some(h) => h
                 .record_probe(probe)
-                .map_err(|e| format!("cannot record the scan's probe of {}: {e}", probe.target)),
+                .map_err(|e| format!("cannot record the scan's probe of {}: {e}", probe.url)),
         }
     }
 
@@ -89,28 +84,11 @@ impl Before {
         let Some(h) = &self.history else {
             return Vec::new();
         };
-        let Ok(scans) = h.scans(Some(&report.target)) else {
+        let Ok(mut points) = h.trend_of(Some(&report.target), Some(&report.rules_pack.id)) else {
             return Vec::new();
         };
-        // `scans` lists in recording order.
-        let mut points: Vec<TrendPoint> = scans
-            .into_iter()
-            .filter(|s| s.pack_id == report.rules_pack.id)
-            .map(|s| TrendPoint {
-                label: format!(
-                    "#{} {}",
-                    s.id,
-                    s.recorded_at.get(..10).unwrap_or(&s.recorded_at)
-                ),
-                tasks: s.summary.tasks,
-                rules: s.summary.rules,
-            })
-            .collect();
-        points.push(TrendPoint {
-            label: format!("本次 {}", chrono::Utc::now().format("%Y-%m-%d")),
-            tasks: report.summary.tasks,
-            rules: report.summary.rules,
-        });
+        let today = chrono::Utc::now().format("%Y-%m-%d");
+        points.push(TrendPoint::of(report, format!("本次 {today}")));
         points
     }
 }

@@ -1,24 +1,13 @@
 //! `zwgk probe`: time loads of a URL on a schedule and record them in the history, the
 //! evidence the `availability` check reads.
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use zwgk_crawl::http::probe::{Measurement, ProbeOptions, Prober};
-use zwgk_history::{History, ProbeRecord};
+use chrono::SecondsFormat;
+use zwgk_core::Probe;
+use zwgk_crawl::http::probe::{ProbeOptions, Prober};
+use zwgk_history::History;
 
 use crate::cli::ProbeArgs;
 use crate::exit::Code;
-
-/// A measurement as the history keeps it.
-pub fn record_of(m: &Measurement) -> ProbeRecord {
-    ProbeRecord {
-        target: m.url.clone(),
-        at: DateTime::<Utc>::from(m.started),
-        millis: m.millis,
-        status: m.status,
-        error: m.error.clone(),
-        bytes: m.bytes,
-    }
-}
 
 /// The counts of the summary line.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -31,7 +20,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, m: &Measurement, slow_millis: u64) {
+    fn add(&mut self, m: &Probe, slow_millis: u64) {
         self.probes += 1;
         if m.status.is_none_or(|s| s >= 400) {
             self.failed += 1;
@@ -58,8 +47,8 @@ impl Tally {
 }
 
 /// One line per probe: time, status or error, milliseconds, bytes.
-fn line(m: &Measurement) -> String {
-    let at = DateTime::<Utc>::from(m.started).to_rfc3339_opts(SecondsFormat::Millis, true);
+fn line(m: &Probe) -> String {
+    let at = m.at.and_utc().to_rfc3339_opts(SecondsFormat::Millis, true);
     let outcome = match (m.status, &m.error) {
         (Some(s), _) => s.to_string(),
         (None, Some(e)) => format!("error: {e}"),
@@ -109,7 +98,7 @@ pub fn run(args: ProbeArgs) -> Code {
         tally.add(m, slow_millis);
         println!("{}", line(m));
         if let Some(h) = history.as_mut() {
-            if let Err(e) = h.record_probe(&record_of(m)) {
+            if let Err(e) = h.record_probe(m) {
                 if unrecorded.is_none() {
                     eprintln!("zwgk: cannot record the probe: {e}");
                 }
@@ -141,12 +130,14 @@ fn bad(msg: &str) -> Code {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{Duration, SystemTime};
+    use std::time::Duration;
 
-    fn m(status: Option<u16>, millis: u64) -> Measurement {
-        Measurement {
+    fn m(status: Option<u16>, millis: u64) -> Probe {
+        Probe {
             url: "http://a.cn/".into(),
-            started: SystemTime::UNIX_EPOCH + Duration::from_millis(1_643_673_600_250),
+            at: chrono::DateTime::from_timestamp_millis(1_643_673_600_250)
+                .unwrap()
+                .naive_utc(),
             millis,
             status,
             error: status.is_none().then(|| "timed out".to_string()),
@@ -181,7 +172,7 @@ mod tests {
         assert_eq!(shown(Duration::from_secs(15)), "15 s");
         assert_eq!(shown(Duration::from_millis(200)), "200 ms");
         assert_eq!(shown(Duration::from_millis(1500)), "1.5 s");
-        let r = record_of(&m(Some(200), 120));
-        assert_eq!(r.at.to_rfc3339(), "2022-02-01T00:00:00.250+00:00");
+        let r = m(Some(200), 120);
+        assert_eq!(r.at.and_utc().to_rfc3339(), "2022-02-01T00:00:00.250+00:00");
     }
 }

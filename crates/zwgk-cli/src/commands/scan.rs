@@ -4,11 +4,10 @@ use std::path::Path;
 
 use chrono::{Duration, NaiveDate, Utc};
 use zwgk_core::report::FetchStats;
-use zwgk_core::{EvidenceSet, ExternalLink, Outcome, PageFacts, Probes};
+use zwgk_core::{EvidenceSet, ExternalLink, Outcome, PageFacts, Probe, Probes};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::inputs::{load_evidence, load_pack};
 use zwgk_crawl::{FolderSource, PageSource};
-use zwgk_history::ProbeRecord;
 
 use crate::cli::{CrawlArgs, ScanArgs};
 use crate::exit::Code;
@@ -60,7 +59,7 @@ struct Scanned {
     pages: Vec<PageFacts>,
     external: Vec<ExternalLink>,
     fetch: Option<FetchStats>,
-    own_probe: Option<ProbeRecord>,
+    own_probe: Option<Probe>,
 }
 
 /// The crawl's fetch of its start URL as an availability probe: its status (or why it
@@ -70,7 +69,7 @@ fn start_probe(
     source: &HttpSource,
     began: std::time::SystemTime,
     pages: &[PageFacts],
-) -> Option<ProbeRecord> {
+) -> Option<Probe> {
     let start = source.start().as_str();
     let record = source.records().into_iter().find(|r| r.url == start)?;
     let error = match record.status {
@@ -86,9 +85,9 @@ fn start_probe(
                 .unwrap_or_else(|| "no answer".to_string()),
         ),
     };
-    Some(ProbeRecord {
-        target: start.to_string(),
-        at: chrono::DateTime::<Utc>::from(began),
+    Some(Probe {
+        url: start.to_string(),
+        at: chrono::DateTime::<Utc>::from(began).naive_utc(),
         millis: record.millis,
         status: record.status,
         error,
@@ -99,7 +98,7 @@ fn start_probe(
 /// Read the pages of the target: crawl a URL or read a folder.
 /// `Err` carries the exit code, the message already printed, and the crawl's probe of
 /// its start URL when it was fetched (a site that is down is worth recording).
-fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, (Code, Option<ProbeRecord>)> {
+fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, (Code, Option<Probe>)> {
     if is_url(&args.target) {
         let source = match HttpSource::new(&args.target, crawl_options(&args.crawl, args.quiet)) {
             Ok(s) => s,
@@ -302,7 +301,7 @@ pub fn run(args: ScanArgs) -> Code {
                 if let Err(e) = before.record_probe(own) {
                     return bad(&e);
                 }
-                timed.push(own.to_probe());
+                timed.push(own.clone());
             }
             (
                 zwgk_core::Site::new(s.target, s.pages)

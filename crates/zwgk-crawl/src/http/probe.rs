@@ -9,6 +9,7 @@
 use std::time::{Duration, SystemTime};
 
 use url::Url;
+use zwgk_core::Probe;
 
 use super::fetch::{client, ClientConfig};
 use super::{frontier, CrawlError, CrawlOptions};
@@ -38,21 +39,9 @@ impl Default for ProbeOptions {
     }
 }
 
-/// What one probe measured.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Measurement {
-    /// The URL requested (normalised).
-    pub url: String,
-    /// When the request was sent.
-    pub started: SystemTime,
-    /// Milliseconds until the whole body had arrived, or until the request failed.
-    pub millis: u64,
-    /// The HTTP status after redirects, when the server answered.
-    pub status: Option<u16>,
-    /// Why there was no answer (or the body broke off), when there was none.
-    pub error: Option<String>,
-    /// Body bytes received (at most the body limit).
-    pub bytes: u64,
+/// The time now, in UTC, as a probe records when it started.
+fn now() -> chrono::NaiveDateTime {
+    chrono::DateTime::<chrono::Utc>::from(SystemTime::now()).naive_utc()
 }
 
 /// How a schedule of probes ended.
@@ -110,22 +99,15 @@ impl Prober {
     }
 
     /// Make one probe.
-    pub fn probe(&self) -> Measurement {
+    pub fn probe(&self) -> Probe {
         match Self::runtime() {
             Ok(rt) => rt.block_on(self.measure()),
             Err(e) => self.unmeasured(format!("cannot start the probe: {e}")),
         }
     }
 
-    fn unmeasured(&self, error: String) -> Measurement {
-        Measurement {
-            url: self.url.to_string(),
-            started: SystemTime::now(),
-            millis: 0,
-            status: None,
-            error: Some(error),
-            bytes: 0,
-        }
+    fn unmeasured(&self, error: String) -> Probe {
+        Probe::failed(self.url.as_str(), now(), 0, error)
     }
 
     /// Probe at `start`, `start + every`, `start + 2 × every`, … while before
@@ -138,7 +120,7 @@ impl Prober {
         every: Duration,
         duration: Duration,
         stop_on_ctrl_c: bool,
-        mut each: impl FnMut(&Measurement),
+        mut each: impl FnMut(&Probe),
     ) -> ScheduleEnd {
         let every = every.max(Duration::from_millis(1));
         let rt = match Self::runtime() {
@@ -193,12 +175,11 @@ impl Prober {
         })
     }
 
-    async fn measure(&self) -> Measurement {
-        let started = SystemTime::now();
+    async fn measure(&self) -> Probe {
         let clock = tokio::time::Instant::now();
-        let mut m = Measurement {
+        let mut m = Probe {
             url: self.url.to_string(),
-            started,
+            at: now(),
             millis: 0,
             status: None,
             error: None,
