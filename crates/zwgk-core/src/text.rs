@@ -431,61 +431,6 @@ pub fn excerpt(s: &str, max_chars: usize) -> String {
     out
 }
 
-/// An amount of money after [`normalize_line`]: optional `人民币` / `¥`, an
-/// optional minus, digits grouped by `,` or by spaces in threes (or not
-/// grouped), an optional fraction, an optional unit and `元`.
-static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^(?:人民币)?\s*(?:(?P<yen>[¥￥])\s*)?(?P<neg>-)?\s*",
-        r"(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)",
-        r"(?:\.(?P<frac>[0-9]+))?",
-        r"\s*(?P<unit>千|万|百万|亿|万亿)?\s*(?P<yuan>元)?$",
-    ))
-    .expect("valid regex")
-});
-
-/// Parse an amount written like `7,295.08万元`, `279 587 万元`, `1,234元`,
-/// `12.5亿元`, `¥1,234.50` into yuan (`千` = 1e3, `万` = 1e4, `百万` = 1e6,
-/// `亿` = 1e8, `万亿` = 1e12).
-///
-/// The text is normalised first, so full-width digits and commas are
-/// accepted. The whole string must be the amount (surrounding whitespace
-/// allowed) and must end in `元` or start with `¥`; digit groups after the
-/// first must have exactly three digits. `None` when the text is not such an
-/// amount. The decimal shift for the unit is done on the digits, so
-/// `7,295.08万元` gives exactly `72950800.0`.
-pub fn parse_amount_yuan(s: &str) -> Option<f64> {
-    let line = normalize_line(s);
-    let caps = AMOUNT.captures(&line)?;
-    if caps.name("yuan").is_none() && caps.name("yen").is_none() {
-        return None;
-    }
-    let shift = match caps.name("unit").map(|m| m.as_str()) {
-        None => 0,
-        Some("千") => 3,
-        Some("万") => 4,
-        Some("百万") => 6,
-        Some("亿") => 8,
-        Some("万亿") => 12,
-        Some(_) => return None,
-    };
-    let int: String = caps["int"].chars().filter(char::is_ascii_digit).collect();
-    let frac = caps.name("frac").map_or("", |m| m.as_str());
-    let mut digits = int.clone();
-    digits.push_str(frac);
-    let point = int.len() + shift;
-    while digits.len() < point {
-        digits.push('0');
-    }
-    let literal = format!("{}.{}", &digits[..point], &digits[point..]);
-    let value: f64 = literal.parse().ok()?;
-    Some(if caps.name("neg").is_some() {
-        -value
-    } else {
-        value
-    })
-}
-
 #[cfg(test)]
 mod tests {
 
@@ -798,43 +743,5 @@ mod tests {
         assert_eq!(excerpt("abcdef", 4), "abc…");
         let cut = excerpt("年度报告年度报告", 5);
         assert_eq!(cut.chars().count(), 5);
-    }
-
-    #[test]
-    fn parse_amount_with_wan_and_comma_groups() {
-        assert_eq!(parse_amount_yuan("7,295.08万元"), Some(72_950_800.0));
-        assert_eq!(parse_amount_yuan("279 587 万元"), Some(2_795_870_000.0));
-        assert_eq!(parse_amount_yuan("1,234元"), Some(1234.0));
-        assert_eq!(parse_amount_yuan("12.5亿元"), Some(1_250_000_000.0));
-    }
-
-    #[test]
-    fn parse_amount_other_forms() {
-        assert_eq!(parse_amount_yuan("  0.5 万元 "), Some(5000.0));
-        assert_eq!(parse_amount_yuan("１，２３４．５元"), Some(1234.5));
-        assert_eq!(parse_amount_yuan("人民币1,000,000元"), Some(1_000_000.0));
-        assert_eq!(parse_amount_yuan("¥1,234.50"), Some(1234.5));
-        assert_eq!(parse_amount_yuan("￥ 88"), Some(88.0));
-        assert_eq!(parse_amount_yuan("-3.2万元"), Some(-32_000.0));
-        assert_eq!(parse_amount_yuan("3千元"), Some(3000.0));
-        assert_eq!(parse_amount_yuan("1.5百万元"), Some(1_500_000.0));
-        assert_eq!(parse_amount_yuan("2万亿元"), Some(2e12));
-        assert_eq!(parse_amount_yuan("0.123456万元"), Some(1234.56));
-        assert_eq!(parse_amount_yuan("12345678元"), Some(12_345_678.0));
-    }
-
-    #[test]
-    fn parse_amount_rejects_non_amounts() {
-        assert_eq!(parse_amount_yuan(""), None);
-        assert_eq!(parse_amount_yuan("元"), None);
-        assert_eq!(parse_amount_yuan("7,295.08万"), None);
-        assert_eq!(parse_amount_yuan("1234"), None);
-        assert_eq!(parse_amount_yuan("1,2345元"), None);
-        assert_eq!(parse_amount_yuan("12 3元"), None);
-        assert_eq!(parse_amount_yuan("1,234 567元"), None);
-        assert_eq!(parse_amount_yuan("约5万元"), None);
-        assert_eq!(parse_amount_yuan("5万元以上"), None);
-        assert_eq!(parse_amount_yuan("五万元"), None);
-        assert_eq!(parse_amount_yuan("1.2.3元"), None);
     }
 }

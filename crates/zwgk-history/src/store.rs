@@ -383,20 +383,12 @@ impl History {
         Ok(older.map(|o| (o, latest)))
     }
 
-    /// One point per scan (of `target` when given), oldest first, labelled `#id date`:
-    /// the data of a trend chart of task and rule outcomes.
+    /// One point per scan (of `target` and of `pack` when given), oldest first, labelled
+    /// `#id date`: the data of a trend chart of task and rule outcomes.
     ///
     /// # Errors
     /// When reading fails.
-    pub fn trend(&self, target: Option<&str>) -> Result<Vec<TrendPoint>> {
-        self.trend_of(target, None)
-    }
-
-    /// Like [`History::trend`], only the scans of `pack` when given.
-    ///
-    /// # Errors
-    /// When reading fails.
-    pub fn trend_of(&self, target: Option<&str>, pack: Option<&str>) -> Result<Vec<TrendPoint>> {
+    pub fn trend(&self, target: Option<&str>, pack: Option<&str>) -> Result<Vec<TrendPoint>> {
         Ok(self
             .scans(target)?
             .into_iter()
@@ -622,7 +614,7 @@ mod tests {
         assert_eq!((older.id, latest.id), (Some(a), Some(b)));
         assert!(h.latest_two(Some("other.gov.cn")).unwrap().is_none());
         assert_eq!(h.scans(Some("other.gov.cn")).unwrap()[0].id, o);
-        let trend = h.trend(Some("whly.gd.gov.cn")).unwrap();
+        let trend = h.trend(Some("whly.gd.gov.cn"), None).unwrap();
         assert_eq!(trend.len(), 2);
         assert_eq!(trend[1].label, "#3 2022-02-02");
         assert_eq!(trend[0].rules.fail, 1);

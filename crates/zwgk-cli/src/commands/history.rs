@@ -84,7 +84,7 @@ impl Before {
         let Some(h) = &self.history else {
             return Vec::new();
         };
-        let Ok(mut points) = h.trend_of(Some(&report.target), Some(&report.rules_pack.id)) else {
+        let Ok(mut points) = h.trend(Some(&report.target), Some(&report.rules_pack.id)) else {
             return Vec::new();
         };
         let today = chrono::Utc::now().format("%Y-%m-%d");
