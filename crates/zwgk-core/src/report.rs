@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::outcome::{Evidence, Outcome};
 use crate::plan::Divisions;
-use crate::rule::{Mode, Severity, Source};
+use crate::rule::{Mode, Provenance, Severity};
 
 /// Version of the report schema; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -426,7 +426,7 @@ pub struct RuleReport {
     #[serde(default)]
     pub findings: usize,
     /// Where the requirement comes from.
-    pub source: Source,
+    pub source: Provenance,
     /// The rule file and line.
     pub origin: String,
 }

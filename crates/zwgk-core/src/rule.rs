@@ -48,7 +48,7 @@ pub enum Severity {
 
 /// Where a requirement comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Source {
+pub struct Provenance {
     /// The seed task it traces to, e.g. `任务29`.
     pub seed: String,
     /// The regulation clause, when one applies, e.g. `《政府信息公开条例》第四十九条`.
@@ -74,7 +74,7 @@ pub struct Rule {
     /// What the requirement expects, in Chinese; starts every message.
     pub expect: String,
     /// Where the requirement comes from.
-    pub source: Source,
+    pub source: Provenance,
     /// Which pages the checks look at; `None` for rules that need no page.
     pub locate: Option<Locator>,
     /// The checks, all of which must hold.

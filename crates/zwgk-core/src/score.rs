@@ -306,7 +306,7 @@ mod tests {
     use super::*;
     use crate::plan::Divisions;
     use crate::report::RuleReport;
-    use crate::rule::{Mode, Origin, Severity, Source};
+    use crate::rule::{Mode, Origin, Provenance, Severity};
 
     fn rule(id: &str, task: u32, score: RuleScore) -> Rule {
         Rule {
@@ -317,7 +317,7 @@ mod tests {
             mode: Mode::Auto,
             divisions: Divisions::default(),
             expect: "x".into(),
-            source: Source {
+            source: Provenance {
                 seed: "s".into(),
                 clause: None,
             },
@@ -343,7 +343,7 @@ mod tests {
             check: "text".into(),
             evidence: Vec::new(),
             findings,
-            source: Source {
+            source: Provenance {
                 seed: "s".into(),
                 clause: None,
             },

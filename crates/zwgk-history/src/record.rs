@@ -190,7 +190,7 @@ impl ScanRecord {
 pub(crate) mod sample {
     use chrono::NaiveDate;
     use zwgk_core::report::{PackInfo, RuleReport, SiteInfo, Summary, TaskReport};
-    use zwgk_core::rule::{Mode, Severity, Source};
+    use zwgk_core::rule::{Mode, Provenance, Severity};
     use zwgk_core::{Divisions, Evidence, Outcome, Report};
 
     /// A rule with an outcome and evidence pages.
@@ -206,7 +206,7 @@ pub(crate) mod sample {
             check: "exists".into(),
             findings: usize::from(outcome == Outcome::Fail),
             evidence: pages.iter().map(|p| Evidence::new(*p, "摘录")).collect(),
-            source: Source {
+            source: Provenance {
                 seed: "任务".into(),
                 clause: None,
             },

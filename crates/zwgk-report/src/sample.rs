@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use zwgk_core::report::{
     DivisionReport, OutcomeCounts, PackInfo, RuleReport, SiteInfo, Summary, TaskReport,
 };
-use zwgk_core::rule::{Mode, Severity, Source};
+use zwgk_core::rule::{Mode, Provenance, Severity};
 use zwgk_core::{Divisions, Evidence, Outcome, Report};
 
 pub fn sample() -> Report {
@@ -55,7 +55,7 @@ pub fn sample() -> Report {
                         "http://whly.gd.gov.cn/a.html",
                         "标题 | <b>粗</b>",
                     )],
-                    source: Source {
+                    source: Provenance {
                         seed: "任务1".into(),
                         clause: None,
                     },
@@ -101,7 +101,7 @@ fn rule(id: &str, outcome: Outcome, severity: Severity, found: &str) -> RuleRepo
         check: "exists".into(),
         findings: usize::from(outcome == Outcome::Fail),
         evidence: vec![],
-        source: Source {
+        source: Provenance {
             seed: "任务3".into(),
             clause: Some("《政府信息公开条例》第十九条".into()),
         },

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use zwgk_core::report::{
     DivisionReport, OutcomeCounts, PackInfo, RuleReport, SiteInfo, Summary, TaskReport,
 };
-use zwgk_core::rule::{Mode, Severity, Source};
+use zwgk_core::rule::{Mode, Provenance, Severity};
 use zwgk_core::{Divisions, Evidence, Outcome, Report};
 use zwgk_report::html::Html;
 
@@ -42,7 +42,7 @@ fn rule(id: &str, outcome: Outcome, evidence: Vec<Evidence>) -> RuleReport {
         check: "exists".into(),
         findings: usize::from(outcome == Outcome::Fail),
         evidence,
-        source: Source {
+        source: Provenance {
             seed: "任务".into(),
             clause: None,
         },

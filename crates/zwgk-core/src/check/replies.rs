@@ -154,7 +154,7 @@ fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
     Some(Check::new(Replies {
         asked: asked?,
         replied: replied?,
-        limits: Limits {
+        limits: ReplyLimits {
             max_delay_days,
             since_days: since.unwrap_or(365),
             latest_reply_within_days,
@@ -170,7 +170,7 @@ pub(crate) struct Replies {
     /// The label of the reply date.
     pub replied: Pattern,
     /// The limits applied.
-    pub limits: Limits,
+    pub limits: ReplyLimits,
 }
 
 impl Evaluate for Replies {
@@ -198,7 +198,7 @@ static QUESTION_HEADER: LazyLock<Regex> =
 
 /// The limits a `replies` check applies.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
+pub(crate) struct ReplyLimits {
     /// An entry is late when answered (or left unanswered) more than this many days.
     pub max_delay_days: Option<i64>,
     /// Only entries asked within this many days before the as-of date count for lateness.
@@ -541,7 +541,7 @@ fn check(
     cx: &Context<'_>,
     asked: &Pattern,
     replied: &Pattern,
-    limits: Limits,
+    limits: ReplyLimits,
 ) -> CheckResult {
     let located = cx.located;
     // Lateness alone is measured on what is published: a site whose consultations

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::rule::{Mode, Severity, Source};
+use crate::rule::{Mode, Provenance, Severity};
 
 /// `pack.toml`.
 #[derive(Debug, Deserialize)]
@@ -98,7 +98,7 @@ pub(crate) struct RawRule {
     pub severity: Severity,
     pub mode: Mode,
     pub divisions: Option<RawDivisions>,
-    pub source: Source,
+    pub source: Provenance,
     pub expect: String,
     pub locate: Option<RawLocate>,
     pub score: Option<Spanned<RawRuleScore>>,

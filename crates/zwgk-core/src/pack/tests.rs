@@ -329,13 +329,13 @@ fn replies_fields_are_checked_where_written() {
         "[[rule.checks]]\nkind = \"replies\"\nmax_delay_days = 90",
     );
     let pack = load(&[("d.toml", &text)]).unwrap();
-    use crate::check::replies::{Limits, Replies};
+    use crate::check::replies::{Replies, ReplyLimits};
     match pack.rules[0].checks[0].downcast_ref::<Replies>() {
         Some(Replies {
             asked,
             replied,
             limits:
-                Limits {
+                ReplyLimits {
                     max_delay_days: Some(90),
                     since_days: 365,
                     latest_reply_within_days: None,
