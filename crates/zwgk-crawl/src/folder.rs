@@ -18,7 +18,7 @@ use url::Url;
 use zwgk_core::page::FactsInterner;
 use zwgk_core::{PageFacts, Probes};
 
-use crate::analyze::{analyze, Limits};
+use crate::analyze::{analyze, AnalysisLimits};
 use crate::{PageSource, SourceError};
 
 /// How deep a mirror's folders may nest before the rest is ignored.
@@ -44,7 +44,7 @@ const MAX_DEPTH: usize = 64;
 pub struct FolderSource {
     root: PathBuf,
     base: Url,
-    limits: Limits,
+    limits: AnalysisLimits,
 }
 
 /// Whether a folder name looks like a host name (`whly.gd.gov.cn`, `localhost:8080`).
@@ -78,7 +78,7 @@ impl FolderSource {
             return Ok(FolderSource {
                 root: dir.to_path_buf(),
                 base,
-                limits: Limits::default(),
+                limits: AnalysisLimits::default(),
             });
         }
         let name = dir
@@ -116,12 +116,12 @@ impl FolderSource {
         Ok(FolderSource {
             root,
             base,
-            limits: Limits::default(),
+            limits: AnalysisLimits::default(),
         })
     }
 
     /// Set the limits on page bodies.
-    pub fn with_limits(mut self, limits: Limits) -> Self {
+    pub fn with_limits(mut self, limits: AnalysisLimits) -> Self {
         self.limits = limits;
         self
     }

@@ -20,7 +20,7 @@ pub mod http;
 pub mod inputs;
 pub mod quirks;
 
-pub use analyze::{analyze, Limits};
+pub use analyze::{analyze, AnalysisLimits};
 pub use folder::FolderSource;
 pub use http::{CrawlOptions, HttpSource};
 

@@ -26,7 +26,7 @@ use super::robots::{Robots, MAX_ROBOTS_BYTES};
 use super::sitemap::{self, Sitemap};
 use super::snapshot::Snapshot;
 use super::HttpSource;
-use crate::analyze::{analyze, Limits};
+use crate::analyze::{analyze, AnalysisLimits};
 use crate::encoding;
 use crate::quirks::gkmlpt::{read_config, CatalogueConfig};
 
@@ -148,7 +148,7 @@ pub(super) struct Crawl {
     /// What page facts depend on besides the body (the key of facts kept in the cache).
     setup: Arc<str>,
     probes: Arc<Probes>,
-    limits: Limits,
+    limits: AnalysisLimits,
     politeness: Arc<Politeness>,
     frontier: Frontier,
     queue: VecDeque<Job>,
@@ -211,7 +211,7 @@ fn analyse(
     resp: &Response,
     record: FetchRecord,
     probes: &Probes,
-    limits: &Limits,
+    limits: &AnalysisLimits,
     reused: Option<PageFacts>,
 ) -> Done {
     let mut done = Done::bare(job, record);
@@ -252,7 +252,7 @@ fn analyse(
                 if (400..600).contains(&resp.status) {
                     "text/html".to_string()
                 } else {
-                    crate::analyze::media_type_of(url.as_str()).to_string()
+                    zwgk_extract::media_type_of(url.as_str()).to_string()
                 }
             });
             done.facts = Some(PageFacts::other(url.as_str(), resp.status, ct));
@@ -296,7 +296,7 @@ impl Crawl {
     pub(super) fn new(
         src: &HttpSource,
         probes: Probes,
-        limits: Limits,
+        limits: AnalysisLimits,
         snapshot: Option<Arc<Snapshot>>,
     ) -> Self {
         let o = &src.options;

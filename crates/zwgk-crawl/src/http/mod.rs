@@ -39,7 +39,7 @@ use regex::Regex;
 use url::Url;
 use zwgk_core::{ExternalLink, PageFacts, Probes};
 
-use crate::analyze::Limits;
+use crate::analyze::AnalysisLimits;
 use crate::{PageSource, SourceError};
 
 pub use progress::ProgressMode;
@@ -323,10 +323,10 @@ impl HttpSource {
         self.outcome.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn limits(&self) -> Limits {
-        Limits {
+    fn limits(&self) -> AnalysisLimits {
+        AnalysisLimits {
             max_body: self.options.max_body,
-            ..Limits::default()
+            ..AnalysisLimits::default()
         }
     }
 }
