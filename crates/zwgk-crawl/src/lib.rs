@@ -26,9 +26,10 @@ pub use http::{CrawlOptions, HttpSource};
 
 use zwgk_core::{ExternalLink, PageFacts, Probes, Site};
 
-/// Why a target could not be scanned at all.
+/// Why a target (a URL or a folder) could not be scanned at all. (Not
+/// `zwgk_core::pack::SourceError`, an error in a rule or evidence file.)
 #[derive(Debug, thiserror::Error)]
-pub enum SourceError {
+pub enum TargetError {
     /// The target does not exist.
     #[error("target not found: {0}")]
     NotFound(String),
@@ -56,8 +57,8 @@ pub trait PageSource {
     /// target that cannot be scanned at all is an error.
     ///
     /// # Errors
-    /// [`SourceError`] when nothing can be scanned.
-    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, SourceError>;
+    /// [`TargetError`] when nothing can be scanned.
+    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, TargetError>;
 
     /// The results of checking off-site links during the last [`PageSource::pages`]
     /// call, for [`Site::with_external`]; none by default (a folder checks none).
@@ -69,8 +70,8 @@ pub trait PageSource {
 /// Scan a source into a site.
 ///
 /// # Errors
-/// [`SourceError`] when the target cannot be scanned at all.
-pub fn scan(source: &dyn PageSource, probes: &Probes) -> Result<Site, SourceError> {
+/// [`TargetError`] when the target cannot be scanned at all.
+pub fn scan(source: &dyn PageSource, probes: &Probes) -> Result<Site, TargetError> {
     let pages = source.pages(probes)?;
     Ok(Site::new(source.target(), pages).with_external(source.external_links()))
 }

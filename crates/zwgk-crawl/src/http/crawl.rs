@@ -127,9 +127,10 @@ const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
 /// them; larger ones on the blocking pool.
 const INLINE_READ_MAX: u64 = 256 * 1024;
 
-/// What a crawl reads of its [`HttpSource`], owned, so that the crawl runs as a task
-/// of the runtime (next to the fetches it waits for) rather than on a thread of its own.
-struct Source {
+/// What a crawl reads of its [`HttpSource`] (what is crawled, and how), owned, so that
+/// the crawl runs as a task of the runtime (next to the fetches it waits for) rather than
+/// on a thread of its own.
+struct Target {
     start: Url,
     seeds: Vec<Url>,
     options: super::CrawlOptions,
@@ -139,7 +140,7 @@ struct Source {
 
 /// The state of one crawl.
 pub(super) struct Crawl {
-    src: Source,
+    src: Target,
     scope: frontier::Scope,
     /// Bodies analysed at once on the blocking pool at most (the analysis is
     /// CPU-bound): one more than there are cores, so that a core finishing a page finds
@@ -303,7 +304,7 @@ impl Crawl {
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
         let snapshotting = snapshot.is_some();
         Crawl {
-            src: Source {
+            src: Target {
                 start: src.start.clone(),
                 seeds: src.seeds.clone(),
                 options: src.options.clone(),

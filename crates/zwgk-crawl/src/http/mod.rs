@@ -40,7 +40,7 @@ use url::Url;
 use zwgk_core::{ExternalLink, PageFacts, Probes};
 
 use crate::analyze::AnalysisLimits;
-use crate::{PageSource, SourceError};
+use crate::{PageSource, TargetError};
 
 pub use progress::ProgressMode;
 pub use record::{FetchRecord, FetchSummary, StatusClass};
@@ -336,19 +336,19 @@ impl PageSource for HttpSource {
         self.start.to_string()
     }
 
-    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, SourceError> {
+    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, TargetError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .max_blocking_threads(BLOCKING_THREADS)
             .thread_name("zwgk-crawl")
             .build()
-            .map_err(|source| SourceError::Io {
+            .map_err(|source| TargetError::Io {
                 path: "the crawler's runtime".into(),
                 source,
             })?;
         let snap = match &self.options.snapshot {
             Some(dir) => Some(Arc::new(
-                snapshot::Snapshot::begin(dir).map_err(|e| SourceError::Target(e.to_string()))?,
+                snapshot::Snapshot::begin(dir).map_err(|e| TargetError::Target(e.to_string()))?,
             )),
             None => None,
         };
@@ -356,7 +356,7 @@ impl PageSource for HttpSource {
         // A thread of its own, so that a caller already inside an async runtime is fine.
         // The crawl itself is a task of the runtime: the fetches it waits for finish on
         // the same worker threads, which then run it without waking another thread.
-        let stopped = || SourceError::Target("the crawler stopped unexpectedly".into());
+        let stopped = || TargetError::Target("the crawler stopped unexpectedly".into());
         let result = std::thread::scope(|s| {
             s.spawn(|| runtime.block_on(async { tokio::spawn(job.run()).await }))
                 .join()
@@ -393,7 +393,7 @@ impl PageSource for HttpSource {
             external,
         });
         if let Some(why) = start_failure {
-            return Err(SourceError::Target(format!(
+            return Err(TargetError::Target(format!(
                 "cannot fetch {}: {why}",
                 self.start
             )));
