@@ -4,7 +4,7 @@ use zwgk_core::{PageFacts, Probes};
 use zwgk_extract::{BodyKind, DocumentLimits};
 
 use crate::encoding;
-use crate::quirks::gkmlpt;
+use crate::quirks;
 
 /// Limits on the analysis of one body, that keep hostile pages from exhausting the scan.
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +114,7 @@ fn is_one_of(name: &[u8], names: &[&[u8]]) -> bool {
 }
 
 /// Extract the facts of one fetched body, by its kind ([`zwgk_extract::detect`]): an
-/// HTML page, JSON (the gkmlpt catalogue API, see [`crate::quirks`]), a
+/// HTML page, JSON (read by the platform that serves it, see [`crate::quirks`]), a
 /// document whose text is read, or anything else (its URL and type only).
 pub fn analyze(
     url: &str,
@@ -136,7 +136,7 @@ pub fn analyze(
         }
         BodyKind::Json => {
             let decoded = encoding::decode(bytes, content_type);
-            gkmlpt::catalogue_page(url, status, &decoded.text)
+            quirks::json_page(url, status, &decoded.text)
                 .unwrap_or_else(|| PageFacts::other(url, status, "application/json"))
         }
         kind => {

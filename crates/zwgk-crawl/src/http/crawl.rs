@@ -1,7 +1,7 @@
 //! The crawl loop: a queue of jobs, fetched under the per-host limits, analysed as they
 //! arrive (small bodies on the runtime thread that received them, their cache entries
 //! written by a thread of their own; large bodies and those saved in a snapshot on the
-//! blocking pool); links, sitemaps and catalogue pages feed the queue.
+//! blocking pool); links, sitemaps and the listings platforms ask for feed the queue.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -13,7 +13,6 @@ use zwgk_core::page::FactsInterner;
 use zwgk_core::{ExternalLink, PageFacts, Probes};
 
 use super::cache::{self, Validators};
-use super::catalogue::{self, ApiPage, PageCount};
 use super::entry_writer::EntryWriter;
 use super::external::{self, CheckConfig, Checker};
 use super::facts_index::{self, IndexPlaces, IndexRead, PackedValidators};
@@ -28,7 +27,7 @@ use super::snapshot::Snapshot;
 use super::HttpSource;
 use crate::analyze::{analyze, AnalysisLimits};
 use crate::encoding;
-use crate::quirks::gkmlpt::{read_config, CatalogueConfig};
+use crate::quirks::{Found, Listing, Quirks};
 
 /// Sitemap indexes are followed this many levels deep.
 const MAX_SITEMAP_LEVEL: u8 = 3;
@@ -52,8 +51,9 @@ enum Kind {
     Robots,
     /// A sitemap (its entries are queued; it is not a page).
     Sitemap { level: u8 },
-    /// A catalogue list page we asked for (not linked): a 4xx is dropped, not a page.
-    Api { first_size: Option<usize> },
+    /// A listing a platform asks for (not linked; see [`Quirks`]): a 4xx is dropped,
+    /// not a page.
+    Listing(Listing),
 }
 
 #[derive(Debug, Clone)]
@@ -67,7 +67,7 @@ struct Job {
 struct Done {
     job: Job,
     record: FetchRecord,
-    /// Facts to keep (none for sitemaps and dropped catalogue pages).
+    /// Facts to keep (none for sitemaps and dropped listings).
     facts: Option<PageFacts>,
     /// Whether `facts` were made from the body just now (not reused from the cache):
     /// they are then kept with the response.
@@ -82,10 +82,8 @@ struct Done {
     follow: bool,
     /// The URL after redirects, when different.
     final_url: Option<Url>,
-    /// `window._CONFIG` of a catalogue index page, with the path prefix.
-    catalogue: Option<(String, CatalogueConfig)>,
-    /// A catalogue list page and what it held.
-    api: Option<(ApiPage, PageCount)>,
+    /// What the page revealed of further pages a platform asks for.
+    found: Option<Found>,
     /// A parsed robots.txt (`None` for other jobs).
     robots: Option<Robots>,
     /// A parsed sitemap.
@@ -101,8 +99,7 @@ impl Done {
             facts: None,
             follow: false,
             final_url: None,
-            catalogue: None,
-            api: None,
+            found: None,
             robots: None,
             sitemap: None,
             analysed: false,
@@ -150,6 +147,8 @@ pub(super) struct Crawl {
     setup: Arc<str>,
     probes: Arc<Probes>,
     limits: AnalysisLimits,
+    /// The platforms the crawl knows.
+    quirks: Quirks,
     politeness: Arc<Politeness>,
     frontier: Frontier,
     queue: VecDeque<Job>,
@@ -213,6 +212,7 @@ fn analyse(
     record: FetchRecord,
     probes: &Probes,
     limits: &AnalysisLimits,
+    quirks: &Quirks,
     reused: Option<PageFacts>,
 ) -> Done {
     let mut done = Done::bare(job, record);
@@ -244,9 +244,9 @@ fn analyse(
             }
             return done;
         }
-        Kind::Page | Kind::Api { .. } => {}
+        Kind::Page | Kind::Listing(_) => {}
     }
-    let speculative = matches!(done.job.kind, Kind::Api { .. });
+    let speculative = matches!(done.job.kind, Kind::Listing(_));
     if !(200..300).contains(&resp.status) {
         if !(speculative && (400..500).contains(&resp.status)) {
             let ct = ct.map(str::to_string).unwrap_or_else(|| {
@@ -280,14 +280,7 @@ fn analyse(
     if final_url != url {
         done.final_url = Some(final_url.clone());
     }
-    if let Some(prefix) = catalogue::index_prefix(&final_url) {
-        let text = encoding::decode(&resp.body, ct).text;
-        done.catalogue = read_config(&text).map(|c| (prefix, c));
-    }
-    if let Some(api) = ApiPage::parse(&final_url) {
-        let text = encoding::decode(&resp.body, ct).text;
-        done.api = catalogue::count(&text).map(|c| (api, c));
-    }
+    done.found = quirks.found_in(&final_url, ct, &resp.body);
     done.facts = Some(facts);
     done.follow = true;
     done
@@ -316,6 +309,7 @@ impl Crawl {
             setup: cache::analysis_setup(&probes, &limits).into(),
             probes: Arc::new(probes),
             limits,
+            quirks: src.quirks(),
             politeness: Arc::new(Politeness::new(o.concurrency, o.delay)),
             frontier: Frontier::new(o.max_query_variants.max(1)),
             queue: VecDeque::new(),
@@ -350,7 +344,7 @@ impl Crawl {
 
     /// A page in scope that will not be fetched: a failed page (its rules are `incomplete`).
     fn give_up(&mut self, job: Job, why: &str) {
-        if matches!(job.kind, Kind::Page | Kind::Api { .. }) {
+        if matches!(job.kind, Kind::Page | Kind::Listing(_)) {
             self.not_fetched += 1;
             if self.is_start(&job.url) && !self.start_done {
                 self.start_done = true;
@@ -360,11 +354,11 @@ impl Crawl {
         }
     }
 
-    /// Offer a URL found on a page, in a sitemap or in the catalogue.
+    /// Offer a URL found on a page, in a sitemap or by a platform.
     fn offer(&mut self, url: Url, depth: u32, kind: Kind) {
-        // Catalogue pages are bounded by the per-category page cap, not the trap guard.
+        // Listings are bounded by their platform's page caps, not the trap guard.
         let new = match kind {
-            Kind::Api { .. } => self.frontier.mark_seen(&url),
+            Kind::Listing(_) => self.frontier.mark_seen(&url),
             _ => self.frontier.admit(&url) == Admit::New,
         };
         if !new {
@@ -424,7 +418,7 @@ impl Crawl {
         FetchConfig {
             // Only pages are analysed; robots.txt and sitemaps are read whatever their type.
             // A snapshot keeps attachments too.
-            skip_non_text: matches!(kind, Kind::Page | Kind::Api { .. }) && self.snapshot.is_none(),
+            skip_non_text: matches!(kind, Kind::Page | Kind::Listing(_)) && self.snapshot.is_none(),
             max_body: o.max_body,
             tries: o.tries,
             backoff: o.backoff,
@@ -438,7 +432,7 @@ impl Crawl {
             let Some(job) = self.queue.pop_front() else {
                 return;
             };
-            let counts_as_page = matches!(job.kind, Kind::Page | Kind::Api { .. });
+            let counts_as_page = matches!(job.kind, Kind::Page | Kind::Listing(_));
             if counts_as_page {
                 if let Some(max) = self.src.options.max_pages {
                     if self.pages_dispatched >= max {
@@ -453,13 +447,14 @@ impl Crawl {
             let cfg = self.fetch_config(&job.kind);
             let probes = self.probes.clone();
             let limits = self.limits;
+            let quirks = self.quirks;
             let analysis = self.analysis.clone();
             let task_job = job.clone();
             let cache = self.src.cache.clone();
             let entries = self.entries.as_ref().map(EntryWriter::queue);
             let setup = self.setup.clone();
             let snapshot = self.snapshot.clone();
-            let index_ok = self.indexing && indexable(&job);
+            let index_ok = self.indexing && indexable(&job, &self.quirks);
             // Validators of the facts index: answered 304, the page needs no trip to
             // the disk at all.
             let indexed = self
@@ -533,11 +528,13 @@ impl Crawl {
                             done
                         };
                         if reused.is_some() && snapshot.is_none() {
-                            let done = analyse(task_job, &resp, record, &probes, &limits, reused);
+                            let done =
+                                analyse(task_job, &resp, record, &probes, &limits, &quirks, reused);
                             return with_index(done);
                         }
                         if snapshot.is_none() && resp.body.len() <= INLINE_ANALYSIS_MAX {
-                            let done = analyse(task_job, &resp, record, &probes, &limits, None);
+                            let done =
+                                analyse(task_job, &resp, record, &probes, &limits, &quirks, None);
                             if let (Some(c), Some(entries)) = (&cache, &entries) {
                                 if let Some(facts) = to_keep(&done, from_cache) {
                                     let facts = facts.map(|f| (&*setup, f));
@@ -559,7 +556,8 @@ impl Crawl {
                             if let Some(s) = &snapshot {
                                 save(s, &task_job, &resp);
                             }
-                            let done = analyse(task_job, &resp, record, &probes, &limits, reused);
+                            let done =
+                                analyse(task_job, &resp, record, &probes, &limits, &quirks, reused);
                             if let (Some(c), Some(facts)) = (&cache, to_keep(&done, from_cache)) {
                                 let facts = facts.map(|f| (&*setup, f));
                                 c.store(&done.job.url, &resp, cfg.skip_non_text, facts);
@@ -599,8 +597,7 @@ impl Crawl {
             facts,
             follow,
             final_url,
-            catalogue,
-            api,
+            found,
             robots,
             sitemap,
             analysed: _,
@@ -690,37 +687,18 @@ impl Crawl {
                     self.offered.insert(key);
                 }
             }
-            if let Some((prefix, config)) = catalogue {
-                for p in catalogue::first_pages(&prefix, &config) {
-                    if let Some(u) = p.url(&job.url) {
-                        self.offer(u, next, Kind::Api { first_size: None });
-                    }
-                }
-            }
-            if let Some((page, held)) = api {
-                let first_size = match job.kind {
-                    Kind::Api {
-                        first_size: Some(n),
-                    } => n,
-                    _ => held.articles,
+            if let Some(found) = found {
+                let listing = match job.kind {
+                    Kind::Listing(l) => Some(l),
+                    _ => None,
                 };
-                if catalogue::has_next(
-                    &page,
-                    held,
-                    first_size,
-                    self.src.options.max_catalogue_pages,
-                ) {
-                    if let Some(u) = page.next().url(&job.url) {
-                        if self.scope.contains(&u) {
-                            self.offer(
-                                u,
-                                job.depth,
-                                Kind::Api {
-                                    first_size: Some(first_size),
-                                },
-                            );
-                        }
+                let quirks = self.quirks;
+                for f in quirks.further(found, &job.url, listing) {
+                    if f.continues && !self.scope.contains(&f.url) {
+                        continue;
                     }
+                    let depth = if f.continues { job.depth } else { next };
+                    self.offer(f.url, depth, Kind::Listing(f.listing));
                 }
             }
             if let Some(fin) = final_url {
@@ -1068,7 +1046,7 @@ fn save(snapshot: &Snapshot, job: &Job, resp: &Response) {
 fn failed_done(job: Job, record: FetchRecord, why: String) -> Done {
     let robots = matches!(job.kind, Kind::Robots).then(|| Robots::unreachable(why.clone()));
     let facts = match job.kind {
-        Kind::Page | Kind::Api { .. } => Some(PageFacts::failed(job.url.as_str(), why)),
+        Kind::Page | Kind::Listing(_) => Some(PageFacts::failed(job.url.as_str(), why)),
         Kind::Robots | Kind::Sitemap { .. } => None,
     };
     Done {
@@ -1110,12 +1088,10 @@ fn remove_places<T>(items: &mut Vec<T>, gone: &[usize]) {
     });
 }
 
-/// Whether a job's facts can go into the facts index: a page, not a catalogue page
-/// (whose body is read again for what it says of the catalogue).
-fn indexable(job: &Job) -> bool {
-    matches!(job.kind, Kind::Page)
-        && catalogue::index_prefix(&job.url).is_none()
-        && ApiPage::parse(&job.url).is_none()
+/// Whether a job's facts can go into the facts index: a page whose body no platform
+/// reads for further pages (its body is read again each crawl).
+fn indexable(job: &Job, quirks: &Quirks) -> bool {
+    matches!(job.kind, Kind::Page) && !quirks.reads_body(&job.url)
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //!
 //! [`HttpSource`] crawls from a start URL (plus seeds and the sitemaps named in
 //! `/robots.txt`) within a [`frontier::Scope`], following every in-scope link of every
-//! page and the gkmlpt catalogue API ([`catalogue`]). It obeys robots.txt
+//! page and the listings of the platforms that [`crate::quirks`] knows (the gkmlpt
+//! catalogue API). It obeys robots.txt
 //! ([`robots`]), limits requests per host ([`politeness`]), retries transient failures
 //! ([`fetch`]), and analyses each body as it arrives (large ones on the blocking pool), keeping only
 //! its [`PageFacts`]. Each fetch's outcome is kept ([`record`]). Re-scans can send
@@ -16,7 +17,6 @@
 //! pages, so the rules that needed them come out `incomplete`, never `fail`.
 
 pub mod cache;
-pub mod catalogue;
 mod crawl;
 mod entry_writer;
 pub mod external;
@@ -40,6 +40,7 @@ use url::Url;
 use zwgk_core::{ExternalLink, PageFacts, Probes};
 
 use crate::analyze::AnalysisLimits;
+use crate::quirks::{gkmlpt, Quirks};
 use crate::{PageSource, TargetError};
 
 pub use progress::ProgressMode;
@@ -131,7 +132,7 @@ impl Default for CrawlOptions {
             progress: ProgressMode::Auto,
             stop_on_ctrl_c: false,
             max_query_variants: 50,
-            max_catalogue_pages: catalogue::DEFAULT_MAX_PAGES_PER_CATEGORY,
+            max_catalogue_pages: gkmlpt::walk::DEFAULT_MAX_PAGES_PER_CATEGORY,
             tries: 3,
             backoff: Duration::from_secs(1),
             max_retry_wait: Duration::from_secs(120),
@@ -321,6 +322,11 @@ impl HttpSource {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Outcome>> {
         self.outcome.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The platforms the crawl knows, with their settings.
+    fn quirks(&self) -> Quirks {
+        Quirks::new(self.options.max_catalogue_pages)
     }
 
     fn limits(&self) -> AnalysisLimits {
