@@ -8,9 +8,11 @@
 //! - [`http`] crawls a live portal ([`HttpSource`]): robots.txt, sitemaps, the gkmlpt
 //!   catalogue, per-host limits, retries, bounded bodies, a record of every fetch.
 //! - [`encoding`] decodes bytes (UTF-8, GBK/GB18030, …) by BOM, header, `<meta>` and content.
-//! - [`mod@analyze`] turns one fetched body into page facts (HTML, the gkmlpt JSON API, other types).
+//! - [`mod@analyze`] turns one fetched body into page facts, by its kind
+//!   ([`zwgk_extract::BodyKind`]: HTML, a platform's JSON, documents, other types).
 //! - [`inputs`] reads rule-pack folders and evidence files.
-//! - [`quirks`] fences platform-specific readers (the gkmlpt catalogue).
+//! - [`quirks`] fences what particular platforms need (the gkmlpt catalogue: which of its
+//!   API pages to ask for, and how its JSON reads), behind one interface the crawl calls.
 #![warn(missing_docs)]
 
 pub mod analyze;
