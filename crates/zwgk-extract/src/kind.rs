@@ -2,11 +2,11 @@
 //!
 //! [`BodyKind`] names it (an HTML page, JSON, a PDF, a Word or Excel document, anything
 //! else) and [`detect`] decides it, once, from the media type, the URL's ending and the
-//! first bytes. The crawler's page analysis, its fetcher (through
-//! [`worth_reading`], the same decision made from the `Content-Type` alone, before a
-//! body is downloaded), the mirror-folder source and this crate's [`crate::extract`] all
-//! ask here; [`media_type_of`] names the media type a URL's ending stands for when a body
-//! came without one.
+//! first bytes. The crawler's page analysis, the mirror-folder source and this crate's
+//! [`crate::extract`] all ask here. Beside it, [`worth_reading`] is the question the
+//! crawler's fetcher asks before a body is downloaded, from the `Content-Type` alone, and
+//! [`media_type_of`] names the media type a URL's ending stands for when a body came
+//! without one.
 //!
 //! Why the type lives in this crate: its users are this crate (which documents it
 //! reads) and `zwgk-crawl` (analysis, fetching, the folder source), which already
@@ -148,6 +148,10 @@ fn page_kind(url: &str, content_type: Option<&str>, bytes: &[u8]) -> Option<Body
 /// Whether a body announced with this `Content-Type` is worth downloading, before it
 /// arrives: a page (HTML, JSON), text, a document whose kind is read (PDF, Word, Excel),
 /// or a body whose type is not given; not an image, an archive or another binary type.
+///
+/// Its list of types is its own, narrower than what [`detect`] recognises: a generic
+/// `application/octet-stream` (or `application/x-pdf`) body is not downloaded, though
+/// [`detect`] would tell a downloaded one by its bytes.
 pub fn worth_reading(content_type: Option<&str>) -> bool {
     let Some(ct) = content_type else { return true };
     let ct = ct.trim().to_ascii_lowercase();
