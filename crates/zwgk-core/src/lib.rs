@@ -75,6 +75,7 @@ pub mod page;
 pub mod plan;
 pub mod plan_import;
 pub mod probe;
+pub mod quirks;
 pub mod report;
 pub mod rule;
 pub mod ruletest;

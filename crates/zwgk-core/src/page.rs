@@ -1,8 +1,8 @@
 //! Page facts: what zwgk keeps of a fetched page (never the HTML itself).
 //!
 //! [`PageFacts::from_html`] turns a decoded HTML document into facts: title,
-//! breadcrumb, headings, normalised text, links, the gkmlpt metadata block,
-//! the publication date, dated list items and attachments.
+//! breadcrumb, headings, normalised text, links, the gkmlpt metadata block (read by
+//! [`crate::quirks::gkmlpt`]), the publication date, dated list items and attachments.
 
 use chrono::NaiveDate;
 use ego_tree::NodeId;
@@ -15,17 +15,7 @@ use url::Url;
 use crate::date;
 use crate::text;
 
-/// The fields of the metadata block of a catalogue detail page, in the order the platform prints them.
-pub const METADATA_FIELDS: [&str; 8] = [
-    "索引号",
-    "分类",
-    "发布机构",
-    "成文日期",
-    "名称",
-    "文号",
-    "发布日期",
-    "主题词",
-];
+pub use crate::quirks::gkmlpt::METADATA_FIELDS;
 
 /// File endings treated as attachments (documents offered for download).
 pub const ATTACHMENT_EXTENSIONS: [&str; 12] = [
@@ -857,7 +847,7 @@ impl PageFacts {
         }
 
         let list_items = list_items_of(&found.rows, base.as_ref());
-        let metadata = metadata_block(&body_text);
+        let metadata = crate::quirks::gkmlpt::metadata_block(&body_text);
         let published = publication_date(&metadata, &body_text, &meta_tags);
 
         PageFacts {
@@ -1256,33 +1246,6 @@ fn list_items_of(rows: &[ElementRef<'_>], base: Option<&Url>) -> Vec<ListItem> {
         });
     }
     items
-}
-
-/// Read the metadata block: `label: value` pairs where labels are [`METADATA_FIELDS`].
-fn metadata_block(body_text: &str) -> BTreeMap<String, String> {
-    static LABEL: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"(索引号|分类|发布机构|成文日期|名称|文号|发布日期|主题词) ?:")
-            .expect("valid regex")
-    });
-    let mut found = BTreeMap::new();
-    for line in body_text.lines() {
-        let labels: Vec<regex::Match<'_>> = LABEL.find_iter(line).collect();
-        // A metadata line carries at least one label; a lone 名称/分类 in prose is unlikely
-        // but harmless. Require two labels in the whole block (checked below).
-        for (i, m) in labels.iter().enumerate() {
-            let end = labels.get(i + 1).map(|n| n.start()).unwrap_or(line.len());
-            let name = line[m.start()..m.end()]
-                .trim_end_matches(':')
-                .trim()
-                .to_string();
-            let value = line[m.end()..end].trim().to_string();
-            found.entry(name).or_insert(value);
-        }
-    }
-    if found.len() < 2 {
-        found.clear();
-    }
-    found
 }
 
 fn publication_date(

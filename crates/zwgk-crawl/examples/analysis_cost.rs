@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use zwgk_core::page::FactsInterner;
 use zwgk_core::Probes;
-use zwgk_crawl::{analyze, encoding, Limits};
+use zwgk_crawl::{analyze, encoding, AnalysisLimits};
 
 fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -83,7 +83,7 @@ fn main() {
     let n = bodies.len();
     let bytes: usize = bodies.iter().map(|(_, b)| b.len()).sum();
     println!("{n} pages, {:.1} MB, best of {rounds}", bytes as f64 / 1e6);
-    let limits = Limits::default();
+    let limits = AnalysisLimits::default();
     let probes = Probes::none();
 
     time(only.as_deref(), "depth guard + decode", n, rounds, || {

@@ -1,13 +1,14 @@
 //! Turning one fetched body into page facts.
 
 use zwgk_core::{PageFacts, Probes};
+use zwgk_extract::{BodyKind, DocumentLimits};
 
 use crate::encoding;
-use crate::quirks::gkmlpt;
+use crate::quirks;
 
-/// Limits that keep hostile pages from exhausting the scan.
+/// Limits on the analysis of one body, that keep hostile pages from exhausting the scan.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub struct AnalysisLimits {
     /// Bodies larger than this are cut and only the head is analysed.
     pub max_body: usize,
     /// HTML nested deeper than this (open tags not yet closed, roughly counted) is cut
@@ -15,9 +16,9 @@ pub struct Limits {
     pub max_depth: usize,
 }
 
-impl Default for Limits {
+impl Default for AnalysisLimits {
     fn default() -> Self {
-        Limits {
+        AnalysisLimits {
             max_body: 20 * 1024 * 1024,
             max_depth: 2_000,
         }
@@ -112,87 +113,19 @@ fn is_one_of(name: &[u8], names: &[&[u8]]) -> bool {
     names.contains(&&*lower)
 }
 
-/// What kind of body this is, from the content type, then the URL, then the bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyKind {
-    /// An HTML document.
-    Html,
-    /// JSON (the gkmlpt catalogue API).
-    Json,
-    /// Anything else (PDF, images, office documents).
-    Other,
-}
-
-/// Guess the kind of a body.
-pub fn body_kind(url: &str, content_type: Option<&str>, bytes: &[u8]) -> BodyKind {
-    if let Some(ct) = content_type.map(str::to_ascii_lowercase) {
-        if ct.contains("html") {
-            return BodyKind::Html;
-        }
-        if ct.contains("json") {
-            return BodyKind::Json;
-        }
-        if !ct.starts_with("text/plain") && !ct.is_empty() {
-            return BodyKind::Other;
-        }
-    }
-    let path = url
-        .split(['?', '#'])
-        .next()
-        .unwrap_or(url)
-        .to_ascii_lowercase();
-    let last = path.rsplit('/').next().unwrap_or("");
-    if last.ends_with(".html")
-        || last.ends_with(".htm")
-        || last.ends_with(".shtml")
-        || last.ends_with(".jsp")
-    {
-        return BodyKind::Html;
-    }
-    if last.ends_with(".json") {
-        return BodyKind::Json;
-    }
-    let head = bytes
-        .iter()
-        .skip_while(|b| b.is_ascii_whitespace())
-        .take(256)
-        .copied()
-        .collect::<Vec<u8>>();
-    if head.first() == Some(&b'{') || head.first() == Some(&b'[') {
-        return BodyKind::Json;
-    }
-    let lower = String::from_utf8_lossy(&head).to_ascii_lowercase();
-    if lower.starts_with("<!doctype html")
-        || lower.contains("<html")
-        || lower.contains("<head")
-        || lower.contains("<meta")
-        || lower.contains("<body")
-        || lower.contains("<div")
-        || lower.contains("<p>")
-    {
-        return BodyKind::Html;
-    }
-    if !last.contains('.')
-        && !bytes.contains(&0)
-        && std::str::from_utf8(&bytes[..bytes.len().min(512)]).is_ok()
-        && lower.contains('<')
-    {
-        return BodyKind::Html;
-    }
-    BodyKind::Other
-}
-
-/// Extract the facts of one fetched body.
+/// Extract the facts of one fetched body, by its kind ([`zwgk_extract::detect`]): an
+/// HTML page, JSON (read by the platform that serves it, see [`crate::quirks`]), a
+/// document whose text is read, or anything else (its URL and type only).
 pub fn analyze(
     url: &str,
     status: u16,
     content_type: Option<&str>,
     bytes: &[u8],
     probes: &Probes,
-    limits: &Limits,
+    limits: &AnalysisLimits,
 ) -> PageFacts {
     let bytes = &bytes[..bytes.len().min(limits.max_body)];
-    match body_kind(url, content_type, bytes) {
+    match zwgk_extract::detect(url, content_type, bytes) {
         BodyKind::Html => {
             let bytes = match depth_cut(bytes, limits.max_depth) {
                 Some(cut) => &bytes[..cut],
@@ -203,41 +136,36 @@ pub fn analyze(
         }
         BodyKind::Json => {
             let decoded = encoding::decode(bytes, content_type);
-            gkmlpt::catalogue_page(url, status, &decoded.text)
+            quirks::json_page(url, status, &decoded.text)
                 .unwrap_or_else(|| PageFacts::other(url, status, "application/json"))
         }
-        BodyKind::Other => {
+        kind => {
             let ct = content_type
                 .map(str::to_string)
-                .unwrap_or_else(|| media_type_of(url).to_string());
-            document(url, status, content_type, ct, bytes, limits)
+                .unwrap_or_else(|| zwgk_extract::media_type_of(url).to_string());
+            document(url, status, kind, ct, bytes, limits)
         }
     }
 }
 
-/// A non-HTML body: a document (PDF, DOCX, XLS/XLSX) keeps its text and tables,
-/// anything else only its URL and type. A document that cannot be read keeps
-/// its URL and type too (its content is unknown, never a compliance failure).
+/// A body that is not a page: a document whose text is read (PDF, DOCX, XLS/XLSX) keeps
+/// its text and tables, anything else only its URL and type. A document that cannot be
+/// read keeps its URL and type too (its content is unknown, never a compliance failure).
 fn document(
     url: &str,
     status: u16,
-    content_type: Option<&str>,
+    kind: BodyKind,
     media_type: String,
     bytes: &[u8],
-    limits: &Limits,
+    limits: &AnalysisLimits,
 ) -> PageFacts {
-    use zwgk_extract::DocKind;
     let mut page = PageFacts::other(url, status, media_type);
-    let kind = zwgk_extract::detect(url, content_type, bytes);
-    if !matches!(
-        kind,
-        DocKind::Pdf | DocKind::Docx | DocKind::Xlsx | DocKind::Xls
-    ) {
+    if !kind.has_text() {
         return page;
     }
-    let extract_limits = zwgk_extract::Limits {
+    let extract_limits = DocumentLimits {
         max_bytes: limits.max_body,
-        ..zwgk_extract::Limits::default()
+        ..DocumentLimits::default()
     };
     if let Ok(extracted) = zwgk_extract::extract(kind, bytes, &extract_limits) {
         page.text = zwgk_core::text::normalize(&extracted.text).into();
@@ -264,57 +192,9 @@ fn document(
     page
 }
 
-/// The media type of a file by its ending.
-pub fn media_type_of(url: &str) -> &'static str {
-    let path = url
-        .split(['?', '#'])
-        .next()
-        .unwrap_or(url)
-        .to_ascii_lowercase();
-    match path.rsplit('.').next().unwrap_or("") {
-        "pdf" => "application/pdf",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "css" => "text/css",
-        "js" => "application/javascript",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn kinds() {
-        assert_eq!(body_kind("http://a/x.html", None, b""), BodyKind::Html);
-        assert_eq!(
-            body_kind("http://a/gkmlpt/index", None, b"<!DOCTYPE html><html>"),
-            BodyKind::Html
-        );
-        assert_eq!(
-            body_kind(
-                "http://a/gkmlpt/api/all/2629?page=1&sid=175",
-                None,
-                b" {\"articles\":[]}"
-            ),
-            BodyKind::Json
-        );
-        assert_eq!(
-            body_kind("http://a/f.pdf", None, b"%PDF-1.4"),
-            BodyKind::Other
-        );
-        assert_eq!(
-            body_kind("http://a/f", Some("application/pdf"), b"<html>"),
-            BodyKind::Other
-        );
-    }
 
     #[test]
     fn deep_nesting_is_cut() {
@@ -335,7 +215,7 @@ mod tests {
             None,
             html.as_bytes(),
             &Probes::none(),
-            &Limits::default(),
+            &AnalysisLimits::default(),
         );
         assert_eq!(p.title, "深");
     }
@@ -349,7 +229,7 @@ mod tests {
             None,
             docx,
             &Probes::none(),
-            &Limits::default(),
+            &AnalysisLimits::default(),
         );
         assert!(
             p.text.as_str().contains("广东省文化和旅游厅2020年部门决算"),
@@ -364,7 +244,7 @@ mod tests {
             Some("application/pdf"),
             pdf,
             &Probes::none(),
-            &Limits::default(),
+            &AnalysisLimits::default(),
         );
         assert!(
             p.text.as_str().contains("因公出国(境)费"),
@@ -377,7 +257,7 @@ mod tests {
             None,
             b"%PDF-1.4 garbage",
             &Probes::none(),
-            &Limits::default(),
+            &AnalysisLimits::default(),
         );
         assert!(junk.text.is_empty() && junk.is_ok());
     }
@@ -392,9 +272,9 @@ mod tests {
             None,
             &html,
             &Probes::none(),
-            &Limits {
+            &AnalysisLimits {
                 max_body: 100,
-                ..Limits::default()
+                ..AnalysisLimits::default()
             },
         );
         assert_eq!(p.title, "T");

@@ -18,8 +18,8 @@ use url::Url;
 use zwgk_core::page::FactsInterner;
 use zwgk_core::{PageFacts, Probes};
 
-use crate::analyze::{analyze, Limits};
-use crate::{PageSource, SourceError};
+use crate::analyze::{analyze, AnalysisLimits};
+use crate::{PageSource, TargetError};
 
 /// How deep a mirror's folders may nest before the rest is ignored.
 const MAX_DEPTH: usize = 64;
@@ -44,7 +44,7 @@ const MAX_DEPTH: usize = 64;
 pub struct FolderSource {
     root: PathBuf,
     base: Url,
-    limits: Limits,
+    limits: AnalysisLimits,
 }
 
 /// Whether a folder name looks like a host name (`whly.gd.gov.cn`, `localhost:8080`).
@@ -64,13 +64,13 @@ impl FolderSource {
     ///
     /// # Errors
     /// The folder does not exist or is not a folder, or no host can be inferred.
-    pub fn open(dir: &Path, base_url: Option<&str>) -> Result<Self, SourceError> {
+    pub fn open(dir: &Path, base_url: Option<&str>) -> Result<Self, TargetError> {
         if !dir.is_dir() {
-            return Err(SourceError::NotFound(dir.display().to_string()));
+            return Err(TargetError::NotFound(dir.display().to_string()));
         }
         if let Some(base) = base_url {
             let mut base = Url::parse(base)
-                .map_err(|e| SourceError::Target(format!("invalid base URL `{base}`: {e}")))?;
+                .map_err(|e| TargetError::Target(format!("invalid base URL `{base}`: {e}")))?;
             if !base.path().ends_with('/') {
                 let p = format!("{}/", base.path());
                 base.set_path(&p);
@@ -78,7 +78,7 @@ impl FolderSource {
             return Ok(FolderSource {
                 root: dir.to_path_buf(),
                 base,
-                limits: Limits::default(),
+                limits: AnalysisLimits::default(),
             });
         }
         let name = dir
@@ -90,7 +90,7 @@ impl FolderSource {
             (dir.to_path_buf(), name)
         } else {
             let entries: Vec<fs::DirEntry> = fs::read_dir(dir)
-                .map_err(|source| SourceError::Io {
+                .map_err(|source| TargetError::Io {
                     path: dir.display().to_string(),
                     source,
                 })?
@@ -104,7 +104,7 @@ impl FolderSource {
             match hosts.as_slice() {
                 [only] => (only.path(), only.file_name().to_string_lossy().into_owned()),
                 _ => {
-                    return Err(SourceError::Target(format!(
+                    return Err(TargetError::Target(format!(
                         "cannot tell the site's host from `{}`: name the host folder (as wget saves it, e.g. whly.gd.gov.cn/) or give --base-url",
                         dir.display()
                     )))
@@ -112,18 +112,12 @@ impl FolderSource {
             }
         };
         let base = Url::parse(&format!("http://{host}/"))
-            .map_err(|e| SourceError::Target(format!("folder name `{host}` is not a host: {e}")))?;
+            .map_err(|e| TargetError::Target(format!("folder name `{host}` is not a host: {e}")))?;
         Ok(FolderSource {
             root,
             base,
-            limits: Limits::default(),
+            limits: AnalysisLimits::default(),
         })
-    }
-
-    /// Set the limits on page bodies.
-    pub fn with_limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
-        self
     }
 
     /// The base URL the files map under.
@@ -161,11 +155,11 @@ impl FolderSource {
         Some(url.to_string())
     }
 
-    fn files(&self) -> Result<Vec<PathBuf>, SourceError> {
+    fn files(&self) -> Result<Vec<PathBuf>, TargetError> {
         let mut out = Vec::new();
         let mut stack = vec![(self.root.clone(), 0usize)];
         while let Some((dir, depth)) = stack.pop() {
-            let entries = fs::read_dir(&dir).map_err(|source| SourceError::Io {
+            let entries = fs::read_dir(&dir).map_err(|source| TargetError::Io {
                 path: dir.display().to_string(),
                 source,
             })?;
@@ -217,10 +211,10 @@ impl PageSource for FolderSource {
         self.root.display().to_string()
     }
 
-    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, SourceError> {
+    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, TargetError> {
         let files = self.files()?;
         if files.is_empty() {
-            return Err(SourceError::Target(format!(
+            return Err(TargetError::Target(format!(
                 "`{}` holds no files",
                 self.root.display()
             )));
@@ -327,19 +321,19 @@ mod tests {
     fn errors() {
         assert!(matches!(
             FolderSource::open(Path::new("/nonexistent/zwgk"), None),
-            Err(SourceError::NotFound(_))
+            Err(TargetError::NotFound(_))
         ));
         let tmp = tempfile::tempdir().unwrap();
         fs::create_dir(tmp.path().join("a.gov.cn")).unwrap();
         fs::create_dir(tmp.path().join("b.gov.cn")).unwrap();
         assert!(matches!(
             FolderSource::open(tmp.path(), None),
-            Err(SourceError::Target(_))
+            Err(TargetError::Target(_))
         ));
         let src = FolderSource::open(tmp.path(), Some("http://example.gov.cn")).unwrap();
         assert!(matches!(
             src.pages(&Probes::none()),
-            Err(SourceError::Target(_))
+            Err(TargetError::Target(_))
         ));
     }
 }

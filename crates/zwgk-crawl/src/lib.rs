@@ -8,9 +8,11 @@
 //! - [`http`] crawls a live portal ([`HttpSource`]): robots.txt, sitemaps, the gkmlpt
 //!   catalogue, per-host limits, retries, bounded bodies, a record of every fetch.
 //! - [`encoding`] decodes bytes (UTF-8, GBK/GB18030, …) by BOM, header, `<meta>` and content.
-//! - [`mod@analyze`] turns one fetched body into page facts (HTML, the gkmlpt JSON API, other types).
+//! - [`mod@analyze`] turns one fetched body into page facts, by its kind
+//!   ([`zwgk_extract::BodyKind`]: HTML, a platform's JSON, documents, other types).
 //! - [`inputs`] reads rule-pack folders and evidence files.
-//! - [`quirks`] fences platform-specific readers (the gkmlpt catalogue).
+//! - [`quirks`] fences what particular platforms need (the gkmlpt catalogue: which of its
+//!   API pages to ask for, and how its JSON reads), behind one interface the crawl calls.
 #![warn(missing_docs)]
 
 pub mod analyze;
@@ -20,15 +22,16 @@ pub mod http;
 pub mod inputs;
 pub mod quirks;
 
-pub use analyze::{analyze, Limits};
+pub use analyze::{analyze, AnalysisLimits};
 pub use folder::FolderSource;
 pub use http::{CrawlOptions, HttpSource};
 
 use zwgk_core::{ExternalLink, PageFacts, Probes, Site};
 
-/// Why a target could not be scanned at all.
+/// Why a target (a URL or a folder) could not be scanned at all. (Not
+/// `zwgk_core::pack::SourceError`, an error in a rule or evidence file.)
 #[derive(Debug, thiserror::Error)]
-pub enum SourceError {
+pub enum TargetError {
     /// The target does not exist.
     #[error("target not found: {0}")]
     NotFound(String),
@@ -56,8 +59,8 @@ pub trait PageSource {
     /// target that cannot be scanned at all is an error.
     ///
     /// # Errors
-    /// [`SourceError`] when nothing can be scanned.
-    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, SourceError>;
+    /// [`TargetError`] when nothing can be scanned.
+    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, TargetError>;
 
     /// The results of checking off-site links during the last [`PageSource::pages`]
     /// call, for [`Site::with_external`]; none by default (a folder checks none).
@@ -69,8 +72,8 @@ pub trait PageSource {
 /// Scan a source into a site.
 ///
 /// # Errors
-/// [`SourceError`] when the target cannot be scanned at all.
-pub fn scan(source: &dyn PageSource, probes: &Probes) -> Result<Site, SourceError> {
+/// [`TargetError`] when the target cannot be scanned at all.
+pub fn scan(source: &dyn PageSource, probes: &Probes) -> Result<Site, TargetError> {
     let pages = source.pages(probes)?;
     Ok(Site::new(source.target(), pages).with_external(source.external_links()))
 }

@@ -11,7 +11,7 @@ fn main() {
         };
         let kind = zwgk_extract::detect(&path, None, &bytes);
         println!("== {path} ({kind})");
-        match zwgk_extract::extract(kind, &bytes, &zwgk_extract::Limits::default()) {
+        match zwgk_extract::extract(kind, &bytes, &zwgk_extract::DocumentLimits::default()) {
             Ok(x) => {
                 println!("{}", x.text);
                 for (i, t) in x.tables.iter().enumerate() {

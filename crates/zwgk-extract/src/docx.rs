@@ -10,14 +10,14 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::sink::{Budgeted, Sink};
-use crate::{malformed, DocKind, ExtractError, Extracted, Limits};
+use crate::{malformed, BodyKind, DocumentLimits, ExtractError, Extracted};
 
 /// Deepest table nesting kept.
 const MAX_TABLE_DEPTH: usize = 16;
 
-pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+pub(crate) fn extract(bytes: &[u8], limits: &DocumentLimits) -> Result<Extracted, ExtractError> {
     let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| malformed(DocKind::Docx, e))?;
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| malformed(BodyKind::Docx, e))?;
     // The main part is `word/document.xml`; some editors write `word/document2.xml`.
     let name = if archive.index_for_name("word/document.xml").is_some() {
         "word/document.xml".to_string()
@@ -27,11 +27,11 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Extrac
             .map(String::from_utf8_lossy)
             .find(|n| n.starts_with("word/document") && n.ends_with(".xml"))
             .map(|n| n.into_owned())
-            .ok_or_else(|| malformed(DocKind::Docx, "no word/document.xml"))?
+            .ok_or_else(|| malformed(BodyKind::Docx, "no word/document.xml"))?
     };
     let member = archive
         .by_name(&name)
-        .map_err(|e| malformed(DocKind::Docx, format!("{name}: {e}")))?;
+        .map_err(|e| malformed(BodyKind::Docx, format!("{name}: {e}")))?;
     if member.encrypted() {
         return Err(ExtractError::Encrypted);
     }
@@ -43,7 +43,7 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Extrac
     if let Err(reason) = parsed {
         // Nothing read at all: not a document. Otherwise keep what came out.
         if doc.sink.text.is_empty() && doc.tables.is_empty() && !hit.get() {
-            return Err(malformed(DocKind::Docx, reason));
+            return Err(malformed(BodyKind::Docx, reason));
         }
         doc.cut = true;
     }
@@ -51,7 +51,7 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Extrac
     let cut = doc.cut || hit.get();
     let (text, truncated) = doc.sink.finish();
     Ok(Extracted {
-        kind: DocKind::Docx,
+        kind: BodyKind::Docx,
         text,
         tables,
         truncated: truncated || cut,

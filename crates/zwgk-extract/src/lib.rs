@@ -1,25 +1,27 @@
 //! Text and tables of the attachments that disclosure pages link to.
 //!
 //! Budgets, final accounts and annual reports are often published as PDF, DOCX or
-//! XLS/XLSX files rather than as page text. [`detect()`] tells what a download is, and
-//! [`extract`] turns it into plain text (and table grids) that rules can read like page
-//! text. Every input is untrusted: hostile, truncated or random bytes give an
-//! [`ExtractError`] or partial text within [`Limits`], never a panic or a hang.
+//! XLS/XLSX files rather than as page text. [`detect()`] tells what a download is (a
+//! [`BodyKind`]: a page, JSON, a document, anything else; [`kind`] is the one place that
+//! decides it, for every reader of bodies), and [`extract`] turns a document into plain
+//! text (and table grids) that rules can read like page text. Every input is untrusted: hostile,
+//! truncated or random bytes give an [`ExtractError`] or partial text within
+//! [`DocumentLimits`], never a panic or a hang.
 //!
 //! ```
-//! use zwgk_extract::{detect, extract, DocKind, Limits};
+//! use zwgk_extract::{detect, extract, BodyKind, DocumentLimits};
 //!
 //! let bytes = b"%PDF-1.4 truncated";
 //! let kind = detect("http://example.invalid/a/b.pdf", Some("application/pdf"), bytes);
-//! assert_eq!(kind, DocKind::Pdf);
-//! assert!(extract(kind, bytes, &Limits::default()).is_err());
+//! assert_eq!(kind, BodyKind::Pdf);
+//! assert!(extract(kind, bytes, &DocumentLimits::default()).is_err());
 //! ```
 
 #![warn(missing_docs)]
 
 mod cmap;
-mod detect;
 mod docx;
+pub mod kind;
 mod ole;
 mod pdf;
 mod sfnt;
@@ -28,50 +30,14 @@ mod sink;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-pub use detect::detect;
-
-/// The kind of document, from the media type, the URL ending, then magic bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DocKind {
-    /// Portable Document Format (`%PDF-`).
-    Pdf,
-    /// Office Open XML word-processing document (a zip with `word/`).
-    Docx,
-    /// Legacy Word 97–2003 document (an OLE2 compound file).
-    Doc,
-    /// Office Open XML spreadsheet (a zip with `xl/`).
-    Xlsx,
-    /// Legacy Excel 97–2003 workbook (an OLE2 compound file).
-    Xls,
-    /// Kingsoft WPS Writer document.
-    Wps,
-    /// Open Fixed-layout Document (GB/T 33190), a zip with `OFD.xml`.
-    Ofd,
-    /// Anything else (HTML, images, archives, unknown bytes).
-    Other,
-}
-
-impl std::fmt::Display for DocKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            DocKind::Pdf => "PDF",
-            DocKind::Docx => "DOCX",
-            DocKind::Doc => "DOC",
-            DocKind::Xlsx => "XLSX",
-            DocKind::Xls => "XLS",
-            DocKind::Wps => "WPS",
-            DocKind::Ofd => "OFD",
-            DocKind::Other => "other",
-        })
-    }
-}
+pub use kind::{detect, media_type_of, worth_reading, BodyKind};
 
 /// Text of a document: paragraphs/lines separated by '\n'; for spreadsheets one line per
 /// row, cells separated by '\t' (and table grids also returned).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extracted {
     /// The kind that was extracted.
-    pub kind: DocKind,
+    pub kind: BodyKind,
     /// The text: paragraphs or lines separated by `'\n'`; table rows as lines of
     /// `'\t'`-separated cells. Spreadsheet sheets are separated by a blank line.
     pub text: String,
@@ -82,9 +48,10 @@ pub struct Extracted {
     pub truncated: bool,
 }
 
-/// Bounds on the work done for one document.
+/// Bounds on the work done for one document (its size, text, pages and what it
+/// decompresses to).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub struct DocumentLimits {
     /// Largest input accepted, in bytes (default 20 MB); larger is [`ExtractError::TooLarge`].
     pub max_bytes: usize,
     /// Most characters of text returned (default 2,000,000); past it the text is cut and
@@ -97,9 +64,9 @@ pub struct Limits {
     pub max_unzipped: usize,
 }
 
-impl Default for Limits {
+impl Default for DocumentLimits {
     fn default() -> Self {
-        Limits {
+        DocumentLimits {
             max_bytes: 20 * 1024 * 1024,
             max_text_chars: 2_000_000,
             max_pages: 500,
@@ -112,14 +79,14 @@ impl Default for Limits {
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
     /// The kind is known but its text is not read by this crate (legacy `.doc`, `.wps`,
-    /// `.ofd`, other files).
+    /// `.ofd`, pages and other files: see [`BodyKind::has_text`]).
     #[error("{0} documents are not supported")]
-    Unsupported(DocKind),
+    Unsupported(BodyKind),
     /// The bytes are not a readable document of that kind.
     #[error("malformed {kind} document: {reason}")]
     Malformed {
         /// The kind the bytes were read as.
-        kind: DocKind,
+        kind: BodyKind,
         /// What went wrong.
         reason: String,
     },
@@ -133,23 +100,31 @@ pub enum ExtractError {
 
 /// Extract the text (and tables) of a document of the given kind.
 ///
-/// Errors: [`ExtractError::TooLarge`] when `bytes` exceed [`Limits::max_bytes`] (or an XLSX
-/// decompresses past [`Limits::max_unzipped`]), [`ExtractError::Unsupported`] for `Doc`,
-/// `Wps`, `Ofd` and `Other`, [`ExtractError::Encrypted`] for a PDF that needs a password,
+/// Errors: [`ExtractError::TooLarge`] when `bytes` exceed [`DocumentLimits::max_bytes`]
+/// (or an XLSX decompresses past [`DocumentLimits::max_unzipped`]),
+/// [`ExtractError::Unsupported`] for the kinds without [`BodyKind::has_text`] (`Html`,
+/// `Json`, `Doc`, `Wps`, `Ofd`, `Other`), [`ExtractError::Encrypted`] for a PDF that needs a password,
 /// and [`ExtractError::Malformed`] for bytes that do not read as that kind. Other limits cut
 /// the text and set [`Extracted::truncated`].
-pub fn extract(kind: DocKind, bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+pub fn extract(
+    kind: BodyKind,
+    bytes: &[u8],
+    limits: &DocumentLimits,
+) -> Result<Extracted, ExtractError> {
     if bytes.len() > limits.max_bytes {
         return Err(ExtractError::TooLarge);
     }
     let run = || match kind {
-        DocKind::Pdf => pdf::extract(bytes, limits),
-        DocKind::Docx => docx::extract(bytes, limits),
-        DocKind::Xlsx => sheet::extract_xlsx(bytes, limits),
-        DocKind::Xls => sheet::extract_xls(bytes, limits),
-        DocKind::Doc | DocKind::Wps | DocKind::Ofd | DocKind::Other => {
-            Err(ExtractError::Unsupported(kind))
-        }
+        BodyKind::Pdf => pdf::extract(bytes, limits),
+        BodyKind::Docx => docx::extract(bytes, limits),
+        BodyKind::Xlsx => sheet::extract_xlsx(bytes, limits),
+        BodyKind::Xls => sheet::extract_xls(bytes, limits),
+        BodyKind::Html
+        | BodyKind::Json
+        | BodyKind::Doc
+        | BodyKind::Wps
+        | BodyKind::Ofd
+        | BodyKind::Other => Err(ExtractError::Unsupported(kind)),
     };
     // Last resort against panics in third-party parsers on hostile input.
     match catch_unwind(AssertUnwindSafe(run)) {
@@ -168,7 +143,7 @@ pub fn extract(kind: DocKind, bytes: &[u8], limits: &Limits) -> Result<Extracted
     }
 }
 
-pub(crate) fn malformed(kind: DocKind, reason: impl std::fmt::Display) -> ExtractError {
+pub(crate) fn malformed(kind: BodyKind, reason: impl std::fmt::Display) -> ExtractError {
     ExtractError::Malformed {
         kind,
         reason: reason.to_string(),

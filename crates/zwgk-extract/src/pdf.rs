@@ -11,30 +11,30 @@ use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 use crate::cmap::ToUnicode;
 use crate::sfnt;
 use crate::sink::Sink;
-use crate::{malformed, DocKind, ExtractError, Extracted, Limits};
+use crate::{malformed, BodyKind, DocumentLimits, ExtractError, Extracted};
 
 /// Deepest nesting of form XObjects followed.
 const MAX_FORM_DEPTH: usize = 8;
 
-pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+pub(crate) fn extract(bytes: &[u8], limits: &DocumentLimits) -> Result<Extracted, ExtractError> {
     if !bytes[..bytes.len().min(1024)]
         .windows(5)
         .any(|w| w == b"%PDF-")
     {
-        return Err(malformed(DocKind::Pdf, "no %PDF- header"));
+        return Err(malformed(BodyKind::Pdf, "no %PDF- header"));
     }
     let options = LoadOptions {
         max_decompressed_size: Some(limits.max_unzipped),
         ..LoadOptions::default()
     };
     let doc =
-        Document::load_mem_with_options(bytes, options).map_err(|e| malformed(DocKind::Pdf, e))?;
+        Document::load_mem_with_options(bytes, options).map_err(|e| malformed(BodyKind::Pdf, e))?;
     if doc.trailer.has(b"Encrypt") && !doc.was_encrypted() {
         return Err(ExtractError::Encrypted);
     }
     let pages = doc.get_pages();
     if pages.is_empty() {
-        return Err(malformed(DocKind::Pdf, "no pages"));
+        return Err(malformed(BodyKind::Pdf, "no pages"));
     }
     let mut reader = PageReader {
         doc: &doc,
@@ -56,7 +56,7 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, Extrac
     }
     let (text, truncated) = reader.sink.finish();
     Ok(Extracted {
-        kind: DocKind::Pdf,
+        kind: BodyKind::Pdf,
         text,
         tables: Vec::new(),
         truncated: truncated || reader.cut,

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use calamine::{Data, DataRef, Reader, Xls, XlsError, Xlsx};
 
 use crate::sink::{Budgeted, Sink};
-use crate::{malformed, DocKind, ExtractError, Extracted, Limits};
+use crate::{malformed, BodyKind, DocumentLimits, ExtractError, Extracted};
 
 /// Rows of one sheet: row index → cells by column index.
 type SparseSheet = BTreeMap<u32, BTreeMap<u32, String>>;
@@ -17,18 +17,21 @@ type SparseSheet = BTreeMap<u32, BTreeMap<u32, String>>;
 /// Widest grid padded to a rectangle; wider sheets keep ragged rows.
 const MAX_PADDED_WIDTH: u32 = 256;
 
-pub(crate) fn extract_xlsx(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+pub(crate) fn extract_xlsx(
+    bytes: &[u8],
+    limits: &DocumentLimits,
+) -> Result<Extracted, ExtractError> {
     preflight_zip(bytes, limits.max_unzipped)?;
     let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| malformed(DocKind::Xlsx, e))?;
-    let mut out = Book::new(DocKind::Xlsx, limits);
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| malformed(BodyKind::Xlsx, e))?;
+    let mut out = Book::new(BodyKind::Xlsx, limits);
     for name in book.sheet_names() {
         if out.full() {
             break;
         }
         let mut cells = book
             .worksheet_cells_reader(&name)
-            .map_err(|e| malformed(DocKind::Xlsx, e))?;
+            .map_err(|e| malformed(BodyKind::Xlsx, e))?;
         let mut sheet = SparseSheet::new();
         loop {
             match cells.next_cell() {
@@ -61,18 +64,21 @@ pub(crate) fn extract_xlsx(bytes: &[u8], limits: &Limits) -> Result<Extracted, E
     Ok(out.finish())
 }
 
-pub(crate) fn extract_xls(bytes: &[u8], limits: &Limits) -> Result<Extracted, ExtractError> {
+pub(crate) fn extract_xls(
+    bytes: &[u8],
+    limits: &DocumentLimits,
+) -> Result<Extracted, ExtractError> {
     let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
     let needle = utf16("EncryptedPackage");
     if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
         return Err(ExtractError::Encrypted);
     }
-    crate::ole::check(bytes).map_err(|e| malformed(DocKind::Xls, e))?;
+    crate::ole::check(bytes).map_err(|e| malformed(BodyKind::Xls, e))?;
     let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsError::Password => ExtractError::Encrypted,
-        e => malformed(DocKind::Xls, e),
+        e => malformed(BodyKind::Xls, e),
     })?;
-    let mut out = Book::new(DocKind::Xls, limits);
+    let mut out = Book::new(BodyKind::Xls, limits);
     for name in book.sheet_names() {
         if out.full() {
             break;
@@ -80,7 +86,7 @@ pub(crate) fn extract_xls(bytes: &[u8], limits: &Limits) -> Result<Extracted, Ex
         let range = match book.worksheet_range(&name) {
             Ok(r) => r,
             Err(XlsError::Password) => return Err(ExtractError::Encrypted),
-            Err(e) => return Err(malformed(DocKind::Xls, e)),
+            Err(e) => return Err(malformed(BodyKind::Xls, e)),
         };
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut sheet = SparseSheet::new();
@@ -110,7 +116,7 @@ pub(crate) fn extract_xls(bytes: &[u8], limits: &Limits) -> Result<Extracted, Ex
 /// `max_unzipped`: a zip bomb is refused before it is read.
 fn preflight_zip(bytes: &[u8], max_unzipped: usize) -> Result<(), ExtractError> {
     let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| malformed(DocKind::Xlsx, e))?;
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| malformed(BodyKind::Xlsx, e))?;
     let left = Rc::new(Cell::new(max_unzipped));
     let hit = Rc::new(Cell::new(false));
     for i in 0..archive.len() {
@@ -131,7 +137,7 @@ fn preflight_zip(bytes: &[u8], max_unzipped: usize) -> Result<(), ExtractError> 
 
 /// Text and tables of a workbook, within the limits.
 struct Book {
-    kind: DocKind,
+    kind: BodyKind,
     sink: Sink,
     tables: Vec<Vec<Vec<String>>>,
     /// Characters held in the current sheet before it is written.
@@ -141,7 +147,7 @@ struct Book {
 }
 
 impl Book {
-    fn new(kind: DocKind, limits: &Limits) -> Self {
+    fn new(kind: BodyKind, limits: &DocumentLimits) -> Self {
         Book {
             kind,
             sink: Sink::new(limits.max_text_chars),

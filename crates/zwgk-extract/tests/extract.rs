@@ -5,7 +5,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use unicode_normalization::UnicodeNormalization;
-use zwgk_extract::{detect, extract, DocKind, ExtractError, Extracted, Limits};
+use zwgk_extract::{detect, extract, BodyKind, DocumentLimits, ExtractError, Extracted};
 
 fn data(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -36,9 +36,10 @@ const NEEDLES: &[&str] = &[
     "7,295.08万元",
 ];
 
-fn ok(kind: DocKind, name: &str) -> Extracted {
+fn ok(kind: BodyKind, name: &str) -> Extracted {
     let bytes = data(name);
-    let x = extract(kind, &bytes, &Limits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let x =
+        extract(kind, &bytes, &DocumentLimits::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(x.kind, kind);
     assert!(!x.truncated, "{name} truncated");
     x
@@ -46,7 +47,7 @@ fn ok(kind: DocKind, name: &str) -> Extracted {
 
 #[test]
 fn pdf_with_embedded_identity_h_font_and_to_unicode() {
-    let x = ok(DocKind::Pdf, "accounts_ttf.pdf");
+    let x = ok(BodyKind::Pdf, "accounts_ttf.pdf");
     assert_has(&x, NEEDLES);
     assert_has(&x, &["公务用车购置及运行费", "279 587", "三公"]);
     // Each paragraph is a line of its own.
@@ -57,22 +58,22 @@ fn pdf_with_embedded_identity_h_font_and_to_unicode() {
 
 #[test]
 fn pdf_with_identity_h_font_without_to_unicode_reads_the_embedded_cmap() {
-    let with = ok(DocKind::Pdf, "accounts_ttf.pdf");
-    let without = ok(DocKind::Pdf, "accounts_ttf_no_tounicode.pdf");
+    let with = ok(BodyKind::Pdf, "accounts_ttf.pdf");
+    let without = ok(BodyKind::Pdf, "accounts_ttf_no_tounicode.pdf");
     assert_has(&without, NEEDLES);
     assert_eq!(with.text, without.text);
 }
 
 #[test]
 fn pdf_with_simple_truetype_subsets_and_to_unicode() {
-    let x = ok(DocKind::Pdf, "accounts_ttf_simple.pdf");
+    let x = ok(BodyKind::Pdf, "accounts_ttf_simple.pdf");
     assert_has(&x, NEEDLES);
     assert_eq!(x.text.lines().count(), 6, "{}", x.text);
 }
 
 #[test]
 fn pdf_with_ucs2_cid_font_without_to_unicode() {
-    let x = ok(DocKind::Pdf, "accounts_cid.pdf");
+    let x = ok(BodyKind::Pdf, "accounts_cid.pdf");
     assert_has(&x, NEEDLES);
     let lines: Vec<&str> = x.text.lines().collect();
     assert_eq!(lines[0], "广东省文化和旅游厅2020年部门决算");
@@ -97,8 +98,8 @@ fn damaged_pdfs_still_read() {
     let mut wrong_offset = good[..xref].to_vec();
     wrong_offset.extend_from_slice(b"startxref\n12345\n%%EOF\n");
     for bytes in [junk_first, wrong_offset, good[..table].to_vec()] {
-        assert_eq!(detect("http://x/a", None, &bytes), DocKind::Pdf);
-        let x = extract(DocKind::Pdf, &bytes, &Limits::default()).unwrap();
+        assert_eq!(detect("http://x/a", None, &bytes), BodyKind::Pdf);
+        let x = extract(BodyKind::Pdf, &bytes, &DocumentLimits::default()).unwrap();
         assert_has(&x, NEEDLES);
     }
 }
@@ -106,11 +107,11 @@ fn damaged_pdfs_still_read() {
 #[test]
 fn pdf_page_limit_cuts() {
     let bytes = data("accounts_cid.pdf");
-    let limits = Limits {
+    let limits = DocumentLimits {
         max_pages: 1,
-        ..Limits::default()
+        ..DocumentLimits::default()
     };
-    let x = extract(DocKind::Pdf, &bytes, &limits).unwrap();
+    let x = extract(BodyKind::Pdf, &bytes, &limits).unwrap();
     assert!(x.truncated);
     assert!(x.text.contains("部门决算"));
     assert!(!x.text.contains("名词解释"));
@@ -120,20 +121,20 @@ fn pdf_page_limit_cuts() {
 fn pdf_needing_a_password_is_encrypted() {
     let bytes = data("encrypted.pdf");
     assert!(matches!(
-        extract(DocKind::Pdf, &bytes, &Limits::default()),
+        extract(BodyKind::Pdf, &bytes, &DocumentLimits::default()),
         Err(ExtractError::Encrypted)
     ));
 }
 
 #[test]
 fn pdf_with_only_an_owner_password_reads() {
-    let x = ok(DocKind::Pdf, "owner_only.pdf");
+    let x = ok(BodyKind::Pdf, "owner_only.pdf");
     assert_has(&x, &["Annual report 2021: open to all readers"]);
 }
 
 #[test]
 fn docx_paragraphs_and_tables() {
-    let x = ok(DocKind::Docx, "accounts.docx");
+    let x = ok(BodyKind::Docx, "accounts.docx");
     assert_has(&x, NEEDLES);
     let lines: Vec<&str> = x.text.lines().collect();
     assert_eq!(lines[0], "广东省文化和旅游厅2020年部门决算");
@@ -178,21 +179,21 @@ fn check_workbook(x: &Extracted) {
 
 #[test]
 fn xlsx_all_sheets() {
-    check_workbook(&ok(DocKind::Xlsx, "budget.xlsx"));
+    check_workbook(&ok(BodyKind::Xlsx, "budget.xlsx"));
 }
 
 #[test]
 fn xls_all_sheets() {
-    check_workbook(&ok(DocKind::Xls, "budget.xls"));
+    check_workbook(&ok(BodyKind::Xls, "budget.xls"));
 }
 
 #[test]
 fn detection_by_magic_bytes() {
     for (name, kind) in [
-        ("accounts_ttf.pdf", DocKind::Pdf),
-        ("accounts.docx", DocKind::Docx),
-        ("budget.xlsx", DocKind::Xlsx),
-        ("budget.xls", DocKind::Xls),
+        ("accounts_ttf.pdf", BodyKind::Pdf),
+        ("accounts.docx", BodyKind::Docx),
+        ("budget.xlsx", BodyKind::Xlsx),
+        ("budget.xls", BodyKind::Xls),
     ] {
         let bytes = data(name);
         assert_eq!(
@@ -210,22 +211,22 @@ fn detection_by_magic_bytes() {
     // An ".xls" link that serves a PDF is read as the PDF it is.
     assert_eq!(
         detect("http://x/a.xls", None, &data("accounts_cid.pdf")),
-        DocKind::Pdf
+        BodyKind::Pdf
     );
     // A ".docx" link that serves a workbook.
     assert_eq!(
         detect("http://x/a.docx", None, &data("budget.xlsx")),
-        DocKind::Xlsx
+        BodyKind::Xlsx
     );
 }
 
 #[test]
 fn unsupported_kinds_say_so() {
-    for kind in [DocKind::Doc, DocKind::Wps, DocKind::Ofd, DocKind::Other] {
+    for kind in [BodyKind::Doc, BodyKind::Wps, BodyKind::Ofd, BodyKind::Other] {
         let e = extract(
             kind,
             b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
-            &Limits::default(),
+            &DocumentLimits::default(),
         );
         assert!(matches!(e, Err(ExtractError::Unsupported(k)) if k == kind));
     }
@@ -234,27 +235,27 @@ fn unsupported_kinds_say_so() {
 #[test]
 fn input_over_max_bytes_is_too_large() {
     let bytes = data("accounts_cid.pdf");
-    let limits = Limits {
+    let limits = DocumentLimits {
         max_bytes: 100,
-        ..Limits::default()
+        ..DocumentLimits::default()
     };
     assert!(matches!(
-        extract(DocKind::Pdf, &bytes, &limits),
+        extract(BodyKind::Pdf, &bytes, &limits),
         Err(ExtractError::TooLarge)
     ));
 }
 
 #[test]
 fn text_limit_cuts() {
-    let limits = Limits {
+    let limits = DocumentLimits {
         max_text_chars: 10,
-        ..Limits::default()
+        ..DocumentLimits::default()
     };
     for (kind, name) in [
-        (DocKind::Pdf, "accounts_ttf.pdf"),
-        (DocKind::Docx, "accounts.docx"),
-        (DocKind::Xlsx, "budget.xlsx"),
-        (DocKind::Xls, "budget.xls"),
+        (BodyKind::Pdf, "accounts_ttf.pdf"),
+        (BodyKind::Docx, "accounts.docx"),
+        (BodyKind::Xlsx, "budget.xlsx"),
+        (BodyKind::Xls, "budget.xls"),
     ] {
         let x = extract(kind, &data(name), &limits).unwrap();
         assert!(x.truncated, "{name}");
@@ -309,13 +310,13 @@ fn hostile_inputs_never_panic() {
         inputs.push((0..len).map(|_| next() as u8).collect());
     }
     let kinds = [
-        DocKind::Pdf,
-        DocKind::Docx,
-        DocKind::Xlsx,
-        DocKind::Xls,
-        DocKind::Doc,
+        BodyKind::Pdf,
+        BodyKind::Docx,
+        BodyKind::Xlsx,
+        BodyKind::Xls,
+        BodyKind::Doc,
     ];
-    let limits = Limits::default();
+    let limits = DocumentLimits::default();
     for input in &inputs {
         for kind in kinds {
             let _ = detect("http://x/a", None, input);
@@ -364,13 +365,13 @@ fn docx_zip_bomb_is_cut() {
         b"<w:p><w:r><w:t>end</w:t></w:r></w:p></w:body></w:document>",
     );
     assert!(bomb.len() < 2 << 20, "bomb is {} bytes", bomb.len());
-    assert_eq!(detect("http://x/a", None, &bomb), DocKind::Docx);
-    let limits = Limits {
+    assert_eq!(detect("http://x/a", None, &bomb), BodyKind::Docx);
+    let limits = DocumentLimits {
         max_unzipped: 20 << 20,
-        ..Limits::default()
+        ..DocumentLimits::default()
     };
     let started = Instant::now();
-    let x = extract(DocKind::Docx, &bomb, &limits).unwrap();
+    let x = extract(BodyKind::Docx, &bomb, &limits).unwrap();
     assert!(started.elapsed() < Duration::from_secs(20));
     assert!(x.truncated);
     assert_eq!(x.text, "开始");
@@ -383,9 +384,9 @@ fn docx_zip_bomb_is_cut() {
         BOMB,
         b"</w:t></w:r></w:p></w:body></w:document>",
     );
-    let x = extract(DocKind::Docx, &bomb, &Limits::default()).unwrap();
+    let x = extract(BodyKind::Docx, &bomb, &DocumentLimits::default()).unwrap();
     assert!(x.truncated);
-    assert!(x.text.chars().count() <= Limits::default().max_text_chars);
+    assert!(x.text.chars().count() <= DocumentLimits::default().max_text_chars);
 }
 
 #[test]
@@ -397,14 +398,14 @@ fn xlsx_zip_bomb_is_refused() {
         BOMB,
         b"</worksheet>",
     );
-    assert_eq!(detect("http://x/a", None, &bomb), DocKind::Xlsx);
-    let limits = Limits {
+    assert_eq!(detect("http://x/a", None, &bomb), BodyKind::Xlsx);
+    let limits = DocumentLimits {
         max_unzipped: 20 << 20,
-        ..Limits::default()
+        ..DocumentLimits::default()
     };
     let started = Instant::now();
     assert!(matches!(
-        extract(DocKind::Xlsx, &bomb, &limits),
+        extract(BodyKind::Xlsx, &bomb, &limits),
         Err(ExtractError::TooLarge)
     ));
     assert!(started.elapsed() < Duration::from_secs(20));
@@ -416,9 +417,9 @@ fn xlsx_zip_bomb_is_refused() {
 fn hostile_xls_files_are_refused() {
     for name in ["hostile/fat_cycle.xls", "hostile/huge_dimensions.xls"] {
         let bytes = data(name);
-        assert_eq!(detect("http://x/a", None, &bytes), DocKind::Xls);
-        match extract(DocKind::Xls, &bytes, &Limits::default()) {
-            Err(ExtractError::Malformed { kind, .. }) => assert_eq!(kind, DocKind::Xls),
+        assert_eq!(detect("http://x/a", None, &bytes), BodyKind::Xls);
+        match extract(BodyKind::Xls, &bytes, &DocumentLimits::default()) {
+            Err(ExtractError::Malformed { kind, .. }) => assert_eq!(kind, BodyKind::Xls),
             other => panic!("{name}: {other:?}"),
         }
     }
@@ -447,7 +448,7 @@ fn docx_markup_that_is_not_text() {
 </w:body></w:document>"#;
     // Some editors name the main part document2.xml.
     let bytes = docx_from("word/document2.xml", xml);
-    let x = extract(DocKind::Docx, &bytes, &Limits::default()).unwrap();
+    let x = extract(BodyKind::Docx, &bytes, &DocumentLimits::default()).unwrap();
     assert_eq!(
         x.text,
         "部门预算 & 说明\n链接\n文本框\n合计\t\t1 2\na\t内 表\n三\nend"

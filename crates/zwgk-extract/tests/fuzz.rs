@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use zwgk_extract::{extract, DocKind, ExtractError, Limits};
+use zwgk_extract::{extract, BodyKind, DocumentLimits, ExtractError};
 
 #[test]
 #[ignore = "long: run with --ignored"]
@@ -31,12 +31,12 @@ fn mutated_documents() {
     };
     let (mut runs, mut caught, mut worst) = (0u64, 0u64, Duration::ZERO);
     for (name, kind) in [
-        ("accounts_cid.pdf", DocKind::Pdf),
-        ("accounts_ttf.pdf", DocKind::Pdf),
-        ("accounts_ttf_simple.pdf", DocKind::Pdf),
-        ("accounts.docx", DocKind::Docx),
-        ("budget.xlsx", DocKind::Xlsx),
-        ("budget.xls", DocKind::Xls),
+        ("accounts_cid.pdf", BodyKind::Pdf),
+        ("accounts_ttf.pdf", BodyKind::Pdf),
+        ("accounts_ttf_simple.pdf", BodyKind::Pdf),
+        ("accounts.docx", BodyKind::Docx),
+        ("budget.xlsx", BodyKind::Xlsx),
+        ("budget.xls", BodyKind::Xls),
     ] {
         let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
         let bytes = std::fs::read(&path).unwrap();
@@ -59,7 +59,7 @@ fn mutated_documents() {
                 }
             }
             let started = Instant::now();
-            let result = extract(kind, &b, &Limits::default());
+            let result = extract(kind, &b, &DocumentLimits::default());
             let took = started.elapsed();
             worst = worst.max(took);
             runs += 1;

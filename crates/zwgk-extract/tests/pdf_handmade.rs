@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use zwgk_extract::{extract, DocKind, Limits};
+use zwgk_extract::{extract, BodyKind, DocumentLimits};
 
 /// A PDF whose objects are `objects` (numbered from 1, object 1 the catalog), with a
 /// correct cross-reference table.
@@ -81,14 +81,14 @@ fn identity_h_with_to_unicode_tj_arrays_and_forms() {
                     q 1 0 0 1 0 -100 cm /X1 Do Q";
     // The form shows text and calls itself: the cycle is not followed.
     let x = extract(
-        DocKind::Pdf,
+        BodyKind::Pdf,
         &one_page(
             content,
             identity_h_font(),
             form(b"BT /F1 10 Tf 72 600 Tm (\x00\x01\x00\x02) Tj ET /X1 Do"),
             vec![stream("", TO_UNICODE.as_bytes())],
         ),
-        &Limits::default(),
+        &DocumentLimits::default(),
     )
     .unwrap();
     // Small kerning joins, a gap of three ems separates.
@@ -105,9 +105,9 @@ fn gbk_encoded_cid_font_without_to_unicode() {
                  /DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light >>] >>"
         .to_vec();
     let x = extract(
-        DocKind::Pdf,
+        BodyKind::Pdf,
         &one_page(&content, font, b"<< >>".to_vec(), vec![]),
-        &Limits::default(),
+        &DocumentLimits::default(),
     )
     .unwrap();
     assert_eq!(x.text, "部门预算2021");
@@ -121,20 +121,20 @@ fn deep_nesting_and_huge_operands_do_not_overflow() {
         // In an object.
         let mut objects = vec![deep.clone()];
         objects.push(b"<< /Type /Pages /Kids [] /Count 0 >>".to_vec());
-        let _ = extract(DocKind::Pdf, &pdf(&objects), &Limits::default());
+        let _ = extract(BodyKind::Pdf, &pdf(&objects), &DocumentLimits::default());
         // In a page's content stream and in a font's ToUnicode map.
         let mut content = b"BT /F1 12 Tf ".to_vec();
         content.extend_from_slice(&deep);
         content.extend_from_slice(b" TJ ET");
         let _ = extract(
-            DocKind::Pdf,
+            BodyKind::Pdf,
             &one_page(
                 &content,
                 identity_h_font(),
                 form(&deep),
                 vec![stream("", &deep)],
             ),
-            &Limits::default(),
+            &DocumentLimits::default(),
         );
     }
     // A ToUnicode range over every code, a W array over every CID.
@@ -143,14 +143,14 @@ fn deep_nesting_and_huge_operands_do_not_overflow() {
     content.extend_from_slice(b"0001".repeat(50_000).as_slice());
     content.extend_from_slice(b"> Tj ET");
     let x = extract(
-        DocKind::Pdf,
+        BodyKind::Pdf,
         &one_page(
             &content,
             identity_h_font(),
             form(b""),
             vec![stream("", cmap.as_bytes())],
         ),
-        &Limits::default(),
+        &DocumentLimits::default(),
     )
     .unwrap();
     assert_eq!(x.text.chars().count(), 50_000);
@@ -181,12 +181,12 @@ fn forms_calling_each_other_many_times_stay_bounded() {
         "/N Do ".repeat(16).as_bytes(),
     );
     let started = Instant::now();
-    let limits = Limits {
+    let limits = DocumentLimits {
         max_unzipped: 1 << 20,
-        ..Limits::default()
+        ..DocumentLimits::default()
     };
     let x = extract(
-        DocKind::Pdf,
+        BodyKind::Pdf,
         &one_page(b"/X1 Do", identity_h_font(), first, extra),
         &limits,
     );

@@ -115,7 +115,7 @@ fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, (Code, Option
             }
         }
         report_snapshot(&source, args.quiet);
-        let stats = source.summary().map(|s| fetch_stats(&s));
+        let stats = source.summary().as_ref().map(FetchStats::from);
         return match pages {
             Ok(pages) => {
                 let own_probe = start_probe(&source, began, &pages);
@@ -190,44 +190,6 @@ fn report_snapshot(source: &HttpSource, quiet: bool) {
                 c.write_errors
             );
         }
-    }
-}
-
-/// The crawl summary in the report's terms.
-fn fetch_stats(s: &zwgk_crawl::http::FetchSummary) -> FetchStats {
-    use zwgk_crawl::http::StatusClass;
-    let by_class = s
-        .by_class
-        .iter()
-        .map(|(class, n)| {
-            let name = match class {
-                StatusClass::Success => "2xx",
-                StatusClass::Redirect => "3xx",
-                StatusClass::ClientError => "4xx",
-                StatusClass::ServerError => "5xx",
-                StatusClass::Error => "error",
-            };
-            (name.to_string(), *n)
-        })
-        .collect();
-    FetchStats {
-        by_class,
-        fetches: s.fetches,
-        requests: s.requests,
-        total_bytes: s.total_bytes,
-        mean_millis: s.mean_millis,
-        truncated: s.truncated,
-        not_modified: s.not_modified,
-        not_fetched: s.not_fetched,
-        disallowed: s.disallowed,
-        trapped: s.trapped,
-        stopped_early: s.stopped_early,
-        elapsed_millis: s.elapsed_millis,
-        external_checked: s.external_checked,
-        external_broken: s.external_broken,
-        external_unreachable: s.external_unreachable,
-        external_unchecked: s.external_unchecked,
-        external_requests: s.external_requests,
     }
 }
 

@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use url::Url;
 use zwgk_core::PageFacts;
 
-use super::fetch::{is_analysed_type, Response};
+use super::fetch::Response;
 use super::record::{FetchRecord, StatusClass};
 
 /// The first line of every entry; a change of format changes it (and the folder).
@@ -463,7 +463,7 @@ impl Cache {
             status: resp.status,
             content_type: resp.content_type.clone(),
             validators,
-            complete: !skip_non_text || is_analysed_type(resp.content_type.as_deref()),
+            complete: !skip_non_text || zwgk_extract::worth_reading(resp.content_type.as_deref()),
             body: resp.body.clone(),
         };
         let action = entry
@@ -529,7 +529,10 @@ pub const ANALYSIS_REVISION: u32 = 1;
 
 /// What the facts of a body depend on besides the body: the analysis code, the
 /// selector probes of the rule pack and the limits.
-pub fn analysis_setup(probes: &zwgk_core::Probes, limits: &crate::analyze::Limits) -> String {
+pub fn analysis_setup(
+    probes: &zwgk_core::Probes,
+    limits: &crate::analyze::AnalysisLimits,
+) -> String {
     let selectors: Vec<&str> = probes.selectors().collect();
     let probes_key = fnv1a(7, selectors.join("\u{1f}").as_bytes());
     format!(
@@ -768,7 +771,7 @@ mod tests {
         fs::write(cache.path_of(&url), garbled).unwrap();
         let (entry, kept) = read_with_facts(&cache, &url, "s1").expect("entry kept");
         assert_eq!((entry.body.as_slice(), kept), (body, None));
-        let limits = crate::analyze::Limits::default();
+        let limits = crate::analyze::AnalysisLimits::default();
         let a = analysis_setup(&zwgk_core::Probes::none(), &limits);
         let b = analysis_setup(&zwgk_core::Probes::new(["div.x"]).unwrap(), &limits);
         assert_ne!(a, b);

@@ -143,22 +143,6 @@ fn trim_partial_utf8(body: &mut Vec<u8>) {
     }
 }
 
-/// Whether a body of this type is analysed beyond its type (see [`crate::analyze::body_kind`]):
-/// pages, JSON, and documents whose text rules read (PDF, Word, Excel).
-pub fn is_analysed_type(content_type: Option<&str>) -> bool {
-    let Some(ct) = content_type else { return true };
-    let ct = ct.trim().to_ascii_lowercase();
-    ct.is_empty()
-        || ct.contains("html")
-        || ct.contains("json")
-        || ct.starts_with("text/plain")
-        || ct.starts_with("application/pdf")
-        || ct.starts_with("application/msword")
-        || ct.starts_with("application/vnd.ms-excel")
-        || ct.contains("officedocument.wordprocessingml")
-        || ct.contains("officedocument.spreadsheetml")
-}
-
 /// The request, made conditional when validators of a kept response are given (a
 /// value that is not a valid header is left out).
 fn request(
@@ -219,7 +203,7 @@ async fn attempt(
             header(reqwest::header::RETRY_AFTER).and_then(|v| retry_after(&v, SystemTime::now()));
         return AttemptResult::Busy { status, wait };
     }
-    if cfg.skip_non_text && !is_analysed_type(content_type.as_deref()) {
+    if cfg.skip_non_text && !zwgk_extract::worth_reading(content_type.as_deref()) {
         return AttemptResult::Done(Response {
             status,
             content_type,
@@ -390,20 +374,6 @@ mod tests {
         );
         assert_eq!(retry_after("soon", now), None);
         assert_eq!(retry_after("-1", now), None);
-    }
-
-    #[test]
-    fn analysed_types() {
-        assert!(is_analysed_type(None));
-        assert!(is_analysed_type(Some("text/html; charset=gbk")));
-        assert!(is_analysed_type(Some("application/json")));
-        assert!(is_analysed_type(Some("text/plain")));
-        assert!(is_analysed_type(Some("application/pdf")));
-        assert!(is_analysed_type(Some(
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        )));
-        assert!(!is_analysed_type(Some("application/zip")));
-        assert!(!is_analysed_type(Some("image/png")));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! [`HttpSource`] crawls from a start URL (plus seeds and the sitemaps named in
 //! `/robots.txt`) within a [`frontier::Scope`], following every in-scope link of every
-//! page and the gkmlpt catalogue API ([`catalogue`]). It obeys robots.txt
+//! page and the listings of the platforms that [`crate::quirks`] knows (the gkmlpt
+//! catalogue API). It obeys robots.txt
 //! ([`robots`]), limits requests per host ([`politeness`]), retries transient failures
 //! ([`fetch`]), and analyses each body as it arrives (large ones on the blocking pool), keeping only
 //! its [`PageFacts`]. Each fetch's outcome is kept ([`record`]). Re-scans can send
@@ -16,7 +17,6 @@
 //! pages, so the rules that needed them come out `incomplete`, never `fail`.
 
 pub mod cache;
-pub mod catalogue;
 mod crawl;
 mod entry_writer;
 pub mod external;
@@ -39,8 +39,9 @@ use regex::Regex;
 use url::Url;
 use zwgk_core::{ExternalLink, PageFacts, Probes};
 
-use crate::analyze::Limits;
-use crate::{PageSource, SourceError};
+use crate::analyze::AnalysisLimits;
+use crate::quirks::{gkmlpt, Quirks};
+use crate::{PageSource, TargetError};
 
 pub use progress::ProgressMode;
 pub use record::{FetchRecord, FetchSummary, StatusClass};
@@ -131,7 +132,7 @@ impl Default for CrawlOptions {
             progress: ProgressMode::Auto,
             stop_on_ctrl_c: false,
             max_query_variants: 50,
-            max_catalogue_pages: catalogue::DEFAULT_MAX_PAGES_PER_CATEGORY,
+            max_catalogue_pages: gkmlpt::walk::DEFAULT_MAX_PAGES_PER_CATEGORY,
             tries: 3,
             backoff: Duration::from_secs(1),
             max_retry_wait: Duration::from_secs(120),
@@ -323,10 +324,15 @@ impl HttpSource {
         self.outcome.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn limits(&self) -> Limits {
-        Limits {
+    /// The platforms the crawl knows, with their settings.
+    fn quirks(&self) -> Quirks {
+        Quirks::new(self.options.max_catalogue_pages)
+    }
+
+    fn limits(&self) -> AnalysisLimits {
+        AnalysisLimits {
             max_body: self.options.max_body,
-            ..Limits::default()
+            ..AnalysisLimits::default()
         }
     }
 }
@@ -336,19 +342,19 @@ impl PageSource for HttpSource {
         self.start.to_string()
     }
 
-    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, SourceError> {
+    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, TargetError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .max_blocking_threads(BLOCKING_THREADS)
             .thread_name("zwgk-crawl")
             .build()
-            .map_err(|source| SourceError::Io {
+            .map_err(|source| TargetError::Io {
                 path: "the crawler's runtime".into(),
                 source,
             })?;
         let snap = match &self.options.snapshot {
             Some(dir) => Some(Arc::new(
-                snapshot::Snapshot::begin(dir).map_err(|e| SourceError::Target(e.to_string()))?,
+                snapshot::Snapshot::begin(dir).map_err(|e| TargetError::Target(e.to_string()))?,
             )),
             None => None,
         };
@@ -356,7 +362,7 @@ impl PageSource for HttpSource {
         // A thread of its own, so that a caller already inside an async runtime is fine.
         // The crawl itself is a task of the runtime: the fetches it waits for finish on
         // the same worker threads, which then run it without waking another thread.
-        let stopped = || SourceError::Target("the crawler stopped unexpectedly".into());
+        let stopped = || TargetError::Target("the crawler stopped unexpectedly".into());
         let result = std::thread::scope(|s| {
             s.spawn(|| runtime.block_on(async { tokio::spawn(job.run()).await }))
                 .join()
@@ -393,7 +399,7 @@ impl PageSource for HttpSource {
             external,
         });
         if let Some(why) = start_failure {
-            return Err(SourceError::Target(format!(
+            return Err(TargetError::Target(format!(
                 "cannot fetch {}: {why}",
                 self.start
             )));

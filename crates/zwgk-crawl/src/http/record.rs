@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use zwgk_core::report::FetchStats;
+
 /// The class of a fetch's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum StatusClass {
@@ -71,7 +73,8 @@ pub struct FetchRecord {
     pub not_modified: bool,
 }
 
-/// Counts and totals over every fetch of a crawl.
+/// Counts and totals over every fetch of a crawl; the report holds them as
+/// [`FetchStats`] (`FetchStats::from(&summary)`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FetchSummary {
     /// Fetches per status class.
@@ -137,6 +140,36 @@ impl FetchSummary {
     /// Fetches of one class.
     pub fn count(&self, class: StatusClass) -> u64 {
         self.by_class.get(&class).copied().unwrap_or(0)
+    }
+}
+
+/// The summary in the report's terms: the same counts, the classes by their short names
+/// (`2xx`, …, `error`).
+impl From<&FetchSummary> for FetchStats {
+    fn from(s: &FetchSummary) -> Self {
+        FetchStats {
+            by_class: s
+                .by_class
+                .iter()
+                .map(|(class, n)| (class.as_str().to_string(), *n))
+                .collect(),
+            fetches: s.fetches,
+            requests: s.requests,
+            total_bytes: s.total_bytes,
+            mean_millis: s.mean_millis,
+            truncated: s.truncated,
+            not_modified: s.not_modified,
+            not_fetched: s.not_fetched,
+            disallowed: s.disallowed,
+            trapped: s.trapped,
+            stopped_early: s.stopped_early,
+            elapsed_millis: s.elapsed_millis,
+            external_checked: s.external_checked,
+            external_broken: s.external_broken,
+            external_unreachable: s.external_unreachable,
+            external_unchecked: s.external_unchecked,
+            external_requests: s.external_requests,
+        }
     }
 }
 
@@ -231,6 +264,23 @@ mod tests {
         assert!((s.mean_millis - 20.0).abs() < 1e-9);
         assert!(s.to_string().contains("2 2xx"));
         assert_eq!(FetchSummary::of(&[]).mean_millis, 0.0);
+    }
+
+    #[test]
+    fn report_stats_carry_every_count() {
+        let mut s = FetchSummary::of(&[rec(Some(200), 10, 100), rec(None, 30, 0)]);
+        s.not_fetched = 3;
+        s.stopped_early = true;
+        s.external_requests = 7;
+        let f = FetchStats::from(&s);
+        let classes: Vec<(&str, u64)> = f.by_class.iter().map(|(c, n)| (c.as_str(), *n)).collect();
+        assert_eq!(classes, [("2xx", 1), ("error", 1)]);
+        assert_eq!((f.fetches, f.requests, f.total_bytes), (2, 2, 100));
+        assert_eq!(
+            (f.not_fetched, f.stopped_early, f.external_requests),
+            (3, true, 7)
+        );
+        assert!((f.mean_millis - 20.0).abs() < 1e-9);
     }
 
     #[test]

@@ -1,7 +1,6 @@
-//! The gkmlpt catalogue platform shared by Guangdong portals.
+//! The catalogue API's answers as page facts.
 //!
-//! `/gkmlpt/index` embeds `window._CONFIG = {SID:'175', TREE:[…]}`; list data
-//! comes from `/gkmlpt/api/all/<category>?page=<n>&sid=<SID>` as
+//! A list comes from `/gkmlpt/api/all/<category>?page=<n>&sid=<SID>` as
 //! `{classify:{…}, articles:[{id, title, document_number, identifier, date,
 //! display_publish_time, url, attachment:[…], …}]}`. A catalogue API response
 //! becomes a page whose list items and links are its articles, so rules see the
@@ -107,54 +106,6 @@ pub fn catalogue_page(url: &str, status: u16, json: &str) -> Option<PageFacts> {
     Some(page)
 }
 
-/// The site id and the category ids embedded in `/gkmlpt/index` (`window._CONFIG`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogueConfig {
-    /// `SID`.
-    pub sid: String,
-    /// Ids of every category in `TREE`, depth first.
-    pub categories: Vec<u64>,
-}
-
-/// Read `window._CONFIG` from the catalogue index page.
-pub fn read_config(html: &str) -> Option<CatalogueConfig> {
-    let start = html.find("_CONFIG")?;
-    let rest = &html[start..];
-    let sid_at = rest.find("SID")?;
-    let after = &rest[sid_at + 3..];
-    let sid: String = after
-        .trim_start_matches(|c: char| c == '"' || c == '\'' || c == ':' || c.is_whitespace())
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect();
-    let mut categories = Vec::new();
-    let mut s = rest;
-    while let Some(i) = s.find("id") {
-        let before_ok = i == 0 || !s.as_bytes()[i - 1].is_ascii_alphanumeric();
-        let tail = &s[i + 2..];
-        let t = tail.trim_start_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
-        if before_ok {
-            if let Some(t) = t.strip_prefix(':') {
-                let num: String = t
-                    .trim_start_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
-                if let Ok(n) = num.parse() {
-                    if !categories.contains(&n) {
-                        categories.push(n);
-                    }
-                }
-            }
-        }
-        s = tail;
-        if s.starts_with("</script") {
-            break;
-        }
-    }
-    (!sid.is_empty()).then_some(CatalogueConfig { sid, categories })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,14 +136,5 @@ mod tests {
         );
         assert!(catalogue_page("http://x/", 200, "{\"a\":1}").is_none());
         assert!(catalogue_page("http://x/", 200, "not json").is_none());
-    }
-
-    #[test]
-    fn config_from_index() {
-        let html = "<script>window._CONFIG = {SID:'175', TREE:[{id:2629,name:'年报',children:[{id:2630,name:'x'}]}]};</script>";
-        let c = read_config(html).unwrap();
-        assert_eq!(c.sid, "175");
-        assert_eq!(c.categories, vec![2629, 2630]);
-        assert!(read_config("<p>nothing</p>").is_none());
     }
 }

@@ -1,13 +1,11 @@
-//! Walking the gkmlpt catalogue: from `<prefix>/gkmlpt/index` (its `window._CONFIG`) to
-//! `<prefix>/gkmlpt/api/all/<category>?page=<n>&sid=<SID>` for every category, page
-//! after page, until a page comes back short or empty. The detail pages and attachments
-//! the API lists are links of the API page's facts (see
-//! [`crate::quirks::gkmlpt::catalogue_page`]) and are followed like any link.
+//! Walking the catalogue: from `<prefix>/gkmlpt/index` (its `window._CONFIG = {SID:'175',
+//! TREE:[…]}`) to `<prefix>/gkmlpt/api/all/<category>?page=<n>&sid=<SID>` for every
+//! category, page after page, until a page comes back short or empty. The detail pages
+//! and attachments the API lists are links of the API page's facts (see
+//! [`super::api::catalogue_page`]) and are followed like any link.
 
 use serde_json::Value;
 use url::Url;
-
-use crate::quirks::gkmlpt::CatalogueConfig;
 
 /// Pages read per category at most.
 pub const DEFAULT_MAX_PAGES_PER_CATEGORY: u32 = 200;
@@ -129,6 +127,54 @@ pub fn has_next(page: &ApiPage, held: PageCount, first_size: usize, max_pages: u
     !(page.page > 1 && held.articles < first_size)
 }
 
+/// The site id and the category ids embedded in `/gkmlpt/index` (`window._CONFIG`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueConfig {
+    /// `SID`.
+    pub sid: String,
+    /// Ids of every category in `TREE`, depth first.
+    pub categories: Vec<u64>,
+}
+
+/// Read `window._CONFIG` from the catalogue index page.
+pub fn read_config(html: &str) -> Option<CatalogueConfig> {
+    let start = html.find("_CONFIG")?;
+    let rest = &html[start..];
+    let sid_at = rest.find("SID")?;
+    let after = &rest[sid_at + 3..];
+    let sid: String = after
+        .trim_start_matches(|c: char| c == '"' || c == '\'' || c == ':' || c.is_whitespace())
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let mut categories = Vec::new();
+    let mut s = rest;
+    while let Some(i) = s.find("id") {
+        let before_ok = i == 0 || !s.as_bytes()[i - 1].is_ascii_alphanumeric();
+        let tail = &s[i + 2..];
+        let t = tail.trim_start_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+        if before_ok {
+            if let Some(t) = t.strip_prefix(':') {
+                let num: String = t
+                    .trim_start_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                if let Ok(n) = num.parse() {
+                    if !categories.contains(&n) {
+                        categories.push(n);
+                    }
+                }
+            }
+        }
+        s = tail;
+        if s.starts_with("</script") {
+            break;
+        }
+    }
+    (!sid.is_empty()).then_some(CatalogueConfig { sid, categories })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,5 +241,14 @@ mod tests {
         );
         assert!(count("[]").is_none());
         assert!(count("<html>").is_none());
+    }
+
+    #[test]
+    fn config_from_index() {
+        let html = "<script>window._CONFIG = {SID:'175', TREE:[{id:2629,name:'年报',children:[{id:2630,name:'x'}]}]};</script>";
+        let c = read_config(html).unwrap();
+        assert_eq!(c.sid, "175");
+        assert_eq!(c.categories, vec![2629, 2630]);
+        assert!(read_config("<p>nothing</p>").is_none());
     }
 }
