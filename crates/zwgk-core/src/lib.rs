@@ -80,6 +80,7 @@ pub mod report;
 pub mod rule;
 pub mod ruletest;
 pub mod score;
+pub mod selectors;
 pub mod site;
 pub mod text;
 
@@ -88,7 +89,7 @@ pub use evidence::{EvidenceError, EvidenceRecord, EvidenceSet};
 pub use external::{CheckMethod, ExternalLink};
 pub use outcome::{Evidence, Outcome};
 pub use pack::{PackError, PackErrors, RulePack, SourceFile};
-pub use page::{PageFacts, Probes};
+pub use page::{PageFacts, Selectors};
 pub use plan::{Divisions, Plan, Task};
 pub use probe::Probe;
 pub use report::Report;

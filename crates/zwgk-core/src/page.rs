@@ -13,6 +13,7 @@ use std::sync::{Arc, LazyLock};
 use url::Url;
 
 use crate::date;
+pub use crate::selectors::Selectors;
 use crate::text;
 
 pub use crate::quirks::gkmlpt::METADATA_FIELDS;
@@ -501,8 +502,8 @@ pub struct PageFacts {
     /// Data tables (innermost `<table>`s with at least two rows), merged cells expanded.
     #[serde(default)]
     pub tables: Vec<Table>,
-    /// For each selector probe of the rule pack, the texts of the matching elements
-    /// (normalised, at most [`MAX_PROBE_MATCHES`] per selector); selectors with no match are absent.
+    /// For each CSS selector of the rule pack, the texts of the matching elements
+    /// (normalised, at most [`MAX_SELECTOR_MATCHES`] per selector); selectors with no match are absent.
     pub selected: BTreeMap<String, Vec<String>>,
 }
 
@@ -523,50 +524,8 @@ pub const MAX_TABLE_ROWS: usize = 1_000;
 /// Columns kept per table.
 pub const MAX_TABLE_COLS: usize = 64;
 
-/// The most element texts kept per selector probe and page.
-pub const MAX_PROBE_MATCHES: usize = 20;
-
-/// CSS selectors a rule pack asks page analysis to evaluate (facts are kept, not the DOM).
-#[derive(Debug, Clone, Default)]
-pub struct Probes {
-    list: Vec<(String, Selector)>,
-}
-
-impl Probes {
-    /// No probes.
-    pub fn none() -> Self {
-        Probes::default()
-    }
-
-    /// The selectors, as given.
-    pub fn selectors(&self) -> impl Iterator<Item = &str> {
-        self.list.iter().map(|(s, _)| s.as_str())
-    }
-
-    /// Add a parsed selector under its source text, unless the set holds it already.
-    pub fn insert(&mut self, source: &str, selector: Selector) {
-        if !self.list.iter().any(|(s, _)| s == source) {
-            self.list.push((source.to_string(), selector));
-        }
-    }
-
-    /// Add every selector of another set that this one does not hold.
-    pub fn merge(&mut self, other: &Probes) {
-        for (s, sel) in &other.list {
-            self.insert(s, sel.clone());
-        }
-    }
-
-    /// Compile selectors; an invalid one is returned as the error.
-    pub fn new<'a>(selectors: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
-        let mut list = Vec::new();
-        for s in selectors {
-            let sel = Selector::parse(s).map_err(|e| format!("invalid selector `{s}`: {e}"))?;
-            list.push((s.to_string(), sel));
-        }
-        Ok(Probes { list })
-    }
-}
+/// The most element texts kept per selector and page.
+pub const MAX_SELECTOR_MATCHES: usize = 20;
 
 /// Attribute lookup by name without building an interned name (scraper's `attr` interns
 /// the name it is given on every call; an element has only a few attributes to compare).
@@ -746,21 +705,26 @@ impl PageFacts {
     ///
     /// Never fails: malformed HTML yields whatever facts can be read.
     pub fn from_html(url: &str, status: u16, html: &str) -> Self {
-        Self::from_html_with_probes(url, status, html, &Probes::none())
+        Self::from_html_with_selectors(url, status, html, &Selectors::none())
     }
 
-    /// Like [`PageFacts::from_html`], also recording the matches of selector probes.
-    pub fn from_html_with_probes(url: &str, status: u16, html: &str, probes: &Probes) -> Self {
+    /// Like [`PageFacts::from_html`], also recording the matches of the pack's CSS selectors.
+    pub fn from_html_with_selectors(
+        url: &str,
+        status: u16,
+        html: &str,
+        selectors: &Selectors,
+    ) -> Self {
         let doc = crate::html::parse_document(html);
         let mut selected = BTreeMap::new();
-        for (name, selector) in &probes.list {
+        for (name, selector) in selectors.iter() {
             let texts: Vec<String> = doc
                 .select(selector)
-                .take(MAX_PROBE_MATCHES)
+                .take(MAX_SELECTOR_MATCHES)
                 .map(|e| text::normalize_line(&e.text().collect::<String>()))
                 .collect();
             if !texts.is_empty() {
-                selected.insert(name.clone(), texts);
+                selected.insert(name.to_string(), texts);
             }
         }
         let found = Found::of(&doc);

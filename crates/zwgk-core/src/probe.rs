@@ -2,8 +2,8 @@
 //! a scan, and kept in the scan history. One type from the request to the check: the
 //! prober makes a [`Probe`], the history stores and returns it, the evaluation reads it.
 //!
-//! Not to be confused with [`crate::page::Probes`], the CSS selectors a rule pack asks
-//! page extraction to look for.
+//! Not to be confused with [`crate::selectors::Selectors`], the CSS selectors a rule pack
+//! asks page analysis to record.
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};

@@ -123,7 +123,7 @@ pub struct Criteria {
     pub column: Option<Pattern>,
     /// Regex on the anchor text of some link pointing to the page.
     pub link_text: Option<Pattern>,
-    /// A CSS selector that must match an element of the page (a selector probe).
+    /// A CSS selector that must match an element of the page (recorded by page analysis).
     pub selector: Option<String>,
     /// Published on or after this date (pages without a date do not match).
     pub published_after: Option<DateSpec>,

@@ -199,7 +199,7 @@ pub fn run_file(pack: &RulePack, file: &SourceFile) -> Result<Vec<CaseResult>, R
                 (None, Some(status)) if !(200..300).contains(&status) => {
                     PageFacts::other(&p.url, status, "text/html")
                 }
-                (None, status) => PageFacts::from_html_with_probes(
+                (None, status) => PageFacts::from_html_with_selectors(
                     &p.url,
                     status.unwrap_or(200),
                     &p.html,

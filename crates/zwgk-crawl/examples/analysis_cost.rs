@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use zwgk_core::page::FactsInterner;
-use zwgk_core::Probes;
+use zwgk_core::Selectors;
 use zwgk_crawl::{analyze, encoding, AnalysisLimits};
 
 fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -84,7 +84,7 @@ fn main() {
     let bytes: usize = bodies.iter().map(|(_, b)| b.len()).sum();
     println!("{n} pages, {:.1} MB, best of {rounds}", bytes as f64 / 1e6);
     let limits = AnalysisLimits::default();
-    let probes = Probes::none();
+    let probes = Selectors::none();
 
     time(only.as_deref(), "depth guard + decode", n, rounds, || {
         for (_, b) in &bodies {

@@ -1,6 +1,6 @@
 //! Turning one fetched body into page facts.
 
-use zwgk_core::{PageFacts, Probes};
+use zwgk_core::{PageFacts, Selectors};
 use zwgk_extract::{BodyKind, DocumentLimits};
 
 use crate::encoding;
@@ -121,7 +121,7 @@ pub fn analyze(
     status: u16,
     content_type: Option<&str>,
     bytes: &[u8],
-    probes: &Probes,
+    probes: &Selectors,
     limits: &AnalysisLimits,
 ) -> PageFacts {
     let bytes = &bytes[..bytes.len().min(limits.max_body)];
@@ -132,7 +132,7 @@ pub fn analyze(
                 None => bytes,
             };
             let decoded = encoding::decode(bytes, content_type);
-            PageFacts::from_html_with_probes(url, status, &decoded.text, probes)
+            PageFacts::from_html_with_selectors(url, status, &decoded.text, probes)
         }
         BodyKind::Json => {
             let decoded = encoding::decode(bytes, content_type);
@@ -214,7 +214,7 @@ mod tests {
             200,
             None,
             html.as_bytes(),
-            &Probes::none(),
+            &Selectors::none(),
             &AnalysisLimits::default(),
         );
         assert_eq!(p.title, "深");
@@ -228,7 +228,7 @@ mod tests {
             200,
             None,
             docx,
-            &Probes::none(),
+            &Selectors::none(),
             &AnalysisLimits::default(),
         );
         assert!(
@@ -243,7 +243,7 @@ mod tests {
             200,
             Some("application/pdf"),
             pdf,
-            &Probes::none(),
+            &Selectors::none(),
             &AnalysisLimits::default(),
         );
         assert!(
@@ -256,7 +256,7 @@ mod tests {
             200,
             None,
             b"%PDF-1.4 garbage",
-            &Probes::none(),
+            &Selectors::none(),
             &AnalysisLimits::default(),
         );
         assert!(junk.text.is_empty() && junk.is_ok());
@@ -271,7 +271,7 @@ mod tests {
             200,
             None,
             &html,
-            &Probes::none(),
+            &Selectors::none(),
             &AnalysisLimits {
                 max_body: 100,
                 ..AnalysisLimits::default()

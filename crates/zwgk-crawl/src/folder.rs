@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use url::Url;
 use zwgk_core::page::FactsInterner;
-use zwgk_core::{PageFacts, Probes};
+use zwgk_core::{PageFacts, Selectors};
 
 use crate::analyze::{analyze, AnalysisLimits};
 use crate::{PageSource, TargetError};
@@ -28,7 +28,7 @@ const MAX_DEPTH: usize = 64;
 ///
 /// ```
 /// use zwgk_crawl::{FolderSource, PageSource};
-/// use zwgk_core::Probes;
+/// use zwgk_core::Selectors;
 ///
 /// let dir = tempfile::tempdir()?;
 /// let host = dir.path().join("whly.gd.gov.cn");
@@ -36,7 +36,7 @@ const MAX_DEPTH: usize = 64;
 /// std::fs::write(host.join("index.html"), r#"<a href="/tonglan/">中部通栏</a>"#)?;
 /// std::fs::write(host.join("tonglan/index.html"), "<title>中部通栏</title>")?;
 /// let source = FolderSource::open(dir.path(), None)?;
-/// let site = zwgk_crawl::scan(&source, &Probes::none())?;
+/// let site = zwgk_crawl::scan(&source, &Selectors::none())?;
 /// assert_eq!(site.page("http://whly.gd.gov.cn/tonglan/").unwrap().title, "中部通栏");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -181,7 +181,7 @@ impl FolderSource {
         Ok(out)
     }
 
-    fn read(&self, path: &Path, url: &str, probes: &Probes) -> PageFacts {
+    fn read(&self, path: &Path, url: &str, probes: &Selectors) -> PageFacts {
         let mut bytes = Vec::new();
         let read = fs::File::open(path)
             .and_then(|f| f.take(self.limits.max_body as u64).read_to_end(&mut bytes));
@@ -211,7 +211,7 @@ impl PageSource for FolderSource {
         self.root.display().to_string()
     }
 
-    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, TargetError> {
+    fn pages(&self, probes: &Selectors) -> Result<Vec<PageFacts>, TargetError> {
         let files = self.files()?;
         if files.is_empty() {
             return Err(TargetError::Target(format!(
@@ -287,7 +287,7 @@ mod tests {
         write(&host, "attachment/1.pdf", b"%PDF-1.4");
         let src = FolderSource::open(tmp.path(), None).unwrap();
         assert_eq!(src.base().as_str(), "http://whly.gd.gov.cn/");
-        let site = crate::scan(&src, &Probes::none()).unwrap();
+        let site = crate::scan(&src, &Selectors::none()).unwrap();
         let api = site
             .page("http://whly.gd.gov.cn/gkmlpt/api/all/2629?page=1&sid=175")
             .expect("query kept in URL");
@@ -332,7 +332,7 @@ mod tests {
         ));
         let src = FolderSource::open(tmp.path(), Some("http://example.gov.cn")).unwrap();
         assert!(matches!(
-            src.pages(&Probes::none()),
+            src.pages(&Selectors::none()),
             Err(TargetError::Target(_))
         ));
     }

@@ -26,7 +26,7 @@ pub use analyze::{analyze, AnalysisLimits};
 pub use folder::FolderSource;
 pub use http::{CrawlOptions, HttpSource};
 
-use zwgk_core::{ExternalLink, PageFacts, Probes, Site};
+use zwgk_core::{ExternalLink, PageFacts, Selectors, Site};
 
 /// Why a target (a URL or a folder) could not be scanned at all. (Not
 /// `zwgk_core::pack::SourceError`, an error in a rule or evidence file.)
@@ -60,7 +60,7 @@ pub trait PageSource {
     ///
     /// # Errors
     /// [`TargetError`] when nothing can be scanned.
-    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, TargetError>;
+    fn pages(&self, probes: &Selectors) -> Result<Vec<PageFacts>, TargetError>;
 
     /// The results of checking off-site links during the last [`PageSource::pages`]
     /// call, for [`Site::with_external`]; none by default (a folder checks none).
@@ -73,7 +73,7 @@ pub trait PageSource {
 ///
 /// # Errors
 /// [`TargetError`] when the target cannot be scanned at all.
-pub fn scan(source: &dyn PageSource, probes: &Probes) -> Result<Site, TargetError> {
+pub fn scan(source: &dyn PageSource, probes: &Selectors) -> Result<Site, TargetError> {
     let pages = source.pages(probes)?;
     Ok(Site::new(source.target(), pages).with_external(source.external_links()))
 }

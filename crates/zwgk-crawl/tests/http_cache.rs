@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use http_support::server::{Resp, Server};
-use zwgk_core::{evaluate, EvidenceSet, Outcome, PageFacts, Probes, Report, RulePack, Site};
+use zwgk_core::{evaluate, EvidenceSet, Outcome, PageFacts, Report, RulePack, Selectors, Site};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode, StatusClass};
 use zwgk_crawl::inputs::load_pack;
 use zwgk_crawl::{FolderSource, PageSource};
@@ -38,7 +38,7 @@ fn outcomes(r: &Report) -> Outcomes {
 
 struct Pack {
     pack: RulePack,
-    probes: Probes,
+    probes: Selectors,
 }
 
 impl Pack {
@@ -56,7 +56,7 @@ impl Pack {
 }
 
 /// Crawl; the source (for its records) and the pages.
-fn crawl(server: &Server, o: CrawlOptions, probes: &Probes) -> (HttpSource, Vec<PageFacts>) {
+fn crawl(server: &Server, o: CrawlOptions, probes: &Selectors) -> (HttpSource, Vec<PageFacts>) {
     let src = HttpSource::new(&server.url("/"), o).expect("source");
     let pages = src.pages(probes).expect("crawl");
     (src, pages)
@@ -197,7 +197,7 @@ fn validators_no_store_and_damaged_entries() {
         "/a.pdf",
         Resp::new(200, "application/pdf", b"%PDF-1.4 tiny".to_vec()).header("ETag", "\"pdf\""),
     );
-    let probes = Probes::none();
+    let probes = Selectors::none();
     let (_, first) = crawl(&server, opts(Some(&cache), None), &probes);
     let n = server.answers().len();
     let (_, second) = crawl(&server, opts(Some(&cache), None), &probes);
@@ -370,7 +370,7 @@ fn kept_facts_are_reused_and_made_again_for_other_probes() {
         "/a.html",
         Resp::html("<title>a</title><div class=x>乙</div>").header("ETag", "\"a\""),
     );
-    let none = Probes::none();
+    let none = Selectors::none();
     let (_, first) = crawl(&server, opts(Some(&cache), None), &none);
     let kept = files_under(&cache);
     assert_eq!(entries(&cache).len(), 2, "one file a page");
@@ -383,7 +383,7 @@ fn kept_facts_are_reused_and_made_again_for_other_probes() {
     assert_eq!(files_under(&cache), kept, "nothing written");
     // Other selector probes: the kept bodies are analysed again (still 304) and kept
     // with their new facts, which equal a crawl without the cache.
-    let probes = Probes::new(["div.x"]).unwrap();
+    let probes = Selectors::new(["div.x"]).unwrap();
     let n = server.answers().len();
     let (_, probed) = crawl(&server, opts(Some(&cache), None), &probes);
     assert_eq!(answered(&server.answers()[n..], 304).len(), 2);
@@ -415,7 +415,7 @@ fn a_crawl_cut_short_keeps_the_index_pages_it_did_not_reach() {
             Resp::html(format!("<title>{p}</title>")).header("ETag", &format!("\"{p}\"")),
         );
     }
-    let probes = Probes::none();
+    let probes = Selectors::none();
     let (_, first) = crawl(&server, opts(Some(&cache), None), &probes);
     let (index_file, index_bytes) = indexes(&cache).into_iter().next().unwrap();
 

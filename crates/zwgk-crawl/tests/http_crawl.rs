@@ -7,7 +7,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use http_support::server::{Resp, Server};
-use zwgk_core::{PageFacts, Probes};
+use zwgk_core::{PageFacts, Selectors};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode, StatusClass};
 use zwgk_crawl::PageSource;
 
@@ -28,7 +28,7 @@ fn fast() -> CrawlOptions {
 
 fn crawl(server: &Server, opts: CrawlOptions) -> (HttpSource, BTreeMap<String, PageFacts>) {
     let src = HttpSource::new(&server.url("/"), opts).expect("source");
-    let pages = src.pages(&Probes::none()).expect("crawl");
+    let pages = src.pages(&Selectors::none()).expect("crawl");
     let by_url = pages.into_iter().map(|p| (p.url.clone(), p)).collect();
     (src, by_url)
 }
@@ -504,7 +504,7 @@ fn an_unreachable_start_is_an_error() {
         l.local_addr().unwrap().port()
     };
     let src = HttpSource::new(&format!("http://127.0.0.1:{port}/"), fast()).unwrap();
-    assert!(src.pages(&Probes::none()).is_err());
+    assert!(src.pages(&Selectors::none()).is_err());
     assert!(src.summary().is_some());
 
     // Disallowed by robots.txt: nothing can be scanned either.
@@ -515,7 +515,7 @@ fn an_unreachable_start_is_an_error() {
     );
     s.fixed("/", Resp::html("<title>x</title>"));
     let src = HttpSource::new(&s.url("/"), fast()).unwrap();
-    let err = src.pages(&Probes::none()).unwrap_err().to_string();
+    let err = src.pages(&Selectors::none()).unwrap_err().to_string();
     assert!(err.contains("robots.txt"), "{err}");
     assert_eq!(s.hits_of("/"), 0);
 }
@@ -566,7 +566,7 @@ fn a_start_that_redirects_to_another_host_is_followed_there() {
     s.fixed("/x.html", Resp::html("<title>x</title>"));
     let start = s.url("/").replace("127.0.0.1", "localhost");
     let src = HttpSource::new(&start, fast()).unwrap();
-    let pages = src.pages(&Probes::none()).unwrap();
+    let pages = src.pages(&Selectors::none()).unwrap();
     let x = pages.iter().find(|p| p.url == s.url("/x.html")).expect("x");
     assert_eq!(x.title, "x");
     assert_eq!(s.hits_of("/x.html"), 1);

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use http_support::server::{Resp, Server};
-use zwgk_core::{CheckMethod, ExternalLink, Probes};
+use zwgk_core::{CheckMethod, ExternalLink, Selectors};
 use zwgk_crawl::http::{CrawlOptions, FetchSummary, HttpSource, ProgressMode};
 use zwgk_crawl::PageSource;
 
@@ -53,7 +53,7 @@ fn site(home: &[String], more: &[String]) -> Server {
 
 fn crawl(site: &Server, opts: CrawlOptions) -> (HttpSource, BTreeMap<String, ExternalLink>) {
     let src = HttpSource::new(&site.url("/"), opts).expect("source");
-    src.pages(&Probes::none()).expect("crawl");
+    src.pages(&Selectors::none()).expect("crawl");
     let external = src
         .external()
         .into_iter()
@@ -294,7 +294,7 @@ fn scan_hands_the_results_to_the_site() {
     off.fixed("/gone.html", Resp::status(404));
     let s = site(&[off.url("/gone.html")], &[]);
     let src = HttpSource::new(&s.url("/"), fast()).expect("source");
-    let site = zwgk_crawl::scan(&src, &Probes::none()).expect("scan");
+    let site = zwgk_crawl::scan(&src, &Selectors::none()).expect("scan");
     let l = site.external(&off.url("/gone.html")).expect("checked");
     assert!(l.is_broken());
     assert_eq!(site.external_links().count(), 1);

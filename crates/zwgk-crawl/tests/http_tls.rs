@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use tls::TlsServer;
-use zwgk_core::Probes;
+use zwgk_core::Selectors;
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::PageSource;
 
@@ -30,7 +30,7 @@ fn an_invalid_certificate_is_refused_once_unless_insecure() {
     // Refused: the start page cannot be fetched, so nothing can be scanned; the reason
     // names the certificate, and the permanent failure was not retried.
     let src = HttpSource::new(&server.url(), options(false)).unwrap();
-    let err = src.pages(&Probes::none()).unwrap_err().to_string();
+    let err = src.pages(&Selectors::none()).unwrap_err().to_string();
     assert!(err.to_ascii_lowercase().contains("certificate"), "{err}");
     assert_eq!(server.requests.load(Ordering::SeqCst), 0);
     // robots.txt and the start page: one handshake each, none repeated.
@@ -39,7 +39,7 @@ fn an_invalid_certificate_is_refused_once_unless_insecure() {
 
     // Accepted with `insecure`: the page is read.
     let src = HttpSource::new(&server.url(), options(true)).unwrap();
-    let pages = src.pages(&Probes::none()).unwrap();
+    let pages = src.pages(&Selectors::none()).unwrap();
     let home = pages.iter().find(|p| p.url == server.url()).unwrap();
     assert_eq!(home.title, "安全页面");
     assert!(server.requests.load(Ordering::SeqCst) >= 1);

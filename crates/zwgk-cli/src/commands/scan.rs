@@ -4,7 +4,7 @@ use std::path::Path;
 
 use chrono::{Duration, NaiveDate, Utc};
 use zwgk_core::report::FetchStats;
-use zwgk_core::{EvidenceSet, ExternalLink, Outcome, PageFacts, Probe, Probes};
+use zwgk_core::{EvidenceSet, ExternalLink, Outcome, PageFacts, Probe, Selectors};
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::inputs::{load_evidence, load_pack};
 use zwgk_crawl::{FolderSource, PageSource};
@@ -98,7 +98,7 @@ fn start_probe(
 /// Read the pages of the target: crawl a URL or read a folder.
 /// `Err` carries the exit code, the message already printed, and the crawl's probe of
 /// its start URL when it was fetched (a site that is down is worth recording).
-fn read_pages(args: &ScanArgs, probes: &Probes) -> Result<Scanned, (Code, Option<Probe>)> {
+fn read_pages(args: &ScanArgs, probes: &Selectors) -> Result<Scanned, (Code, Option<Probe>)> {
     if is_url(&args.target) {
         let source = match HttpSource::new(&args.target, crawl_options(&args.crawl, args.quiet)) {
             Ok(s) => s,
@@ -246,7 +246,7 @@ pub fn run(args: ScanArgs) -> Code {
         Err(code) => return code,
     };
     // One crawl for every pack: page analysis records the selectors of all of them.
-    let mut probes = Probes::none();
+    let mut probes = Selectors::none();
     for pack in &packs {
         probes.merge(&pack.selectors);
     }

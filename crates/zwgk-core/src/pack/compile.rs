@@ -18,7 +18,7 @@ use super::raw::{RawCriteria, RawRule, RawRuleScore};
 use super::{error_at, SourceFile, SpannedRule};
 use crate::check::{kinds, Check, Kind};
 use crate::columns::ColumnSpec;
-use crate::page::Probes;
+use crate::page::Selectors;
 use crate::plan::{Divisions, Plan};
 use crate::rule::{Criteria, DateSpec, Locator, Mode, Origin, Pattern, Quantifier, Rule};
 use crate::score::{Per, RuleScore};
@@ -34,7 +34,7 @@ pub(crate) struct Compiler<'p> {
     /// The pack's column survey, which column checks count in.
     columns: Option<&'p ColumnSpec>,
     /// Every CSS selector the rules use, parsed once.
-    selectors: Probes,
+    selectors: Selectors,
 }
 
 /// The state of compiling one rule: where errors go and what they name.
@@ -124,12 +124,12 @@ impl<'p> Compiler<'p> {
             plan,
             scored,
             columns,
-            selectors: Probes::none(),
+            selectors: Selectors::none(),
         }
     }
 
     /// The selectors the compiled rules use.
-    pub fn into_selectors(self) -> Probes {
+    pub fn into_selectors(self) -> Selectors {
         self.selectors
     }
 

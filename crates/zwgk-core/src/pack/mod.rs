@@ -19,7 +19,7 @@ pub(crate) use compile::{parse_date_spec, CheckCompiler};
 pub use error::{line_col, PackError, PackErrorKind, PackErrors, SourceError};
 
 use crate::columns::{ColumnKind, ColumnSpec};
-use crate::page::Probes;
+use crate::page::Selectors;
 use crate::plan::{Divisions, Plan, Task};
 use crate::rule::Rule;
 use crate::score::Scoring;
@@ -55,7 +55,7 @@ pub struct RulePack {
     pub rules: Vec<Rule>,
     /// The CSS selectors the rules use, parsed once when the pack loads; page
     /// analysis (crawler, folder scan, rule tests) records their matches.
-    pub selectors: Probes,
+    pub selectors: Selectors,
     /// The scoring scheme (`[scoring]`), for a pack scored like an inspection.
     pub scoring: Option<Scoring>,
     /// How to survey the site's columns (`[columns]`), if the pack does.

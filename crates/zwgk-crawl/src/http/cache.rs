@@ -530,7 +530,7 @@ pub const ANALYSIS_REVISION: u32 = 1;
 /// What the facts of a body depend on besides the body: the analysis code, the
 /// selector probes of the rule pack and the limits.
 pub fn analysis_setup(
-    probes: &zwgk_core::Probes,
+    probes: &zwgk_core::Selectors,
     limits: &crate::analyze::AnalysisLimits,
 ) -> String {
     let selectors: Vec<&str> = probes.selectors().collect();
@@ -772,8 +772,8 @@ mod tests {
         let (entry, kept) = read_with_facts(&cache, &url, "s1").expect("entry kept");
         assert_eq!((entry.body.as_slice(), kept), (body, None));
         let limits = crate::analyze::AnalysisLimits::default();
-        let a = analysis_setup(&zwgk_core::Probes::none(), &limits);
-        let b = analysis_setup(&zwgk_core::Probes::new(["div.x"]).unwrap(), &limits);
+        let a = analysis_setup(&zwgk_core::Selectors::none(), &limits);
+        let b = analysis_setup(&zwgk_core::Selectors::new(["div.x"]).unwrap(), &limits);
         assert_ne!(a, b);
     }
 

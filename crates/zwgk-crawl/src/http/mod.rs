@@ -37,7 +37,7 @@ use std::time::Duration;
 
 use regex::Regex;
 use url::Url;
-use zwgk_core::{ExternalLink, PageFacts, Probes};
+use zwgk_core::{ExternalLink, PageFacts, Selectors};
 
 use crate::analyze::AnalysisLimits;
 use crate::quirks::{gkmlpt, Quirks};
@@ -204,7 +204,7 @@ struct Outcome {
 ///     contact: Some("ops@example.gov.cn".into()),
 ///     ..CrawlOptions::default()
 /// })?;
-/// let pages = source.pages(&zwgk_core::Probes::none())?;
+/// let pages = source.pages(&zwgk_core::Selectors::none())?;
 /// println!("{} pages; {}", pages.len(), source.summary().unwrap_or_default());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -342,7 +342,7 @@ impl PageSource for HttpSource {
         self.start.to_string()
     }
 
-    fn pages(&self, probes: &Probes) -> Result<Vec<PageFacts>, TargetError> {
+    fn pages(&self, probes: &Selectors) -> Result<Vec<PageFacts>, TargetError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .max_blocking_threads(BLOCKING_THREADS)

@@ -26,7 +26,7 @@ use std::time::Duration;
 use tokio::task::{Id, JoinError, JoinSet};
 use url::Url;
 use zwgk_core::page::{FactsInterner, FetchState};
-use zwgk_core::{ExternalLink, PageFacts, Probes};
+use zwgk_core::{ExternalLink, PageFacts, Selectors};
 
 use super::cache::{self, Validators};
 use super::external::{self, CheckConfig, Checker, Tally};
@@ -174,7 +174,7 @@ fn path_and_query(url: &Url) -> String {
 impl Crawl {
     pub(super) fn new(
         src: &HttpSource,
-        probes: Probes,
+        probes: Selectors,
         limits: AnalysisLimits,
         snapshot: Option<Arc<Snapshot>>,
     ) -> Self {

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
-use zwgk_core::{PageFacts, Probes};
+use zwgk_core::{PageFacts, Selectors};
 
 use super::super::fetch::{self, FetchConfig, Response};
 use super::super::frontier;
@@ -33,7 +33,7 @@ const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
 /// analysed, how many at once on the blocking pool, and the snapshot they are saved in.
 pub(super) struct Analysis {
     /// The rule pack's selector probes.
-    pub probes: Probes,
+    pub probes: Selectors,
     pub limits: AnalysisLimits,
     /// The platforms the crawl knows.
     pub quirks: Quirks,
