@@ -14,6 +14,8 @@
 #   CARGO_TARGET_DIR, JOBS  where and with how many jobs zwgk is built (default: target, 2)
 #   CACHE_PARENT  where the --cache folders go (default: the work folder, under /tmp);
 #            e.g. /dev/shm to leave the disk's file creation out of the cold cached scan
+#   ZWGK_BASELINE  another zwgk binary (e.g. a build of an earlier commit): its lines
+#            (zwgk64, zwgk4, cache) run too, in turn with this build's, marked "baseline"
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -225,9 +227,13 @@ for PAGES in "${PAGES_LIST[@]}"; do
   zwgk=("$ZWGK" scan "$url" --rules "$RULES" --as-of 2022-02-01 --format json --output "$work/report.json" --no-delay -q)
   KEYS=()
   # the lines take turns, so that each sees the machine in the same state
+  base=()
+  [ -z "${ZWGK_BASELINE:-}" ] || base=("$ZWGK_BASELINE" "${zwgk[@]:1}")
   for rep in $(seq "$REPEATS"); do
     ! want zwgk64 || measure zwgk64 "zwgk scan (crawl + rules)" 64 "${zwgk[@]}" --concurrency 64
+    ! want zwgk64 || [ -z "${base[*]}" ] || measure zwgk64-base "baseline zwgk scan (crawl + rules)" 64 "${base[@]}" --concurrency 64
     ! want zwgk4 || measure zwgk4 "zwgk scan (crawl + rules)" 4 "${zwgk[@]}" --concurrency 4
+    ! want zwgk4 || [ -z "${base[*]}" ] || measure zwgk4-base "baseline zwgk scan (crawl + rules)" 4 "${base[@]}" --concurrency 4
     if want wget; then
       measure wget "wget --spider (crawl only)" 1 wget --recursive --level=inf --spider --no-verbose "$url"
       rm -rf "${work:?}/cwd"/*
@@ -245,6 +251,11 @@ for PAGES in "${PAGES_LIST[@]}"; do
         rm -rf "$cache_dir"
         measure zwgk-cache-cold "zwgk scan --cache DIR, cold (crawl + rules)" 64 "${zwgk[@]}" --concurrency 64 --cache "$cache_dir"
         measure zwgk-cache-rescan "zwgk scan --cache DIR, re-scan of the unchanged site" 64 "${zwgk[@]}" --concurrency 64 --cache "$cache_dir"
+        if [ -n "${base[*]}" ]; then
+          rm -rf "$cache_dir"
+          measure zwgk-cache-cold-base "baseline zwgk scan --cache DIR, cold" 64 "${base[@]}" --concurrency 64 --cache "$cache_dir"
+          measure zwgk-cache-rescan-base "baseline zwgk scan --cache DIR, re-scan" 64 "${base[@]}" --concurrency 64 --cache "$cache_dir"
+        fi
       elif [ "$rep" -eq 1 ]; then
         log "  (zwgk scan has no --cache: cached re-scan skipped)"
       fi

@@ -716,17 +716,7 @@ impl PageFacts {
         selectors: &Selectors,
     ) -> Self {
         let doc = crate::html::parse_document(html);
-        let mut selected = BTreeMap::new();
-        for (name, selector) in selectors.iter() {
-            let texts: Vec<String> = doc
-                .select(selector)
-                .take(MAX_SELECTOR_MATCHES)
-                .map(|e| text::normalize_line(&e.text().collect::<String>()))
-                .collect();
-            if !texts.is_empty() {
-                selected.insert(name.to_string(), texts);
-            }
-        }
+        let selected = selected_texts(&doc, selectors);
         let found = Found::of(&doc);
         let base = found
             .base
@@ -863,6 +853,23 @@ impl PageFacts {
             .map(String::as_str)
             .filter(|v| !v.is_empty())
     }
+}
+
+/// The texts of the elements each of the pack's selectors matches (at most
+/// [`MAX_SELECTOR_MATCHES`] each); selectors with no match are left out.
+fn selected_texts(doc: &Html, selectors: &Selectors) -> BTreeMap<String, Vec<String>> {
+    let mut selected = BTreeMap::new();
+    for (name, selector) in selectors.iter() {
+        let texts: Vec<String> = doc
+            .select(selector)
+            .take(MAX_SELECTOR_MATCHES)
+            .map(|e| text::normalize_line(&e.text().collect::<String>()))
+            .collect();
+        if !texts.is_empty() {
+            selected.insert(name.to_string(), texts);
+        }
+    }
+    selected
 }
 
 static SEL_TABLE: LazyLock<Selector> = LazyLock::new(|| sel("table"));

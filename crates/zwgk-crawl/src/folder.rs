@@ -36,7 +36,7 @@ const MAX_DEPTH: usize = 64;
 /// std::fs::write(host.join("index.html"), r#"<a href="/tonglan/">中部通栏</a>"#)?;
 /// std::fs::write(host.join("tonglan/index.html"), "<title>中部通栏</title>")?;
 /// let source = FolderSource::open(dir.path(), None)?;
-/// let site = zwgk_crawl::scan(&source, &Selectors::none())?;
+/// let site = source.site(&Selectors::none())?;
 /// assert_eq!(site.page("http://whly.gd.gov.cn/tonglan/").unwrap().title, "中部通栏");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -287,7 +287,7 @@ mod tests {
         write(&host, "attachment/1.pdf", b"%PDF-1.4");
         let src = FolderSource::open(tmp.path(), None).unwrap();
         assert_eq!(src.base().as_str(), "http://whly.gd.gov.cn/");
-        let site = crate::scan(&src, &Selectors::none()).unwrap();
+        let site = src.site(&Selectors::none()).unwrap();
         let api = site
             .page("http://whly.gd.gov.cn/gkmlpt/api/all/2629?page=1&sid=175")
             .expect("query kept in URL");

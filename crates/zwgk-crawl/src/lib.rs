@@ -60,20 +60,21 @@ pub trait PageSource {
     ///
     /// # Errors
     /// [`TargetError`] when nothing can be scanned.
-    fn pages(&self, probes: &Selectors) -> Result<Vec<PageFacts>, TargetError>;
+    fn pages(&self, selectors: &Selectors) -> Result<Vec<PageFacts>, TargetError>;
 
     /// The results of checking off-site links during the last [`PageSource::pages`]
     /// call, for [`Site::with_external`]; none by default (a folder checks none).
     fn external_links(&self) -> Vec<ExternalLink> {
         Vec::new()
     }
-}
 
-/// Scan a source into a site.
-///
-/// # Errors
-/// [`TargetError`] when the target cannot be scanned at all.
-pub fn scan(source: &dyn PageSource, probes: &Selectors) -> Result<Site, TargetError> {
-    let pages = source.pages(probes)?;
-    Ok(Site::new(source.target(), pages).with_external(source.external_links()))
+    /// Read the pages ([`PageSource::pages`]) into a site, with the off-site links checked
+    /// on the way.
+    ///
+    /// # Errors
+    /// [`TargetError`] when the target cannot be scanned at all.
+    fn site(&self, selectors: &Selectors) -> Result<Site, TargetError> {
+        let pages = self.pages(selectors)?;
+        Ok(Site::new(self.target(), pages).with_external(self.external_links()))
+    }
 }

@@ -294,7 +294,7 @@ fn scan_hands_the_results_to_the_site() {
     off.fixed("/gone.html", Resp::status(404));
     let s = site(&[off.url("/gone.html")], &[]);
     let src = HttpSource::new(&s.url("/"), fast()).expect("source");
-    let site = zwgk_crawl::scan(&src, &Selectors::none()).expect("scan");
+    let site = src.site(&Selectors::none()).expect("scan");
     let l = site.external(&off.url("/gone.html")).expect("checked");
     assert!(l.is_broken());
     assert_eq!(site.external_links().count(), 1);

@@ -40,18 +40,11 @@ pub fn prepare(args: &ScanArgs) -> Result<Before, Code> {
     Ok(Before { history, baseline })
 }
 
-impl Before {
+impl zwgk::ProbeLog for Before {
     /// The availability probes of `url` recorded in the history (none without one), from
     /// a year before `as_of` to its end in China Standard Time: every window an
     /// `availability` check can ask for.
-    ///
-    /// # Errors
-    /// The history cannot be read (the message, to print).
-    pub fn probes(
-        &self,
-        url: &str,
-        as_of: chrono::NaiveDate,
-    ) -> Result<Vec<zwgk_core::Probe>, String> {
+    fn probes(&self, url: &str, as_of: chrono::NaiveDate) -> Result<Vec<zwgk_core::Probe>, String> {
         let Some(h) = &self.history else {
             return Ok(Vec::new());
         };
@@ -65,10 +58,7 @@ impl Before {
     }
 
     /// Record a probe in the history, when there is one.
-    ///
-    /// # Errors
-    /// The probe cannot be written (the message, to print).
-    pub fn record_probe(&mut self, probe: &zwgk_core::Probe) -> Result<(), String> {
+    fn record(&mut self, probe: &zwgk_core::Probe) -> Result<(), String> {
         match self.history.as_mut() {
             None => Ok(()),
             Some(h) => h
@@ -76,7 +66,9 @@ impl Before {
                 .map_err(|e| format!("cannot record the scan's probe of {}: {e}", probe.url)),
         }
     }
+}
 
+impl Before {
     /// The outcome counts of the earlier scans of this target and pack in the
     /// history, oldest first, then this scan: the HTML report's trend chart. Empty
     /// without a history (or when it cannot be read: the chart is left out).

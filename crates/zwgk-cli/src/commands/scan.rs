@@ -1,22 +1,11 @@
-//! `zwgk scan`: scan a portal against a rule pack and write a report.
-
-use std::path::Path;
+//! `zwgk scan`: scan a portal against rule packs ([`zwgk::scan`]) and write the reports.
 
 use chrono::{Duration, NaiveDate, Utc};
-use zwgk_core::report::FetchStats;
-use zwgk_core::{EvidenceSet, ExternalLink, Outcome, PageFacts, Probe, Selectors};
-use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
-use zwgk_crawl::inputs::{load_evidence, load_pack};
-use zwgk_crawl::{FolderSource, PageSource};
+use zwgk::{load_evidence, load_pack, CrawlOptions, HttpSource, ProgressMode};
+use zwgk_core::{EvidenceSet, Outcome};
 
 use crate::cli::{CrawlArgs, ScanArgs};
 use crate::exit::Code;
-
-/// Whether the target is a URL to crawl rather than a folder.
-fn is_url(target: &str) -> bool {
-    let lower = target.to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://")
-}
 
 /// Crawl options from the command line.
 fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
@@ -48,117 +37,6 @@ fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
         check_external: c.check_external,
         max_external: c.max_external,
         ..CrawlOptions::default()
-    }
-}
-
-/// What reading the target gave: its name, its pages, the results of checking its
-/// off-site links, the crawl's record and the crawl's own probe of its start URL
-/// (the last three for a URL only).
-struct Scanned {
-    target: String,
-    pages: Vec<PageFacts>,
-    external: Vec<ExternalLink>,
-    fetch: Option<FetchStats>,
-    own_probe: Option<Probe>,
-}
-
-/// The crawl's fetch of its start URL as an availability probe: its status (or why it
-/// failed), time and bytes. Its time is when the crawl began (the start URL is among the
-/// first fetches; the window of an availability check is days long).
-fn start_probe(
-    source: &HttpSource,
-    began: std::time::SystemTime,
-    pages: &[PageFacts],
-) -> Option<Probe> {
-    let start = source.start().as_str();
-    let record = source.records().into_iter().find(|r| r.url == start)?;
-    let error = match record.status {
-        Some(_) => None,
-        None => Some(
-            pages
-                .iter()
-                .find(|p| p.url == start)
-                .and_then(|p| match &p.fetch {
-                    zwgk_core::page::FetchState::Failed { reason } => Some(reason.clone()),
-                    _ => None,
-                })
-                .unwrap_or_else(|| "no answer".to_string()),
-        ),
-    };
-    Some(Probe {
-        url: start.to_string(),
-        at: chrono::DateTime::<Utc>::from(began).naive_utc(),
-        millis: record.millis,
-        status: record.status,
-        error,
-        bytes: record.bytes,
-    })
-}
-
-/// Read the pages of the target: crawl a URL or read a folder.
-/// `Err` carries the exit code, the message already printed, and the crawl's probe of
-/// its start URL when it was fetched (a site that is down is worth recording).
-fn read_pages(args: &ScanArgs, probes: &Selectors) -> Result<Scanned, (Code, Option<Probe>)> {
-    if is_url(&args.target) {
-        let source = match HttpSource::new(&args.target, crawl_options(&args.crawl, args.quiet)) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("zwgk: {e}");
-                return Err((Code::BadInput, None));
-            }
-        };
-        let began = std::time::SystemTime::now();
-        let pages = source.pages(probes);
-        if !args.quiet {
-            if let Some(summary) = source.summary() {
-                eprintln!("zwgk: crawl: {summary}");
-            }
-        }
-        report_snapshot(&source, args.quiet);
-        let stats = source.summary().as_ref().map(FetchStats::from);
-        return match pages {
-            Ok(pages) => {
-                let own_probe = start_probe(&source, began, &pages);
-                Ok(Scanned {
-                    target: source.target(),
-                    pages,
-                    external: source.external(),
-                    fetch: stats,
-                    own_probe,
-                })
-            }
-            Err(e) => {
-                eprintln!("zwgk: cannot scan {}: {e}", args.target);
-                let e = e.to_string();
-                if !args.crawl.insecure && e.contains("invalid peer certificate") {
-                    eprintln!(
-                        "zwgk: the site's TLS certificate was refused; --insecure accepts it \
-                         (the pages are then read without knowing who sent them)"
-                    );
-                }
-                Err((Code::Unscannable, start_probe(&source, began, &[])))
-            }
-        };
-    }
-    let source = match FolderSource::open(Path::new(&args.target), args.base_url.as_deref()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("zwgk: cannot scan {}: {e}", args.target);
-            return Err((Code::Unscannable, None));
-        }
-    };
-    match source.pages(probes) {
-        Ok(pages) => Ok(Scanned {
-            target: source.target(),
-            pages,
-            external: Vec::new(),
-            fetch: None,
-            own_probe: None,
-        }),
-        Err(e) => {
-            eprintln!("zwgk: cannot scan {}: {e}", args.target);
-            Err((Code::Unscannable, None))
-        }
     }
 }
 
@@ -245,66 +123,61 @@ pub fn run(args: ScanArgs) -> Code {
         Ok(b) => b,
         Err(code) => return code,
     };
-    // One crawl for every pack: page analysis records the selectors of all of them.
-    let mut probes = Selectors::none();
-    for pack in &packs {
-        probes.merge(&pack.selectors);
-    }
-    let (site, fetch) = match read_pages(&args, &probes) {
-        Ok(s) => {
-            // A crawl's availability probes: those recorded for its start URL (by
-            // `zwgk probe` and earlier scans) and its own fetch of it, recorded too.
-            let mut timed = Vec::new();
-            if let Some(own) = &s.own_probe {
-                timed = match before.probes(&s.target, as_of) {
-                    Ok(t) => t,
-                    Err(e) => return bad(&e),
-                };
-                if let Err(e) = before.record_probe(own) {
-                    return bad(&e);
-                }
-                timed.push(own.clone());
-            }
-            (
-                zwgk_core::Site::new(s.target, s.pages)
-                    .with_external(s.external)
-                    .with_probes(timed),
-                s.fetch,
-            )
-        }
-        Err((code, own)) => {
-            if let Some(own) = own {
-                if let Err(e) = before.record_probe(&own) {
-                    eprintln!("zwgk: {e}");
-                }
-            }
-            return code;
-        }
+    let request = zwgk::ScanRequest {
+        target: zwgk::Target::parse(&args.target, args.base_url.clone()),
+        packs,
+        evidence,
+        as_of,
+        crawl: crawl_options(&args.crawl, args.quiet),
     };
+    let scanned = match zwgk::scan(&request, Some(&mut before)) {
+        Ok(s) => s,
+        Err(e) => return failed(&e, &args),
+    };
+    if let Some(source) = &scanned.crawl {
+        if !args.quiet {
+            if let Some(summary) = source.summary() {
+                eprintln!("zwgk: crawl: {summary}");
+            }
+        }
+        report_snapshot(source, args.quiet);
+    }
     let mut worst = Code::Ok;
-    for pack in &packs {
-        let mut report = zwgk_core::evaluate(pack, &site, &evidence, as_of);
-        report.fetch = fetch.clone();
-        let outputs = if packs.len() == 1 {
+    for report in &scanned.reports {
+        let outputs = if scanned.reports.len() == 1 {
             outputs.clone()
         } else {
-            super::output::for_pack(&outputs, &args, &pack.plan.id)
+            super::output::for_pack(&outputs, &args, &report.rules_pack.id)
         };
-        if let Err(code) = super::output::write(&outputs, &report, &before.trend(&report)) {
+        if let Err(code) = super::output::write(&outputs, report, &before.trend(report)) {
             return code;
         }
         if !args.quiet {
-            eprintln!("zwgk: {}", summary_line(&report));
+            eprintln!("zwgk: {}", summary_line(report));
         }
-        let code = super::history::finish(&args, &mut before, &report);
+        let code = super::history::finish(&args, &mut before, report);
         if code as i32 > worst as i32 {
             worst = code;
         }
     }
-    // Freeing a large scan's page facts takes a while (tens of milliseconds for
-    // 10,000 pages); the reports are written, so the process need not wait for it.
-    std::thread::spawn(move || drop(site));
     worst
+}
+
+/// Say why a scan gave no report, and give its exit code.
+fn failed(e: &zwgk::ScanError, args: &ScanArgs) -> Code {
+    eprintln!("zwgk: {e}");
+    match e {
+        zwgk::ScanError::BadTarget(_) | zwgk::ScanError::ProbeLog(_) => Code::BadInput,
+        zwgk::ScanError::Unscannable { reason, .. } => {
+            if !args.crawl.insecure && reason.contains("invalid peer certificate") {
+                eprintln!(
+                    "zwgk: the site's TLS certificate was refused; --insecure accepts it \
+                     (the pages are then read without knowing who sent them)"
+                );
+            }
+            Code::Unscannable
+        }
+    }
 }
 
 /// The one-line summary of a report printed after a scan: pages, pack, task counts,
