@@ -10,7 +10,7 @@
 //! conditional requests from an on-disk cache ([`cache`]) and a crawl can be saved as a
 //! mirror folder ([`snapshot`]). With `check_external`, the off-site links of the fetched
 //! pages are checked once each, politely ([`external`]); [`HttpSource::external`] gives
-//! the results, which [`crate::scan`] hands to the site.
+//! the results, which [`crate::PageSource::site`] hands to the site.
 //!
 //! Pages in scope that could not be fetched (network errors, 5xx after retries,
 //! robots.txt, the deadline, Ctrl-C, `max_pages`, `max_depth`) are returned as failed
