@@ -43,7 +43,9 @@ use zwgk_core::{PageFacts, Selectors, Site};
 use zwgk_crawl::{FolderSource, PageSource};
 
 pub use zwgk_core::{EvidenceSet, Outcome, Probe, Report, RulePack};
-pub use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
+pub use zwgk_crawl::http::cache::CacheStats;
+pub use zwgk_crawl::http::snapshot::SnapshotSummary;
+pub use zwgk_crawl::http::{CrawlOptions, FetchSummary, HttpSource, ProgressMode};
 pub use zwgk_crawl::inputs::{load_evidence, load_pack, InputError};
 
 /// What to scan.
@@ -119,9 +121,20 @@ pub trait ProbeLog {
 pub struct Scanned {
     /// One report per pack, in the order of [`ScanRequest::packs`].
     pub reports: Vec<Report>,
-    /// For a crawl, the crawler after its crawl: its fetch summary, snapshot and cache
-    /// statistics and the record of every fetch.
-    pub crawl: Option<HttpSource>,
+    /// For a crawl, what it came to besides the pages.
+    pub crawl: Option<Crawled>,
+}
+
+/// What a crawl came to besides its pages (the crawler itself, with its connections, is
+/// gone by the time the packs are evaluated).
+#[derive(Debug, Clone)]
+pub struct Crawled {
+    /// The fetch counts (also in each report's `fetch`).
+    pub summary: Option<FetchSummary>,
+    /// What `--snapshot` saved, when asked.
+    pub snapshot: Option<SnapshotSummary>,
+    /// How the `--cache` folder fared, when one was given.
+    pub cache: Option<CacheStats>,
 }
 
 /// Why a scan gave no report.
@@ -174,8 +187,7 @@ pub fn scan(request: &ScanRequest, log: Option<&mut dyn ProbeLog>) -> Result<Sca
     };
     let fetch = crawl
         .as_ref()
-        .and_then(HttpSource::summary)
-        .as_ref()
+        .and_then(|c| c.summary.as_ref())
         .map(zwgk_core::report::FetchStats::from);
     let reports = request
         .packs
@@ -192,13 +204,13 @@ pub fn scan(request: &ScanRequest, log: Option<&mut dyn ProbeLog>) -> Result<Sca
     Ok(Scanned { reports, crawl })
 }
 
-/// Crawl the site and give it with the crawler (for its statistics).
+/// Crawl the site and give it with what the crawl came to.
 fn crawl(
     url: &str,
     request: &ScanRequest,
     selectors: &Selectors,
     log: Option<&mut dyn ProbeLog>,
-) -> Result<(Site, HttpSource), ScanError> {
+) -> Result<(Site, Crawled), ScanError> {
     let source = HttpSource::new(url, request.crawl.clone())
         .map_err(|e| ScanError::BadTarget(e.to_string()))?;
     let began = std::time::SystemTime::now();
@@ -231,7 +243,12 @@ fn crawl(
     let site = Site::new(source.target(), pages)
         .with_external(source.external())
         .with_probes(probes);
-    Ok((site, source))
+    let crawled = Crawled {
+        summary: source.summary(),
+        snapshot: source.snapshot(),
+        cache: source.cache_stats(),
+    };
+    Ok((site, crawled))
 }
 
 /// The crawl's fetch of its start URL as an availability probe: its status (or why it

@@ -1,7 +1,7 @@
 //! `zwgk scan`: scan a portal against rule packs ([`zwgk::scan`]) and write the reports.
 
 use chrono::{Duration, NaiveDate, Utc};
-use zwgk::{load_evidence, load_pack, CrawlOptions, HttpSource, ProgressMode};
+use zwgk::{load_evidence, load_pack, CrawlOptions, ProgressMode};
 use zwgk_core::{EvidenceSet, Outcome};
 
 use crate::cli::{CrawlArgs, ScanArgs};
@@ -41,8 +41,8 @@ fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
 }
 
 /// Say what the snapshot and cache came to: problems always, counts unless quiet.
-fn report_snapshot(source: &HttpSource, quiet: bool) {
-    if let Some(s) = source.snapshot() {
+fn report_snapshot(crawled: &zwgk::Crawled, quiet: bool) {
+    if let Some(s) = &crawled.snapshot {
         let dir = s.dir.display();
         if s.files == 0 {
             if let Some(why) = &s.first_error {
@@ -61,7 +61,7 @@ fn report_snapshot(source: &HttpSource, quiet: bool) {
             }
         }
     }
-    if let Some(c) = source.cache_stats() {
+    if let Some(c) = &crawled.cache {
         if c.write_errors > 0 {
             eprintln!(
                 "zwgk: cache: {} entries could not be written (fetched in full next time)",
@@ -134,13 +134,13 @@ pub fn run(args: ScanArgs) -> Code {
         Ok(s) => s,
         Err(e) => return failed(&e, &args),
     };
-    if let Some(source) = &scanned.crawl {
+    if let Some(crawled) = &scanned.crawl {
         if !args.quiet {
-            if let Some(summary) = source.summary() {
+            if let Some(summary) = &crawled.summary {
                 eprintln!("zwgk: crawl: {summary}");
             }
         }
-        report_snapshot(source, args.quiet);
+        report_snapshot(crawled, args.quiet);
     }
     let mut worst = Code::Ok;
     for report in &scanned.reports {
