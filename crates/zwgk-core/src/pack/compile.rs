@@ -578,8 +578,8 @@ impl CheckCompiler<'_, '_, '_> {
     }
 
     /// The sub-checks listed under `key` (`checks = [...]` or `[[…checks]]`), each compiled
-    /// by its own kind; `None` when the field is missing, not a list, nested too deep, or
-    /// a sub-check is invalid (each error reported).
+    /// by its own kind, at least one; `None` when the field is missing, not a list, empty,
+    /// nested too deep, or a sub-check is invalid (each error reported).
     pub fn sub_checks(&mut self, key: &str) -> Option<(Range<usize>, Vec<Check>)> {
         let Some(list) = self
             .raw
@@ -615,6 +615,11 @@ impl CheckCompiler<'_, '_, '_> {
                 Some(c) => out.push(c),
                 None => ok = false,
             }
+        }
+        if ok && out.is_empty() {
+            let msg = format!("`{}` needs at least one check", self.kind.name);
+            self.cx.invalid(list.span(), msg);
+            return None;
         }
         ok.then_some((list.span(), out))
     }
