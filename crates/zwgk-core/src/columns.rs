@@ -298,6 +298,7 @@ mod tests {
                 url: (*u).into(),
                 title: "条目".into(),
                 date: d.parse().unwrap(),
+                fields: Default::default(),
             });
             p.links.push(Arc::new(Link {
                 url: (*u).into(),

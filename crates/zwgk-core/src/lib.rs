@@ -69,6 +69,7 @@ pub mod eval;
 pub mod evidence;
 pub mod external;
 pub mod html;
+mod listing;
 pub mod outcome;
 pub mod pack;
 pub mod page;

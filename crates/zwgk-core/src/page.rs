@@ -454,8 +454,13 @@ pub struct ListItem {
     pub url: String,
     /// Item title.
     pub title: String,
-    /// The date printed beside the item.
+    /// The date printed beside the item (in a table with a header row, its publication-date
+    /// column).
     pub date: NaiveDate,
+    /// What else the entry states, by label: the other columns of a table list under their
+    /// headers (文号, 实施日期, 失效日期, 有效性, …), the catalogue's fields of an API entry.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
 }
 
 /// A downloadable document linked from a page.
@@ -529,7 +534,7 @@ pub const MAX_SELECTOR_MATCHES: usize = 20;
 
 /// Attribute lookup by name without building an interned name (scraper's `attr` interns
 /// the name it is given on every call; an element has only a few attributes to compare).
-trait AttrOf<'a> {
+pub(crate) trait AttrOf<'a> {
     fn attr_of(self, name: &str) -> Option<&'a str>;
 }
 
@@ -549,9 +554,6 @@ impl<'a> AttrOf<'a> for ElementRef<'a> {
         self.value().attr_of(name)
     }
 }
-
-static SEL_ANCHOR: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
-static SEL_LIST_ROWS: LazyLock<Selector> = LazyLock::new(|| sel("li, tr, dd, dl"));
 
 /// The elements page analysis reads, found in one pass over the document rather than
 /// one pass per selector, in the order `Html::select` gives them (the tree's node
@@ -800,7 +802,7 @@ impl PageFacts {
             }));
         }
 
-        let list_items = list_items_of(&found.rows, base.as_ref());
+        let list_items = crate::listing::list_items(&doc, &found.rows, base.as_ref());
         let metadata = crate::quirks::gkmlpt::metadata_block(&body_text);
         let published = publication_date(&metadata, &body_text, &meta_tags);
 
@@ -1042,7 +1044,7 @@ fn link_context(raw: &str, pos: usize) -> String {
     }
 }
 
-fn resolve(base: Option<&Url>, href: &str) -> Option<String> {
+pub(crate) fn resolve(base: Option<&Url>, href: &str) -> Option<String> {
     let href = href.trim();
     let starts_with = |prefix: &str| {
         href.as_bytes()
@@ -1178,47 +1180,6 @@ fn breadcrumb_of(crumbs: &[ElementRef<'_>], body_text: &str) -> Vec<String> {
         .collect()
 }
 
-fn list_items_of(rows: &[ElementRef<'_>], base: Option<&Url>) -> Vec<ListItem> {
-    let mut items: Vec<ListItem> = Vec::new();
-    for &row in rows {
-        // Only innermost rows: a row containing other rows is a container.
-        if row.select(&SEL_LIST_ROWS).nth(1).is_some() && row.value().name() != "dl" {
-            continue;
-        }
-        let anchors: Vec<ElementRef<'_>> = row.select(&SEL_ANCHOR).collect();
-        let Some(a) = anchors
-            .iter()
-            .find(|a| attachment_extension(a.attr_of("href").unwrap_or("")).is_none())
-        else {
-            continue;
-        };
-        let Some(url) = a.attr_of("href").and_then(|h| resolve(base, h)) else {
-            continue;
-        };
-        let row_text = text::normalize_line(&row.text().collect::<String>());
-        let Some(found) = date::find_dates(&row_text).into_iter().last() else {
-            continue;
-        };
-        let mut title = a
-            .attr_of("title")
-            .map(text::normalize_line)
-            .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| text::normalize_line(&a.text().collect::<String>()));
-        if title.is_empty() {
-            title = row_text.clone();
-        }
-        if items.iter().any(|i| i.url == url) {
-            continue;
-        }
-        items.push(ListItem {
-            url,
-            title,
-            date: found.date,
-        });
-    }
-    items
-}
-
 fn publication_date(
     metadata: &BTreeMap<String, String>,
     body_text: &str,
@@ -1246,6 +1207,9 @@ fn publication_date(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static SEL_ANCHOR: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+    static SEL_LIST_ROWS: LazyLock<Selector> = LazyLock::new(|| sel("li, tr, dd, dl"));
 
     #[test]
     fn own_text_parts_round_trip_as_bytes() {

@@ -6,6 +6,7 @@
 //! becomes a page whose list items and links are its articles, so rules see the
 //! catalogue as they see a column list.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate};
@@ -29,6 +30,36 @@ fn date_of(v: &Value) -> Option<NaiveDate> {
         Value::String(s) => date::first_date(s).map(|f| f.date),
         _ => None,
     }
+}
+
+/// What a catalogue entry states besides its title and date, under the labels a detail
+/// page prints: 文号, 索引号, 发布机构, and its validity when the catalogue marks it
+/// (`is_abolished`, `is_expired`).
+fn fields_of(article: &Value) -> BTreeMap<String, String> {
+    let mut fields = BTreeMap::new();
+    for (key, label) in [
+        ("document_number", "文号"),
+        ("identifier", "索引号"),
+        ("publisher", "发布机构"),
+    ] {
+        if let Some(v) = article.get(key).and_then(Value::as_str) {
+            let v = text::normalize_line(v);
+            if !v.is_empty() {
+                fields.insert(label.to_string(), v);
+            }
+        }
+    }
+    let flag = |key: &str| {
+        article
+            .get(key)
+            .is_some_and(|v| v.as_bool() == Some(true) || v.as_i64() == Some(1))
+    };
+    if flag("is_abolished") {
+        fields.insert("有效性".to_string(), "废止".to_string());
+    } else if flag("is_expired") {
+        fields.insert("有效性".to_string(), "失效".to_string());
+    }
+    fields
 }
 
 /// Read a catalogue API response into page facts; `None` when the JSON is not a catalogue list.
@@ -65,6 +96,7 @@ pub fn catalogue_page(url: &str, status: u16, json: &str) -> Option<PageFacts> {
                 url: abs.clone(),
                 title: title.clone(),
                 date,
+                fields: fields_of(a),
             });
         }
         page.links.push(Arc::new(Link {
