@@ -74,7 +74,7 @@ fn two_packs_on_one_crawl_give_each_pack_its_own_report() {
     let twice: Vec<_> = server.hits().into_iter().filter(|(_, n)| *n > 1).collect();
     assert!(twice.is_empty(), "fetched twice: {twice:?}");
     // One summary line per pack; the website pack's carries its score.
-    assert!(stderr.contains("pack gd-whly-2021 (45 rules)"), "{stderr}");
+    assert!(stderr.contains("pack gd-whly-2021 (48 rules)"), "{stderr}");
     assert!(stderr.contains("pack gov-website-2019"), "{stderr}");
     assert!(stderr.contains("score 97.4 of 100: 不合格"), "{stderr}");
 
@@ -167,5 +167,59 @@ fn several_packs_name_their_files_by_pack_id() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("two --rules packs have the id `gd-whly-2021`")
+    );
+}
+
+/// The 2021 pack names its department and plan year once, in `pack.toml`: no rule file
+/// spells the department (its name or aliases) or a year of the plan (the plan year and
+/// the years beside it), outside comments, document numbers (`〔2021〕30号`) and the
+/// official version dates of regulations (`2020-11-29`). Rules write `{department}`,
+/// `{year}`, `{year+1}`, `{year-1}`; a plan of another year or department is a new
+/// `pack.toml`.
+#[test]
+fn the_2021_pack_spells_no_department_and_no_plan_year() {
+    let dir = root().join("rules/gd-whly-2021");
+    let pack: toml::Value =
+        toml::from_str(&std::fs::read_to_string(dir.join("pack.toml")).unwrap()).unwrap();
+    let year = pack["pack"]["year"].as_integer().unwrap();
+    let department = &pack["department"];
+    let mut names: Vec<String> = vec![department["name"].as_str().unwrap().to_string()];
+    for a in department["aliases"].as_array().unwrap() {
+        names.push(a.as_str().unwrap().to_string());
+    }
+    let years: Vec<String> = (year - 1..=year + 1).map(|y| y.to_string()).collect();
+    let citation = regex::Regex::new(r"[〔\[]\s?\d{4}\s?[〕\]]|\d{4}-\d{2}-\d{2}").unwrap();
+    let mut found = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") || path.ends_with("pack.toml") {
+            continue;
+        }
+        files += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with('#') {
+                continue;
+            }
+            let code = citation.replace_all(line.split(" #").next().unwrap(), "");
+            let hit = names
+                .iter()
+                .find(|n| code.contains(n.as_str()))
+                .or_else(|| years.iter().find(|y| code.contains(y.as_str())));
+            if let Some(hit) = hit {
+                found.push(format!(
+                    "{}:{}: `{hit}` in {}",
+                    path.display(),
+                    i + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(files >= 32, "the rule files are read: {files}");
+    assert!(
+        found.is_empty(),
+        "rule files spelling the department or the plan year: {found:#?}"
     );
 }

@@ -440,6 +440,11 @@ fn common_lines_suffix(a: &str, b: &str) -> usize {
 /// Characters of preceding text kept as a link's context.
 pub const LINK_CONTEXT_CHARS: usize = 16;
 
+/// Bytes between a link and the one before it that are normalised on their own to make
+/// the link's context; beyond this, the context (its last [`LINK_CONTEXT_CHARS`]
+/// characters) lies wholly after the previous link anyway.
+const SHORT_BETWEEN: usize = 256;
+
 impl Link {
     /// Whether a pattern matches the anchor text or the label just before the link.
     pub fn is_labelled(&self, pattern: &crate::rule::Pattern) -> bool {
@@ -753,14 +758,16 @@ impl PageFacts {
         let root = found.body.unwrap_or(doc.root_element());
         let mut raw = String::new();
         let mut anchor_at = foldhash::HashMap::default();
-        block_text(root, &mut raw, &mut anchor_at);
+        let mut anchor_ends = Vec::new();
+        block_text(root, &mut raw, &mut anchor_at, &mut anchor_ends);
+        anchor_ends.sort_unstable();
         // The body's text and the text before each anchor, in one pass.
         let mut marks: Vec<usize> = anchor_at.values().copied().collect();
         marks.sort_unstable();
         marks.dedup();
         let (body_text, contexts) =
             text::normalize_with_line_tails(&raw, &marks, LINK_CONTEXT_CHARS);
-        let context_at = |pos: usize| match &contexts {
+        let tail_at = |pos: usize| match &contexts {
             Some(tails) => marks
                 .binary_search(&pos)
                 .ok()
@@ -768,6 +775,7 @@ impl PageFacts {
                 .unwrap_or_else(|| link_context(&raw, pos)),
             None => link_context(&raw, pos),
         };
+        let context_at = |pos: usize| label_before(&raw, pos, &anchor_ends, &tail_at);
 
         let breadcrumb = breadcrumb_of(&found.crumbs, &body_text);
 
@@ -803,7 +811,8 @@ impl PageFacts {
         }
 
         let list_items = crate::listing::list_items(&doc, &found.rows, base.as_ref());
-        let metadata = crate::quirks::gkmlpt::metadata_block(&body_text);
+        let tables = tables_of(&found.tables);
+        let metadata = crate::labels::labelled_fields(&body_text, &tables);
         let published = publication_date(&metadata, &body_text, &meta_tags);
 
         PageFacts {
@@ -820,7 +829,7 @@ impl PageFacts {
             published,
             list_items,
             attachments,
-            tables: tables_of(&found.tables),
+            tables,
             selected,
         }
     }
@@ -972,15 +981,18 @@ fn block_text(
     el: ElementRef<'_>,
     out: &mut String,
     anchor_at: &mut foldhash::HashMap<NodeId, usize>,
+    anchor_ends: &mut Vec<usize>,
 ) {
     enum Step<'a> {
         Enter(ego_tree::NodeRef<'a, Node>),
         Leave(&'static str),
+        LeaveAnchor,
     }
     let mut stack: Vec<Step<'_>> = el.children().rev().map(Step::Enter).collect();
     while let Some(step) = stack.pop() {
         match step {
             Step::Leave(sep) => out.push_str(sep),
+            Step::LeaveAnchor => anchor_ends.push(out.len()),
             Step::Enter(node) => match node.value() {
                 Node::Text(t) => out.push_str(t),
                 Node::Element(e) => {
@@ -999,12 +1011,37 @@ fn block_text(
                         ""
                     };
                     out.push_str(sep);
-                    stack.push(Step::Leave(sep));
+                    stack.push(if name == "a" {
+                        Step::LeaveAnchor
+                    } else {
+                        Step::Leave(sep)
+                    });
                     stack.extend(node.children().rev().map(Step::Enter));
                 }
                 _ => {}
             },
         }
+    }
+}
+
+/// The context of the link starting at `pos` of `raw`: the text before it back to the
+/// previous link at most (`anchor_ends`: where links end, ascending), so that the text of
+/// one link never labels the next (`原文链接：A` then the footer's `网站地图`). `tail` gives
+/// the last [`LINK_CONTEXT_CHARS`] characters of the whole text before `pos`, used when the
+/// previous link is far.
+fn label_before(
+    raw: &str,
+    pos: usize,
+    anchor_ends: &[usize],
+    tail: &dyn Fn(usize) -> String,
+) -> String {
+    let before = anchor_ends.partition_point(|&e| e <= pos);
+    match before.checked_sub(1).map(|i| anchor_ends[i]) {
+        Some(prev) if pos - prev <= SHORT_BETWEEN => {
+            let between = text::normalize_line(&raw[prev..pos]);
+            text::last_chars(between.trim(), LINK_CONTEXT_CHARS).to_string()
+        }
+        _ => tail(pos),
     }
 }
 
@@ -1547,11 +1584,14 @@ mod tests {
                 .or_else(|| Url::parse(url).ok());
             let mut raw = String::new();
             let mut anchor_at = foldhash::HashMap::default();
+            let mut anchor_ends = Vec::new();
             block_text(
                 found.body.unwrap_or(doc.root_element()),
                 &mut raw,
                 &mut anchor_at,
+                &mut anchor_ends,
             );
+            anchor_ends.sort_unstable();
             let want: Vec<String> = found
                 .anchors
                 .iter()
@@ -1563,7 +1603,9 @@ mod tests {
                 .map(|a| {
                     anchor_at
                         .get(&a.id())
-                        .map(|&pos| link_context(&raw, pos))
+                        .map(|&pos| {
+                            label_before(&raw, pos, &anchor_ends, &|p| link_context(&raw, p))
+                        })
                         .unwrap_or_default()
                 })
                 .collect();

@@ -69,12 +69,33 @@ pub struct Plan {
     pub title: String,
     /// The plan year: deadlines such as "by the end of the year" refer to it.
     pub year: i32,
-    /// The department the plan belongs to.
+    /// The department the plan belongs to (its full name).
     pub department: Option<String>,
     /// The seed document the tasks were imported from (a path relative to the repository).
     pub seed: Option<String>,
     /// The tasks, in plan order.
     pub tasks: Vec<Task>,
+}
+
+/// The department a pack's rules speak of, declared once in `pack.toml` (`[department]`)
+/// so that no rule file spells it: rules write `{department}` and the other names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    /// The full name, e.g. `广东省文化和旅游厅`.
+    pub name: String,
+    /// Other names the site uses for it (`省文化和旅游厅`, `广东省文旅厅`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Departments it succeeds, whose documents it still publishes (`广东省文化厅`, `广东省旅游局`).
+    #[serde(default)]
+    pub predecessors: Vec<String>,
+    /// The prefixes of its document numbers (`粤文旅`, the 规 numbers `粤文旅规`).
+    #[serde(default)]
+    pub number_prefixes: Vec<String>,
+    /// Words that mark its own body as against its subordinate units (`机关`, `本级`).
+    #[serde(default)]
+    pub own_units: Vec<String>,
 }
 
 impl Plan {

@@ -115,8 +115,8 @@ impl Pattern {
 pub struct Criteria {
     /// Regex on the absolute URL.
     pub url: Option<Pattern>,
-    /// Regex on the page title.
-    pub title: Option<Pattern>,
+    /// Regexes on the page title, all of which must match (in any order).
+    pub titles: Vec<Pattern>,
     /// Regex on the breadcrumb joined with ` > `.
     pub breadcrumb: Option<Pattern>,
     /// Regex on the column: the `ColumnName` meta tag, else the last breadcrumb entry.
@@ -129,19 +129,22 @@ pub struct Criteria {
     pub published_after: Option<DateSpec>,
     /// Published on or before this date (pages without a date do not match).
     pub published_before: Option<DateSpec>,
+    /// Only listings, or only documents ([`crate::document::role`]).
+    pub role: Option<crate::document::Role>,
 }
 
 impl Criteria {
     /// Whether no criterion is set.
     pub fn is_empty(&self) -> bool {
         self.url.is_none()
-            && self.title.is_none()
+            && self.titles.is_empty()
             && self.breadcrumb.is_none()
             && self.column.is_none()
             && self.link_text.is_none()
             && self.selector.is_none()
             && self.published_after.is_none()
             && self.published_before.is_none()
+            && self.role.is_none()
     }
 }
 
@@ -150,6 +153,14 @@ impl Criteria {
 pub struct Locator {
     /// Pages must meet all of these.
     pub include: Criteria,
+    /// What the located pages are, in words, for messages (`describe` in the rule file).
+    pub describe: Option<String>,
+    /// Read the pages a located listing's entries link to, in place of the listing
+    /// (`follow = "entries"`): a question list's answers are on the question pages.
+    pub follow_entries: bool,
+    /// Also read the pages the located pages link to with a matching anchor or label
+    /// (`follow_links`): a guide's application form is on the page it links to.
+    pub follow_links: Option<Pattern>,
     /// Pages meeting any one of these are left out.
     pub exclude: Vec<Criteria>,
 }

@@ -22,6 +22,9 @@ pub struct Site {
     /// the links pointing there (32-bit: a scan holds far fewer than 4 billion pages
     /// or links a page).
     inbound: foldhash::HashMap<u64, Vec<(u32, u32)>>,
+    /// For each [`url_key`] of a listed item, the (page index, list-item index) pairs of
+    /// the list entries naming it.
+    listed: foldhash::HashMap<u64, Vec<(u32, u32)>>,
     /// The results of checking off-site links, by the link's URL.
     external: HashMap<String, ExternalLink>,
     /// Timed requests of the site's pages (the `availability` check reads them).
@@ -102,8 +105,34 @@ impl Site {
                     .or_default()
                     .push((pi, li));
             }
+            for (ii, item) in page.list_items.iter().enumerate() {
+                let (Ok(pi), Ok(ii)) = (u32::try_from(pi), u32::try_from(ii)) else {
+                    continue;
+                };
+                site.listed
+                    .entry(url_key(&item.url))
+                    .or_default()
+                    .push((pi, ii));
+            }
         }
         site
+    }
+
+    /// The list entries (of column lists, tables, catalogue answers) that name `url`,
+    /// with the URL of the list page, in page order.
+    pub fn listings_of<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a crate::page::ListItem)> {
+        self.listed
+            .get(&url_key(url))
+            .into_iter()
+            .flatten()
+            .map(|&(pi, ii)| {
+                let page = &self.pages[pi as usize];
+                (page.url.as_str(), &page.list_items[ii as usize])
+            })
+            .filter(move |(_, item)| same_page(&item.url, url))
     }
 
     /// The same site with the results of checking its off-site links (see

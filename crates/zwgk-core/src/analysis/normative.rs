@@ -11,7 +11,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use regex::Regex;
 
 use crate::date;
-use crate::page::PageFacts;
+use crate::document::Document;
 
 /// Validity of a normative document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,13 +85,16 @@ fn status_word(s: &str) -> Option<Status> {
 }
 
 /// Read a document page.
-pub fn read(page: &PageFacts) -> NormativeDoc {
+pub fn read(doc: &Document<'_>) -> NormativeDoc {
+    let page = doc.page;
     let text = &*page.text.as_str();
     let number = page
         .metadata_value("文号")
         .map(str::to_string)
         .or_else(|| NUMBER.find(&page.title).map(|m| m.as_str().to_string()))
-        .or_else(|| NUMBER.find(text).map(|m| m.as_str().to_string()));
+        .or_else(|| NUMBER.find(text).map(|m| m.as_str().to_string()))
+        .or_else(|| listed(doc, &["文号", "发文字号"]).map(str::to_string));
+    let listed_date = |labels: &[&str]| listed(doc, labels).and_then(date::parse_date);
     let effective = date::date_after_label(text, &["实施日期", "施行日期", "生效日期"])
         .map(|f| f.date)
         .or_else(|| {
@@ -100,7 +103,8 @@ pub fn read(page: &PageFacts) -> NormativeDoc {
                     .and_then(|m| date::first_date(m.as_str()))
                     .map(|f| f.date)
             })
-        });
+        })
+        .or_else(|| listed_date(&["实施日期", "施行日期", "生效日期"]));
     let expires = date::date_after_label(text, &["失效日期", "有效期至", "废止日期"])
         .map(|f| f.date)
         .or_else(|| {
@@ -111,7 +115,8 @@ pub fn read(page: &PageFacts) -> NormativeDoc {
             let end = NaiveDate::from_ymd_opt(start.year() + years, start.month(), start.day())
                 .or_else(|| NaiveDate::from_ymd_opt(start.year() + years, start.month(), 28))?;
             Some(end - Duration::days(1))
-        });
+        })
+        .or_else(|| listed_date(&["失效日期", "废止日期"]));
     let stated = STATUS
         .captures(text)
         .and_then(|c| status_word(c.get(2)?.as_str()))
@@ -122,6 +127,10 @@ pub fn read(page: &PageFacts) -> NormativeDoc {
                     "失效" => Some(Status::Expired),
                     _ => Some(Status::Abolished),
                 })
+        })
+        .or_else(|| {
+            listed(doc, &["有效性", "文件状态", "时效性", "效力状态"])
+                .and_then(|v| status_word(v.trim()))
         });
     NormativeDoc {
         number,
@@ -129,6 +138,19 @@ pub fn read(page: &PageFacts) -> NormativeDoc {
         expires,
         stated,
     }
+}
+
+/// The value of the first of `labels` that a list entry naming the document states (the
+/// page's own labels are read from its text above).
+fn listed<'a>(doc: &Document<'a>, labels: &[&str]) -> Option<&'a str> {
+    doc.listed.iter().find_map(|(_, item)| {
+        labels.iter().find_map(|l| {
+            item.fields
+                .get(*l)
+                .map(String::as_str)
+                .filter(|v| !v.is_empty())
+        })
+    })
 }
 
 impl NormativeDoc {
@@ -156,7 +178,11 @@ mod tests {
     use super::*;
 
     fn doc(body: &str) -> NormativeDoc {
-        read(&PageFacts::from_html("http://x.gov.cn/d.html", 200, body))
+        let page = crate::page::PageFacts::from_html("http://x.gov.cn/d.html", 200, body);
+        read(&Document {
+            page: &page,
+            listed: Vec::new(),
+        })
     }
 
     fn d(s: &str) -> NaiveDate {

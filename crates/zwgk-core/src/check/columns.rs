@@ -8,6 +8,7 @@ use super::{Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVI
 use crate::outcome::{Evidence, Outcome};
 use crate::pack::CheckCompiler;
 use crate::report::{ColumnReport, ColumnState};
+use crate::rule::Pattern;
 
 /// `columns`: its documentation, fields and compiler.
 pub(crate) const KIND: Kind = Kind {
@@ -52,6 +53,12 @@ max = 4"#,
             default: Some("0"),
             meaning: "columns tolerated in those states",
         },
+        Field {
+            name: "within",
+            ty: "regex",
+            default: Some("every column"),
+            meaning: "only the columns whose list page's breadcrumb matches: the sub-columns of a section (`政府信息公开` for the 专栏)",
+        },
     ],
     compile,
     manual_default: None,
@@ -63,6 +70,7 @@ struct Fields {
     kinds: Option<Spanned<Vec<String>>>,
     states: Option<Spanned<Vec<String>>>,
     max: Option<Spanned<i64>>,
+    within: Option<Spanned<String>>,
 }
 
 fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
@@ -118,6 +126,7 @@ fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
         kinds,
         states,
         max: c.count(&f.max, 0, "max")?,
+        within: c.opt_pattern(&f.within)?,
     }))
 }
 
@@ -127,6 +136,7 @@ pub(crate) struct Columns {
     kinds: Vec<String>,
     states: Vec<ColumnState>,
     max: usize,
+    within: Option<Pattern>,
 }
 
 impl Evaluate for Columns {
@@ -135,7 +145,7 @@ impl Evaluate for Columns {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
-        check(cx, &self.kinds, &self.states, self.max)
+        check(cx, self)
     }
 
     fn reads_pages(&self) -> bool {
@@ -158,16 +168,20 @@ fn describe(c: &ColumnReport) -> String {
     format!("{}（{detail}）", c.name)
 }
 
-fn check(
-    cx: &Context<'_>,
-    kinds: &[String],
-    states: &[ColumnState],
-    max: usize,
-) -> CheckResult {
+fn check(cx: &Context<'_>, check: &Columns) -> CheckResult {
+    let (kinds, states, max) = (&check.kinds, &check.states, check.max);
+    let within = |c: &ColumnReport| {
+        check.within.as_ref().is_none_or(|p| {
+            cx.site
+                .page(&c.url)
+                .is_some_and(|page| p.is_match(&page.breadcrumb_text()))
+        })
+    };
     let considered: Vec<&ColumnReport> = cx
         .columns
         .iter()
         .filter(|c| kinds.is_empty() || c.kind.as_ref().is_some_and(|k| kinds.contains(k)))
+        .filter(|c| within(c))
         .collect();
     let hits: Vec<&ColumnReport> = considered
         .iter()
@@ -296,7 +310,15 @@ mod tests {
             columns,
         };
         let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
-        check(&cx, &kinds, states, max)
+        check(
+            &cx,
+            &super::Columns {
+                kinds,
+                states: states.to_vec(),
+                max,
+                within: None,
+            },
+        )
     }
 
     fn stale(n: usize) -> Vec<ColumnReport> {

@@ -3,7 +3,9 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE};
+use super::{
+    describe_field, Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE,
+};
 use crate::outcome::{Evidence, Outcome};
 use crate::pack::CheckCompiler;
 use crate::rule::Pattern;
@@ -41,6 +43,7 @@ summary = "汇报|专题研究""#,
             default: Some("none: any record"),
             meaning: "a regex on the record's summary",
         },
+        describe_field("the records needed, in words (`听取政务公开工作汇报的会议记录`)"),
     ],
     compile,
     manual_default: Some(one_record),
@@ -51,6 +54,7 @@ summary = "汇报|专题研究""#,
 struct Fields {
     min: Option<Spanned<i64>>,
     summary: Option<Spanned<String>>,
+    describe: Option<Spanned<String>>,
 }
 
 fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
@@ -58,6 +62,7 @@ fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
     Some(Check::new(Records {
         min: c.count(&f.min, 1, "min")?,
         summary: c.opt_pattern(&f.summary)?,
+        describe: c.describe(&f.describe),
     }))
 }
 
@@ -66,6 +71,7 @@ fn one_record() -> Check {
     Check::new(Records {
         min: 1,
         summary: None,
+        describe: None,
     })
 }
 
@@ -76,6 +82,8 @@ pub(crate) struct Records {
     pub min: usize,
     /// A regex on the record's summary.
     pub summary: Option<Pattern>,
+    /// The records needed, in words.
+    pub describe: Option<String>,
 }
 
 impl Evaluate for Records {
@@ -84,7 +92,7 @@ impl Evaluate for Records {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
-        check(cx, self.min, self.summary.as_ref())
+        check(cx, self.min, self.summary.as_ref(), self.describe.as_deref())
     }
 
     fn reads_pages(&self) -> bool {
@@ -100,7 +108,12 @@ impl Evaluate for Records {
     }
 }
 
-fn check(cx: &Context<'_>, min: usize, summary: Option<&Pattern>) -> CheckResult {
+fn check(
+    cx: &Context<'_>,
+    min: usize,
+    summary: Option<&Pattern>,
+    describe: Option<&str>,
+) -> CheckResult {
     let records: Vec<_> = cx
         .evidence
         .for_rule(cx.task, cx.rule_id, cx.plan_year, cx.as_of)
@@ -140,9 +153,11 @@ fn check(cx: &Context<'_>, min: usize, summary: Option<&Pattern>) -> CheckResult
                 cx.task, cx.plan_year
             ),
         )];
-        let filter = summary
-            .map(|p| format!("、摘要匹配「{}」", p.source))
-            .unwrap_or_default();
+        let filter = match (describe, summary) {
+            (Some(d), _) => format!("、{d}"),
+            (None, Some(p)) => format!("、摘要匹配「{}」", p.source),
+            (None, None) => String::new(),
+        };
         CheckResult::new(
             Outcome::NeedsEvidence,
             KIND.name,

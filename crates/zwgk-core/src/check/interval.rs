@@ -8,8 +8,12 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{pages_field, per_page, Check, CheckResult, Context, Evaluate, Field, PageVerdict};
+use super::{
+    describe_field, pages_field, per_page, Check, CheckResult, Context, Evaluate, Field,
+    PageVerdict,
+};
 use crate::date;
+use crate::document::Document;
 use crate::pack::CheckCompiler;
 use crate::page::PageFacts;
 use crate::rule::{Pattern, Quantifier};
@@ -25,9 +29,15 @@ pub(super) const FIELDS: &[Field] = &[
     },
     Field {
         name: "from",
-        ty: "\"written_date\" | \"linked\" | \"text\"",
+        ty: "\"written_date\" | \"linked\" | \"text\" | \"decision\"",
         default: Some("`written_date`"),
-        meaning: "the other date: the page's own 成文日期; the publication date of the page it links to (`link_text`); or the earliest date the text states (`date_pattern`)",
+        meaning: "the other date: the document's 成文日期; the publication date of the page it links to (`link_text`); the earliest date the text states (`date_pattern`); or the date of the decision it publishes (a field under one of `labels`, else `date_pattern` in the text)",
+    },
+    Field {
+        name: "labels",
+        ty: "list of strings",
+        default: Some("the `decision_date_labels` vocabulary"),
+        meaning: "with `from = \"decision\"`: the labels of the decision date (`许可决定日期`, `处罚决定日期`, `决定日期`, …), read from the page's labelled fields and the list entries naming it",
     },
     Field {
         name: "link_text",
@@ -38,10 +48,17 @@ pub(super) const FIELDS: &[Field] = &[
     Field {
         name: "date_pattern",
         ty: "regex",
-        default: Some("required with `from = \"text\"`"),
+        default: Some("required with `from = \"text\"`; with `decision`, `于(date)作出`"),
         meaning: "captures the other date in the text (its first group, else the whole match), e.g. `于(\\d{4}年\\d{1,2}月\\d{1,2}日)作出`",
     },
+    Field {
+        name: "if_missing",
+        ty: "\"fail\" | \"incomplete\"",
+        default: Some("`fail`"),
+        meaning: "what a page that does not state the other date gives: a failure (the page must state it, as a decision notice must state its decision date), or `incomplete` (the site need not say it, as a budget need not say when it was approved: a person checks)",
+    },
     pages_field("`every`"),
+    describe_field("the other date's source, in words (`政策文件（原文）的链接`, `作出许可决定的日期`)"),
 ];
 
 /// How the days between the two dates are counted.
@@ -63,16 +80,26 @@ enum FromDate {
     /// The earliest date captured in the page text by a pattern (its first
     /// capture group, else the whole match), e.g. a decision date `于(2021年12月8日)作出`.
     Text(Pattern),
+    /// The date of the decision the page publishes: a labelled field (`许可决定日期 |
+    /// 2021-01-18`), else the earliest date the prose pattern captures.
+    Decision { labels: Vec<String>, prose: Pattern },
 }
+
+/// The prose of a decision date when no field gives it: `于2021年12月8日作出`.
+const DECISION_PROSE: &str =
+    r"于\s?(\d{4}\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日|\d{4}-\d{1,2}-\d{1,2})\s?(依法)?作出";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Fields {
     days: Option<Spanned<i64>>,
     from: Option<Spanned<String>>,
+    labels: Option<Spanned<Vec<String>>>,
     link_text: Option<Spanned<String>>,
     date_pattern: Option<Spanned<String>>,
+    if_missing: Option<Spanned<String>>,
     pages: Option<Spanned<String>>,
+    describe: Option<Spanned<String>>,
 }
 
 /// Compile an interval check of the kind named `kind`, counting `days`.
@@ -91,12 +118,29 @@ pub(super) fn compile(
         return None;
     }
     let from = from_date(c, &f)?;
+    let missing_fails = match f
+        .if_missing
+        .as_ref()
+        .map(|m| (m.get_ref().as_str(), m.span()))
+    {
+        None | Some(("fail", _)) => true,
+        Some(("incomplete", _)) => false,
+        Some((other, s)) => {
+            c.invalid(
+                s,
+                format!("`if_missing` is `fail` or `incomplete`, not `{other}`"),
+            );
+            return None;
+        }
+    };
     Some(Check::new(Interval {
+        missing_fails,
         kind,
         counted,
         days: *days.get_ref() as u32,
         from,
         pages: c.pages(&f.pages, Quantifier::Every)?,
+        describe: c.describe(&f.describe),
     }))
 }
 
@@ -106,8 +150,18 @@ fn from_date(c: &mut CheckCompiler<'_, '_, '_>, f: &Fields) -> Option<FromDate> 
         c.invalid(lt.span(), "`link_text` applies to `from = \"linked\"`");
         return None;
     }
-    if let (Some(dp), false) = (&f.date_pattern, from_kind == Some("text")) {
-        c.invalid(dp.span(), "`date_pattern` applies to `from = \"text\"`");
+    if let (Some(dp), false) = (
+        &f.date_pattern,
+        matches!(from_kind, Some("text" | "decision")),
+    ) {
+        c.invalid(
+            dp.span(),
+            "`date_pattern` applies to `from = \"text\"` and `from = \"decision\"`",
+        );
+        return None;
+    }
+    if let (Some(l), false) = (&f.labels, from_kind == Some("decision")) {
+        c.invalid(l.span(), "`labels` applies to `from = \"decision\"`");
         return None;
     }
     match f.from.as_ref().map(|f| (f.get_ref().as_str(), f.span())) {
@@ -126,10 +180,21 @@ fn from_date(c: &mut CheckCompiler<'_, '_, '_>, f: &Fields) -> Option<FromDate> 
                 None
             }
         },
+        Some(("decision", _)) => {
+            let labels = match &f.labels {
+                Some(l) => l.get_ref().clone(),
+                None => c.vocabulary("decision_date_labels"),
+            };
+            let prose = match &f.date_pattern {
+                Some(dp) => c.pattern(dp)?,
+                None => c.default_pattern(DECISION_PROSE)?,
+            };
+            Some(FromDate::Decision { labels, prose })
+        }
         Some((other, s)) => {
             c.invalid(
                 s,
-                format!("`from` is `written_date`, `linked` or `text`, not `{other}`"),
+                format!("`from` is `written_date`, `linked`, `text` or `decision`, not `{other}`"),
             );
             None
         }
@@ -140,10 +205,13 @@ fn from_date(c: &mut CheckCompiler<'_, '_, '_>, f: &Fields) -> Option<FromDate> 
 #[derive(Debug)]
 pub(super) struct Interval {
     kind: &'static str,
+    /// Whether a page that does not state the other date fails (else it is unknown).
+    missing_fails: bool,
     counted: Days,
     days: u32,
     from: FromDate,
     pages: Quantifier,
+    describe: Option<String>,
 }
 
 impl Evaluate for Interval {
@@ -160,20 +228,72 @@ enum Other {
     Date(NaiveDate, String),
     Missing(String),
     Unknown(String),
+    /// The other date belongs to a page outside the site (another authority's policy):
+    /// nothing to count.
+    Elsewhere(String),
+}
+
+/// Whether two URLs are on the same host.
+fn same_host(a: &str, b: &str) -> bool {
+    let host = |u: &str| {
+        u.split("://")
+            .nth(1)
+            .and_then(|r| r.split(['/', '?', '#']).next())
+            .map(str::to_ascii_lowercase)
+    };
+    host(a) == host(b)
+}
+
+/// The decision date of an enforcement notice: a field under one of `labels` (its page's
+/// labelled fields, then the list entries naming it), else the earliest date `prose`
+/// captures in the text.
+fn decision_date(cx: &Context<'_>, page: &PageFacts, labels: &[String], prose: &Pattern) -> Other {
+    let doc = Document::of(cx.site, page);
+    for label in labels {
+        if let Some(s) = doc.field(label) {
+            if let Some(d) = date::parse_date(s.value) {
+                return Other::Date(d, format!("{label}（{}）", s.from));
+            }
+        }
+    }
+    let earliest = prose
+        .regex
+        .captures_iter(&page.text.as_str())
+        .filter_map(|c| c.get(1).or_else(|| c.get(0)))
+        .filter_map(|m| date::first_date(m.as_str()))
+        .map(|f| f.date)
+        .min();
+    match earliest {
+        Some(d) => Other::Date(d, "正文所载作出决定日期".to_string()),
+        None => Other::Missing(format!(
+            "未找到作出决定的日期（未标注{}，正文也未写明何日作出）",
+            labels.join("、")
+        )),
+    }
 }
 
 fn other_date<'a>(
     cx: &Context<'a>,
     page: &PageFacts,
     from: &FromDate,
+    describe: Option<&str>,
     index: &OnceCell<TitleIndex<'a>>,
 ) -> Other {
+    let sought = |pattern: &Pattern, what: &str| match describe {
+        Some(d) => d.to_string(),
+        None => format!("匹配「{}」的{what}", pattern.source),
+    };
     match from {
-        FromDate::WrittenDate => match page.metadata_value("成文日期").and_then(date::parse_date)
-        {
-            Some(d) => Other::Date(d, "成文日期".to_string()),
-            None => Other::Missing("页面元数据缺少成文日期".to_string()),
-        },
+        FromDate::WrittenDate => {
+            match Document::of(cx.site, page)
+                .field("成文日期")
+                .and_then(|s| date::parse_date(s.value))
+            {
+                Some(d) => Other::Date(d, "成文日期".to_string()),
+                None => Other::Missing("未标注成文日期".to_string()),
+            }
+        }
+        FromDate::Decision { labels, prose } => decision_date(cx, page, labels, prose),
         FromDate::Linked(pattern) => {
             let links: Vec<_> = page
                 .links
@@ -184,12 +304,23 @@ fn other_date<'a>(
                 return match paired_without_backlink(cx, page, index) {
                     Some((d, label)) => Other::Date(d, label),
                     None => Other::Missing(format!(
-                        "页面无文字匹配「{}」的关联链接，也无链接到本页或标题对应的政策文件",
-                        pattern.source
+                        "页面无{}，也无链接到本页或标题对应的政策文件",
+                        sought(pattern, "关联链接")
                     )),
                 };
             }
             let mut unknown = None;
+            let off_site: Vec<&str> = links
+                .iter()
+                .filter(|l| !same_host(&l.url, &page.url) && cx.site.page(&l.url).is_none())
+                .map(|l| l.url.as_str())
+                .collect();
+            if off_site.len() == links.len() {
+                return Other::Elsewhere(format!(
+                    "所关联的政策文件在站外（{}），非本站发布，未核对间隔",
+                    off_site[0]
+                ));
+            }
             for link in links {
                 match cx.site.page(&link.url) {
                     Some(target) if target.is_ok() => {
@@ -220,7 +351,7 @@ fn other_date<'a>(
                 .min();
             match earliest {
                 Some(d) => Other::Date(d, "正文所载日期".to_string()),
-                None => Other::Missing(format!("正文中未找到匹配「{}」的日期", pattern.source)),
+                None => Other::Missing(format!("正文中未找到{}", sought(pattern, "日期"))),
             }
         }
     }
@@ -323,10 +454,12 @@ fn is_interpretation_title(title: &str) -> bool {
 fn check(cx: &Context<'_>, interval: &Interval) -> CheckResult {
     let Interval {
         kind,
+        missing_fails,
         counted,
         days,
         ref from,
         pages,
+        ref describe,
     } = *interval;
     let unit = match counted {
         Days::Working => "个工作日",
@@ -334,13 +467,15 @@ fn check(cx: &Context<'_>, interval: &Interval) -> CheckResult {
     };
     let index = OnceCell::new();
     per_page(cx, kind, pages, |page| {
-        let Some(published) = page.published else {
+        let Some((published, _)) = Document::of(cx.site, page).published() else {
             return PageVerdict::Fail(format!("《{}》未标注发布日期", page.title));
         };
-        let (start, label) = match other_date(cx, page, from, &index) {
+        let (start, label) = match other_date(cx, page, from, describe.as_deref(), &index) {
             Other::Date(d, label) => (d, label),
-            Other::Missing(m) => return PageVerdict::Fail(m),
+            Other::Missing(m) if missing_fails => return PageVerdict::Fail(m),
+            Other::Missing(m) => return PageVerdict::Unknown(format!("{m}，需人工核对")),
             Other::Unknown(m) => return PageVerdict::Unknown(m),
+            Other::Elsewhere(m) => return PageVerdict::Pass(m),
         };
         let between = match counted {
             Days::Working => cx.calendar.working_days_between(start, published),

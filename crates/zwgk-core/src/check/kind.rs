@@ -162,3 +162,13 @@ pub(crate) const fn pages_field(default: &'static str) -> Field {
         meaning: "whether one located page passing is enough (`any`) or every located page must pass (`every`)",
     }
 }
+
+/// The `describe` field of the kinds whose messages would otherwise quote a pattern.
+pub(crate) const fn describe_field(what: &'static str) -> Field {
+    Field {
+        name: "describe",
+        ty: "string (names in braces expanded)",
+        default: Some("none: the message quotes the pattern"),
+        meaning: what,
+    }
+}

@@ -5,10 +5,11 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
-    PageVerdict,
+    describe_field, pages_field, per_page, Check, CheckResult, Context, Evaluate, Example,
+    Field, Kind, PageVerdict,
 };
 use crate::pack::CheckCompiler;
+use crate::page::{Link, PageFacts};
 use crate::rule::{Pattern, Quantifier};
 
 /// `links_to`: its documentation, fields and compiler.
@@ -50,7 +51,14 @@ resolves = true"#,
             default: Some("`true`"),
             meaning: "whether the target must have been fetched with a 2xx status",
         },
+        Field {
+            name: "back",
+            ty: "boolean",
+            default: Some("`false`"),
+            meaning: "whether the target must also link back to the page (an interpretation and its policy link to each other); a target outside the site is not checked",
+        },
         pages_field("`any`"),
+        describe_field("the link sought, in words (`指向解读材料的链接`)"),
     ],
     compile,
     manual_default: None,
@@ -62,7 +70,9 @@ struct Fields {
     url: Option<Spanned<String>>,
     text: Option<Spanned<String>>,
     resolves: Option<Spanned<bool>>,
+    back: Option<Spanned<bool>>,
     pages: Option<Spanned<String>>,
+    describe: Option<Spanned<String>>,
 }
 
 fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
@@ -75,7 +85,9 @@ fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
         url: c.opt_pattern(&f.url)?,
         text: c.opt_pattern(&f.text)?,
         resolves: f.resolves.as_ref().map(|r| *r.get_ref()).unwrap_or(true),
+        back: f.back.as_ref().is_some_and(|b| *b.get_ref()),
         pages: c.pages(&f.pages, Quantifier::Any)?,
+        describe: c.describe(&f.describe),
     }))
 }
 
@@ -85,7 +97,9 @@ pub(crate) struct LinksTo {
     url: Option<Pattern>,
     text: Option<Pattern>,
     resolves: bool,
+    back: bool,
     pages: Quantifier,
+    describe: Option<String>,
 }
 
 impl Evaluate for LinksTo {
@@ -94,73 +108,113 @@ impl Evaluate for LinksTo {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
-        check(
-            cx,
-            self.url.as_ref(),
-            self.text.as_ref(),
-            self.resolves,
-            self.pages,
-        )
+        check(cx, self)
     }
 }
 
-fn check(
-    cx: &Context<'_>,
-    url: Option<&Pattern>,
-    text: Option<&Pattern>,
-    resolves: bool,
-    pages: Quantifier,
-) -> CheckResult {
-    let wanted = [
-        url.map(|p| format!("网址匹配「{}」", p.source)),
-        text.map(|p| format!("文字匹配「{}」", p.source)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("、");
-    per_page(cx, KIND.name, pages, |page| {
-        let candidates: Vec<_> = page
+fn check(cx: &Context<'_>, check: &LinksTo) -> CheckResult {
+    let (url, text) = (check.url.as_ref(), check.text.as_ref());
+    let wanted = match &check.describe {
+        Some(d) => d.clone(),
+        None => [
+            url.map(|p| format!("网址匹配「{}」", p.source)),
+            text.map(|p| format!("文字匹配「{}」", p.source)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("、")
+            + "的链接",
+    };
+    per_page(cx, KIND.name, check.pages, |page| {
+        let candidates: Vec<&Link> = page
             .links
             .iter()
+            .map(|l| &**l)
             .filter(|l| {
                 url.is_none_or(|p| p.is_match(&l.url)) && text.is_none_or(|p| l.is_labelled(p))
             })
             .collect();
         if candidates.is_empty() {
-            return PageVerdict::Fail(format!("《{}》无{wanted}的链接", page.title));
+            return PageVerdict::Fail(format!("《{}》无{wanted}", page.title));
         }
-        if !resolves {
+        if !check.resolves {
             let l = candidates[0];
             return PageVerdict::Pass(format!("「{}」→ {}", l.text, l.url));
         }
-        let mut broken = None;
-        let mut unknown = None;
-        for l in &candidates {
-            match cx.site.page(&l.url) {
-                Some(t) if t.is_ok() => {
-                    return PageVerdict::Pass(format!("「{}」→ {}", l.text, l.url))
-                }
-                Some(t) if t.is_failed() => {
-                    unknown = Some(format!("链接「{}」的目标 {} 无法获取", l.text, l.url))
-                }
-                Some(t) => {
-                    broken = Some(format!(
-                        "链接「{}」的目标 {} 返回状态{}",
-                        l.text,
-                        l.url,
-                        t.status().unwrap_or(0)
-                    ))
-                }
-                None => unknown = Some(format!("链接「{}」的目标 {} 未抓取", l.text, l.url)),
-            }
-        }
-        match (unknown, broken) {
-            (Some(u), _) => PageVerdict::Unknown(u),
-            (None, Some(b)) => PageVerdict::Fail(b),
-            (None, None) => PageVerdict::Fail(format!("《{}》无有效的{wanted}链接", page.title)),
-        }
+        targets(cx, page, &candidates, check.back, &wanted)
     })
+}
+
+/// The verdict on a page from the targets of its matching links: one that was fetched
+/// (and, with `back`, links back to the page) passes it.
+fn targets(
+    cx: &Context<'_>,
+    page: &PageFacts,
+    candidates: &[&Link],
+    back: bool,
+    wanted: &str,
+) -> PageVerdict {
+    let mut broken = None;
+    let mut unknown = None;
+    let mut one_way = None;
+    let mut elsewhere = None;
+    for l in candidates {
+        match cx.site.page(&l.url) {
+            Some(t) if t.is_ok() => {
+                let links_back = t
+                    .links
+                    .iter()
+                    .any(|b| cx.site.page(&b.url).is_some_and(|p| std::ptr::eq(p, page)));
+                if !back || links_back {
+                    return PageVerdict::Pass(format!("「{}」→ {}", l.text, l.url));
+                }
+                one_way = Some((
+                    t.url.clone(),
+                    format!(
+                        "《{}》链接到《{}》，但后者没有链接回本页（单向关联）",
+                        page.title, t.title
+                    ),
+                ));
+            }
+            Some(t) if t.is_failed() => {
+                unknown = Some(format!("链接「{}」的目标 {} 无法获取", l.text, l.url))
+            }
+            Some(t) => {
+                broken = Some(format!(
+                    "链接「{}」的目标 {} 返回状态{}",
+                    l.text,
+                    l.url,
+                    t.status().unwrap_or(0)
+                ))
+            }
+            None if back && !same_host(&l.url, &page.url) => {
+                elsewhere = Some(format!(
+                    "「{}」→ {} 在站外（非本站发布），未核对回链",
+                    l.text, l.url
+                ))
+            }
+            None => unknown = Some(format!("链接「{}」的目标 {} 未抓取", l.text, l.url)),
+        }
+    }
+    match (unknown, broken, one_way, elsewhere) {
+        (_, _, Some((url, w)), _) => PageVerdict::FailAt(url, w),
+        (Some(u), ..) => PageVerdict::Unknown(u),
+        (None, Some(b), ..) => PageVerdict::Fail(b),
+        (None, None, None, Some(e)) => PageVerdict::Pass(e),
+        (None, None, None, None) => PageVerdict::Fail(format!("《{}》无有效的{wanted}", page.title)),
+    }
+}
+
+/// Whether two URLs are on the same host.
+fn same_host(a: &str, b: &str) -> bool {
+    let host = |u: &str| {
+        u.split("://")
+            .nth(1)
+            .and_then(|r| r.split(['/', '?', '#']).next())
+            .map(str::to_ascii_lowercase)
+    };
+    host(a) == host(b)
 }
 
 #[cfg(test)]

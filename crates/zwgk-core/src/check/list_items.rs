@@ -5,7 +5,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE};
+use super::{
+    describe_field, Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE,
+};
 use crate::outcome::{Evidence, Outcome};
 use crate::pack::CheckCompiler;
 use crate::rule::{DateSpec, Pattern};
@@ -50,6 +52,7 @@ since = "{year}-01-01""#,
             default: Some("none: every date"),
             meaning: "count only items dated on or after this date",
         },
+        describe_field("the items counted, in words (`规范性文件`), when `title` filters them"),
     ],
     compile,
     manual_default: None,
@@ -61,6 +64,7 @@ struct Fields {
     min: Option<Spanned<i64>>,
     title: Option<Spanned<String>>,
     since: Option<Spanned<String>>,
+    describe: Option<Spanned<String>>,
 }
 
 fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
@@ -72,6 +76,7 @@ fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
             None => None,
             Some(s) => Some(c.date_spec(s)?),
         },
+        describe: c.describe(&f.describe),
     }))
 }
 
@@ -81,6 +86,7 @@ pub(crate) struct ListItems {
     min: usize,
     title: Option<Pattern>,
     since: Option<DateSpec>,
+    describe: Option<String>,
 }
 
 impl Evaluate for ListItems {
@@ -89,16 +95,12 @@ impl Evaluate for ListItems {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
-        check(cx, self.min, self.title.as_ref(), self.since)
+        check(cx, self)
     }
 }
 
-fn check(
-    cx: &Context<'_>,
-    min: usize,
-    title: Option<&Pattern>,
-    since: Option<DateSpec>,
-) -> CheckResult {
+fn check(cx: &Context<'_>, check: &ListItems) -> CheckResult {
+    let (min, title, since) = (check.min, check.title.as_ref(), check.since);
     if cx.located.pages.is_empty() {
         return cx.located.absent(KIND.name);
     }
@@ -109,9 +111,11 @@ fn check(
         .take(MAX_EVIDENCE)
         .map(|i| Evidence::new(i.url.clone(), format!("{} {}", i.date, i.title)))
         .collect();
-    let mut filter = title
-        .map(|p| format!("（标题匹配「{}」）", p.source))
-        .unwrap_or_default();
+    let mut filter = match (&check.describe, title) {
+        (Some(d), _) => format!("（{d}）"),
+        (None, Some(p)) => format!("（标题匹配「{}」）", p.source),
+        (None, None) => String::new(),
+    };
     if let Some(s) = since {
         filter.push_str(&format!("（{s}以来）"));
     }

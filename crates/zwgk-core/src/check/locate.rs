@@ -17,7 +17,8 @@ pub struct Located<'a> {
     pub unknown: Vec<&'a PageFacts>,
     /// Pages meeting the criteria but published after the as-of date (left out).
     pub later: usize,
-    /// Human description of the criteria, for messages.
+    /// What was sought, in words, for messages: the rule's `describe`, else the criteria
+    /// (`符合条件的页面（标题匹配…）`).
     pub description: String,
     /// What was searched (the site's target) and how many pages it held.
     pub searched: (String, usize),
@@ -47,7 +48,22 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
                 .any(|(_, link)| link.is_labelled(p))
         })
     };
-    let content_criteria = c.title.is_some()
+    if let Some(wanted) = c.role {
+        // A page that could not be fetched is judged by its URL's shape alone.
+        let role = if page.is_failed() {
+            if crate::document::is_listing_url(&page.url) {
+                Some(crate::document::Role::Listing)
+            } else {
+                None
+            }
+        } else {
+            Some(crate::document::role(page))
+        };
+        if role.is_some_and(|r| r != wanted) {
+            return Tri::No;
+        }
+    }
+    let content_criteria = !c.titles.is_empty()
         || c.breadcrumb.is_some()
         || c.column.is_some()
         || c.selector.is_some()
@@ -63,10 +79,8 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
             Tri::Yes
         };
     }
-    if let Some(p) = &c.title {
-        if !p.is_match(&page.title) {
-            return Tri::No;
-        }
+    if !c.titles.iter().all(|p| p.is_match(&page.title)) {
+        return Tri::No;
     }
     if let Some(p) = &c.breadcrumb {
         if !p.is_match(&page.breadcrumb_text()) {
@@ -107,12 +121,19 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
 
 fn describe(c: &Criteria) -> String {
     let mut parts = Vec::new();
+    if !c.titles.is_empty() {
+        let all: Vec<String> = c
+            .titles
+            .iter()
+            .map(|p| format!("「{}」", p.source))
+            .collect();
+        parts.push(format!("标题匹配{}", all.join("且")));
+    }
     let mut add = |label: &str, p: &Option<crate::rule::Pattern>| {
         if let Some(p) = p {
             parts.push(format!("{label}匹配「{}」", p.source));
         }
     };
-    add("标题", &c.title);
     add("网址", &c.url);
     add("栏目路径", &c.breadcrumb);
     add("栏目", &c.column);
@@ -137,6 +158,11 @@ fn describe(c: &Criteria) -> String {
     if let Some(d) = c.published_before {
         parts.push(format!("发布于{}或之前", show(d)));
     }
+    match c.role {
+        Some(crate::document::Role::Document) => parts.push("为文件页（非列表页）".to_string()),
+        Some(crate::document::Role::Listing) => parts.push("为列表页".to_string()),
+        None => {}
+    }
     parts.join("，")
 }
 
@@ -148,7 +174,10 @@ pub fn locate<'a>(
     plan_year: i32,
 ) -> Located<'a> {
     let mut located = Located {
-        description: describe(&locator.include),
+        description: locator
+            .describe
+            .clone()
+            .unwrap_or_else(|| format!("符合条件的页面（{}）", describe(&locator.include))),
         searched: (site.target().to_string(), site.pages().len()),
         unknown_linkers: if locator.include.link_text.is_some() {
             site.failed_count()
@@ -180,7 +209,54 @@ pub fn locate<'a>(
             located.pages.push(page);
         }
     }
+    if locator.follow_entries || locator.follow_links.is_some() {
+        follow(locator, site, as_of, &mut located);
+    }
     located
+}
+
+/// One hop on from the located pages, where the evidence is: a listing's entries in
+/// place of the listing (a question list → its question pages), and the pages linked
+/// with a label matching `follow_links` (a guide → its application form page). Pages that
+/// could not be fetched among them are unknown.
+fn follow<'a>(locator: &Locator, site: &'a Site, as_of: NaiveDate, located: &mut Located<'a>) {
+    let mut out: Vec<&'a PageFacts> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut add = |p: &'a PageFacts, located: &mut Located<'a>| {
+        if !seen.insert(p.url.as_str()) {
+            return;
+        }
+        if p.is_failed() {
+            located.unknown.push(p);
+        } else if p.is_ok() && p.published.is_none_or(|d| d <= as_of) {
+            out.push(p);
+        }
+    };
+    let pages = std::mem::take(&mut located.pages);
+    for page in &pages {
+        let entries: Vec<&'a PageFacts> = if locator.follow_entries {
+            page.list_items
+                .iter()
+                .filter_map(|i| site.page(&i.url))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if entries.is_empty() {
+            add(page, located);
+        }
+        for e in entries {
+            add(e, located);
+        }
+        if let Some(label) = &locator.follow_links {
+            for link in page.links.iter().filter(|l| l.is_labelled(label)) {
+                if let Some(target) = site.page(&link.url) {
+                    add(target, located);
+                }
+            }
+        }
+    }
+    located.pages = out;
 }
 
 impl<'a> Located<'a> {
@@ -227,7 +303,7 @@ impl<'a> Located<'a> {
                 Outcome::Incomplete,
                 kind,
                 format!(
-                    "未找到{}的页面，但有{}个页面无法获取，其中可能有所需链接，无法判定",
+                    "未找到{}，但有{}个页面无法获取，其中可能有所需链接，无法判定",
                     self.description, self.unknown_linkers
                 ),
                 vec![Evidence::new(
@@ -260,10 +336,10 @@ impl<'a> Located<'a> {
         CheckResult::new(
             Outcome::Fail,
             kind,
-            format!("未找到符合条件的页面（{}）{later}", self.description),
+            format!("未找到{}{later}", self.description),
             vec![Evidence::new(
                 target.clone(),
-                format!("在{pages}个页面中未找到{}的页面", self.description),
+                format!("在{pages}个页面中未找到{}", self.description),
             )],
         )
     }

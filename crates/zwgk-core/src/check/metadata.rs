@@ -8,6 +8,7 @@ use super::{
     pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
     PageVerdict,
 };
+use crate::document::{Document, Place};
 use crate::pack::CheckCompiler;
 use crate::rule::Quantifier;
 
@@ -15,8 +16,11 @@ use crate::rule::Quantifier;
 pub(crate) const KIND: Kind = Kind {
     name: "metadata",
     summary: "metadata-block fields present",
-    what: "Each of `fields` is in the page's metadata block with a value. The fields of \
-a catalogue detail page: 索引号, 分类, 发布机构, 成文日期, 名称, 文号, 发布日期, 主题词.",
+    what: "Each of `fields` has a value where the site states the document's fields: the \
+page's labelled fields (the catalogue's block 索引号, 分类, 发布机构, 成文日期, 名称, 文号, 发布日期, \
+主题词; the 集约化 基本信息 block 统一编号, 文号, 实施日期, 失效日期, 发布机关, 文件状态; a label/value \
+table), else the columns of a list entry naming the page (a 规范性文件 table's 文号 column). \
+The evidence says where each value was read.",
     why: "The catalogue gives every item its index number, name, summary and date \
 (《政府信息公开条例》第十二条); a normative document shows its 文号.",
     example: Example {
@@ -82,22 +86,31 @@ impl Evaluate for Metadata {
 
 fn check(cx: &Context<'_>, fields: &[String], pages: Quantifier) -> CheckResult {
     per_page(cx, KIND.name, pages, |page| {
+        let doc = Document::of(cx.site, page);
         let missing: Vec<&str> = fields
             .iter()
-            .filter(|f| page.metadata_value(f).is_none())
+            .filter(|f| doc.field(f).is_none())
             .map(String::as_str)
             .collect();
         if missing.is_empty() {
             let shown: Vec<String> = fields
                 .iter()
-                .map(|f| format!("{f}:{}", page.metadata_value(f).unwrap_or_default()))
+                .filter_map(|f| doc.field(f).map(|s| (f, s)))
+                .map(|(f, s)| match s.from {
+                    Place::Page => format!("{f}:{}", s.value),
+                    Place::List(_) => format!("{f}:{}（{}）", s.value, s.from),
+                })
                 .collect();
             PageVerdict::Pass(shown.join(" "))
-        } else if page.metadata.is_empty() {
-            PageVerdict::Fail(format!("《{}》无元数据信息块", page.title))
+        } else if page.metadata.is_empty() && doc.listed.iter().all(|(_, i)| i.fields.is_empty()) {
+            PageVerdict::Fail(format!(
+                "《{}》未标注{}（页面无元数据信息块，列表中也未列明）",
+                page.title,
+                missing.join("、")
+            ))
         } else {
             PageVerdict::Fail(format!(
-                "《{}》元数据缺少：{}",
+                "《{}》未标注：{}",
                 page.title,
                 missing.join("、")
             ))

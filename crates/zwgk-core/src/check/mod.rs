@@ -15,7 +15,7 @@ pub mod reference;
 
 use chrono::NaiveDate;
 
-pub(crate) use kind::pages_field;
+pub(crate) use kind::{describe_field, pages_field};
 pub use kind::{Check, Evaluate, Example, Field, Kind};
 pub use locate::{locate, Located};
 
@@ -196,6 +196,9 @@ pub(crate) enum PageVerdict {
     Pass(String),
     /// The page fails; what is wrong.
     Fail(String),
+    /// The page fails because of another page (the one that lacks a link back); the
+    /// evidence names that page.
+    FailAt(String, String),
     /// The tool cannot tell (an unreachable linked page, an uncovered calendar year).
     Unknown(String),
 }
@@ -225,6 +228,7 @@ pub(crate) fn per_page(
         .iter()
         .filter_map(|(p, v)| match v {
             PageVerdict::Fail(s) => Some((ev(p, s), s.as_str())),
+            PageVerdict::FailAt(url, s) => Some((Evidence::new(url.clone(), s), s.as_str())),
             _ => None,
         })
         .collect();

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::analysis::annual_report::{analyse, report_year};
 use crate::analysis::normative::{read, NormativeDoc, Status};
+use crate::document::Document;
 use crate::outcome::{Evidence, Outcome};
 use crate::pack::CheckCompiler;
 use crate::rule::{Pattern, Quantifier};
@@ -89,7 +90,7 @@ fn check(
         .located
         .pages
         .iter()
-        .map(|p| (p.url.as_str(), read(p)))
+        .map(|p| (p.url.as_str(), read(&Document::of(cx.site, p))))
         .collect();
     let mut result = per_page(cx, KIND.name, pages, |page| {
         let Some(doc) = docs.get(page.url.as_str()) else {

@@ -20,12 +20,30 @@ refused when the pack loads, with the file, line and column. Page-level checks t
 `pages = \"any\"` (one located page suffices) or `\"every\"`; each kind gives its default.
 ";
 
-/// The reference of every check kind, as Markdown.
+/// The reference of every check kind, then the built-in vocabularies, as Markdown.
 pub fn markdown() -> String {
     let mut out = String::from(INTRO);
     for kind in kinds() {
         out.push('\n');
         out.push_str(&kind_markdown(kind));
+    }
+    out.push_str(&vocabulary_markdown());
+    out
+}
+
+/// The built-in vocabularies: their names, meanings and words.
+fn vocabulary_markdown() -> String {
+    let mut out = String::from(
+        "\n## Vocabularies\n\nThe words rules name in braces (`{policy_links}`); `[vocabulary]` in \
+         `pack.toml` replaces a list or adds one.\n\n| name | what | built-in words |\n| --- | --- | --- |\n",
+    );
+    for v in crate::pack::names::DEFAULT_VOCABULARY {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            v.name,
+            cell(v.meaning),
+            cell(&v.words.join("、"))
+        ));
     }
     out
 }

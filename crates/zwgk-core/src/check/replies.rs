@@ -11,6 +11,7 @@ use toml::Spanned;
 
 use super::{Check, CheckResult, Context, Evaluate, Example, Field, Kind, MAX_EVIDENCE};
 use crate::date;
+use crate::document::{role, Role};
 use crate::outcome::{Evidence, Outcome};
 use crate::pack::CheckCompiler;
 use crate::page::{PageFacts, Table};
@@ -74,13 +75,13 @@ dated 2021-11-18 (75 days old)",
         Field {
             name: "asked",
             ty: "regex",
-            default: Some(DEFAULT_ASKED),
+            default: Some("the `asked_labels` vocabulary"),
             meaning: "the label of the asking date",
         },
         Field {
             name: "replied",
             ty: "regex",
-            default: Some(DEFAULT_REPLIED),
+            default: Some("the `answer_labels` vocabulary"),
             meaning: "the label of the reply date",
         },
     ],
@@ -88,10 +89,10 @@ dated 2021-11-18 (75 days old)",
     manual_default: None,
 };
 
-/// The default label of the asking date.
-const DEFAULT_ASKED: &str = "咨询日期|咨询时间|留言日期|留言时间|提问时间|来信时间|来信日期";
-/// The default label of the reply date.
-const DEFAULT_REPLIED: &str = "答复日期|答复时间|回复日期|回复时间|办理时间|办结时间";
+/// The label of the asking date when the check names none: the pack's `asked_labels`.
+const DEFAULT_ASKED: &str = "{asked_labels}";
+/// The label of the reply date when the check names none: the pack's `answer_labels`.
+const DEFAULT_REPLIED: &str = "{answer_labels}";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,13 +144,14 @@ fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
         c.invalid(s.span(), "`since_days` applies to `max_delay_days`");
         return None;
     }
+    let span = c.span();
     let asked = match &f.asked {
         Some(p) => c.pattern(p),
-        None => c.default_pattern(DEFAULT_ASKED),
+        None => c.pattern(&Spanned::new(span.clone(), DEFAULT_ASKED.to_string())),
     };
     let replied = match &f.replied {
         Some(p) => c.pattern(p),
-        None => c.default_pattern(DEFAULT_REPLIED),
+        None => c.pattern(&Spanned::new(span, DEFAULT_REPLIED.to_string())),
     };
     Some(Check::new(Replies {
         asked: asked?,
@@ -409,6 +411,37 @@ fn page_entries(page: &PageFacts, asked: &Pattern, replied: &Pattern) -> Vec<Ent
     out
 }
 
+/// The entries of the located pages, asked on or before `as_of`. A list of questions
+/// whose entries link to question pages that hold entries themselves is left out: the
+/// question page is the record (the list shows a status, not the reply's date).
+fn entries_of<'a>(
+    pages: &[&'a PageFacts],
+    asked: &Pattern,
+    replied: &Pattern,
+    as_of: NaiveDate,
+) -> Vec<(&'a PageFacts, Entry)> {
+    let per_page: Vec<Vec<Entry>> = pages
+        .iter()
+        .map(|p| page_entries(p, asked, replied))
+        .collect();
+    let holding: HashSet<&str> = pages
+        .iter()
+        .zip(&per_page)
+        .filter(|(_, e)| !e.is_empty())
+        .map(|(p, _)| p.url.as_str())
+        .collect();
+    pages
+        .iter()
+        .zip(per_page)
+        .filter(|(p, _)| {
+            !(role(p) == Role::Listing
+                && p.list_items.iter().any(|i| holding.contains(i.url.as_str())))
+        })
+        .flat_map(|(p, es)| es.into_iter().map(move |e| (*p, e)))
+        .filter(|(_, e)| e.asked <= as_of)
+        .collect()
+}
+
 /// How an entry reads in messages and evidence.
 fn describe(e: &Entry, as_of: NaiveDate) -> String {
     let reply = match e.replied.filter(|r| *r <= as_of) {
@@ -567,16 +600,7 @@ fn check(
         return nothing_published(located.absent(KIND.name));
     }
     let as_of = cx.as_of;
-    let entries: Vec<(&PageFacts, Entry)> = located
-        .pages
-        .iter()
-        .flat_map(|p| {
-            page_entries(p, asked, replied)
-                .into_iter()
-                .map(move |e| (*p, e))
-        })
-        .filter(|(_, e)| e.asked <= as_of)
-        .collect();
+    let entries = entries_of(&located.pages, asked, replied, as_of);
     if entries.is_empty() {
         let outcome = if located.unknown.is_empty() {
             Outcome::Fail
@@ -585,9 +609,8 @@ fn check(
         };
         let message = if located.unknown.is_empty() {
             format!(
-                "未找到带日期的咨询答复记录（{}个页面，标签「{}」）",
-                located.pages.len(),
-                asked.source
+                "未找到带日期的咨询答复记录（已查{}个页面）",
+                located.pages.len()
             )
         } else {
             format!("未找到带日期的咨询答复记录；{}", located.unknown_message())
@@ -819,8 +842,8 @@ mod tests {
             &crate::page::PageFacts::from_html("http://x.gov.cn/", 200, &html)
                 .text
                 .as_str(),
-            &label(super::DEFAULT_ASKED),
-            &label(super::DEFAULT_REPLIED),
+            &label("咨询日期|咨询时间|留言日期|留言时间|提问时间|来信时间|来信日期"),
+            &label("答复日期|答复时间|回复日期|回复时间|办理时间|办结时间|处理时间"),
         );
         assert_eq!(entries.len(), super::MAX_ENTRIES_PER_PAGE);
     }

@@ -4,8 +4,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
-    PageVerdict,
+    describe_field, pages_field, per_page, Check, CheckResult, Context, Evaluate, Example,
+    Field, Kind, PageVerdict,
 };
 use crate::pack::CheckCompiler;
 use crate::page::PageFacts;
@@ -63,6 +63,7 @@ match = "all""#,
             meaning: "read only the text of these elements, e.g. `div.article-content`",
         },
         pages_field("`any`"),
+        describe_field("what the pattern looks for, in words (`12345热线入口`): a failing page is said to lack it"),
     ],
     compile,
     manual_default: None,
@@ -79,6 +80,7 @@ struct Fields {
     in_: Option<Spanned<String>>,
     selector: Option<Spanned<String>>,
     pages: Option<Spanned<String>>,
+    describe: Option<Spanned<String>>,
 }
 
 /// Which text a text check reads.
@@ -174,6 +176,7 @@ fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
         matcher,
         scope,
         pages: c.pages(&f.pages, Quantifier::Any)?,
+        describe: c.describe(&f.describe),
     }))
 }
 
@@ -183,6 +186,7 @@ pub(crate) struct Text {
     matcher: Matcher,
     scope: Scope,
     pages: Quantifier,
+    describe: Option<String>,
 }
 
 /// Characters of context shown on each side of a match.
@@ -225,7 +229,10 @@ impl Evaluate for Text {
             match &self.matcher {
                 Matcher::Pattern(p) => match p.regex.find(&text) {
                     Some(m) => PageVerdict::Pass(around(&text, m.start(), m.end())),
-                    None => PageVerdict::Fail(format!("页面未包含匹配「{}」的内容", p.source)),
+                    None => PageVerdict::Fail(match &self.describe {
+                        Some(d) => format!("页面未包含{d}"),
+                        None => format!("页面未包含匹配「{}」的内容", p.source),
+                    }),
                 },
                 Matcher::Keywords { words, all } => keywords(&text, words, *all),
             }

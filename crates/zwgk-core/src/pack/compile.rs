@@ -14,6 +14,7 @@ use toml::de::DeValue;
 use toml::Spanned;
 
 use super::error::{line_col, regex_reason, PackError, PackErrorKind};
+use super::names::{Names, UnknownName};
 use super::raw::{RawCriteria, RawRule, RawRuleScore};
 use super::{error_at, SourceFile, SpannedRule};
 use crate::check::{kinds, Check, Kind};
@@ -35,6 +36,8 @@ pub(crate) struct Compiler<'p> {
     columns: Option<&'p ColumnSpec>,
     /// Every CSS selector the rules use, parsed once.
     selectors: Selectors,
+    /// The names rules write in braces.
+    names: Names,
 }
 
 /// The state of compiling one rule: where errors go and what they name.
@@ -43,6 +46,8 @@ struct Ctx<'a> {
     rule_id: String,
     errors: &'a mut Vec<PackError>,
     failed: bool,
+    /// The names rules write in braces.
+    names: &'a Names,
 }
 
 impl Ctx<'_> {
@@ -57,7 +62,34 @@ impl Ctx<'_> {
     }
 
     fn pattern(&mut self, s: &Spanned<String>) -> Option<Pattern> {
-        let source = s.get_ref();
+        self.pattern_at(s.get_ref(), s.span())
+    }
+
+    /// A text (a title, an `expect`) with its names expanded.
+    fn text(&mut self, s: &str, span: Range<usize>) -> String {
+        match self.names.text(s) {
+            Ok(t) => t,
+            Err(UnknownName(name)) => {
+                let known = self.names.known();
+                self.invalid(span, format!("unknown name `{name}` (names: {known})"));
+                s.to_string()
+            }
+        }
+    }
+
+    /// A regex written at `span`, with its names expanded, checked to be able to match
+    /// normalised text.
+    fn pattern_at(&mut self, written: &str, span: Range<usize>) -> Option<Pattern> {
+        let source = match self.names.pattern(written) {
+            Ok(p) => p,
+            Err(UnknownName(name)) => {
+                let known = self.names.known();
+                self.invalid(span, format!("unknown name `{name}` (names: {known})"));
+                return None;
+            }
+        };
+        let source = &source;
+        let s = Spanned::new(span, written.to_string());
         if let Some(c) = text::first_unnormalized_char(source) {
             self.err(
                 s.span(),
@@ -119,12 +151,18 @@ impl Ctx<'_> {
 }
 
 impl<'p> Compiler<'p> {
-    pub fn new(plan: Option<&'p Plan>, scored: bool, columns: Option<&'p ColumnSpec>) -> Self {
+    pub fn new(
+        plan: Option<&'p Plan>,
+        scored: bool,
+        columns: Option<&'p ColumnSpec>,
+        names: Names,
+    ) -> Self {
         Compiler {
             plan,
             scored,
             columns,
             selectors: Selectors::none(),
+            names,
         }
     }
 
@@ -186,11 +224,13 @@ impl<'p> Compiler<'p> {
     ) -> Option<Rule> {
         let SpannedRule { rule: r, checks } = raw;
         let id = r.id.get_ref().clone();
+        let names = self.names.clone();
         let mut cx = Ctx {
             file,
             rule_id: id.clone(),
             errors,
             failed: false,
+            names: &names,
         };
         if id.trim().is_empty() || id.chars().any(char::is_whitespace) {
             cx.invalid(r.id.span(), "rule id must be non-empty and without spaces");
@@ -226,15 +266,20 @@ impl<'p> Compiler<'p> {
         if cx.failed {
             return None;
         }
+        let title = cx.text(&r.title, r.id.span());
+        let expect = cx.text(&r.expect, r.id.span());
+        if cx.failed {
+            return None;
+        }
         let (line, _) = line_col(&file.text, r.id.span().start);
         Some(Rule {
             id,
             task: *r.task.get_ref(),
-            title: r.title,
+            title,
             severity: r.severity,
             mode: r.mode,
             divisions,
-            expect: r.expect,
+            expect,
             source: r.source,
             locate,
             checks: compiled,
@@ -284,7 +329,26 @@ impl<'p> Compiler<'p> {
                 exclude.push(c);
             }
         }
-        include.map(|include| Locator { include, exclude })
+        let describe = l.describe.as_ref().map(|d| cx.text(d.get_ref(), d.span()));
+        let follow_entries = match &l.follow {
+            None => false,
+            Some(f) if f.get_ref() == "entries" => true,
+            Some(f) => {
+                cx.invalid(
+                    f.span(),
+                    format!("`follow` is `entries`, not `{}`", f.get_ref()),
+                );
+                false
+            }
+        };
+        let follow_links = cx.opt_pattern(&l.follow_links).flatten();
+        include.map(|include| Locator {
+            include,
+            exclude,
+            describe,
+            follow_entries,
+            follow_links,
+        })
     }
 
     fn criteria(
@@ -295,16 +359,37 @@ impl<'p> Compiler<'p> {
     ) -> Option<Criteria> {
         let before = cx.failed;
         cx.failed = false;
+        let titles = raw.title.as_ref().map_or_else(Vec::new, |t| {
+            t.get_ref()
+                .all()
+                .into_iter()
+                .filter_map(|p| cx.pattern_at(p, t.span()))
+                .collect()
+        });
         let mut c = Criteria {
             url: cx.opt_pattern(&raw.url).flatten(),
-            title: cx.opt_pattern(&raw.title).flatten(),
+            titles,
             breadcrumb: cx.opt_pattern(&raw.breadcrumb).flatten(),
             column: cx.opt_pattern(&raw.column).flatten(),
             link_text: cx.opt_pattern(&raw.link_text).flatten(),
             selector: None,
             published_after: cx.opt_date_spec(&raw.published_after).flatten(),
             published_before: cx.opt_date_spec(&raw.published_before).flatten(),
+            role: None,
         };
+        if let Some(r) = &raw.role {
+            c.role = match r.get_ref().as_str() {
+                "document" => Some(crate::document::Role::Document),
+                "listing" => Some(crate::document::Role::Listing),
+                other => {
+                    cx.invalid(
+                        r.span(),
+                        format!("`role` is `document` or `listing`, not `{other}`"),
+                    );
+                    None
+                }
+            };
+        }
         if let Some(s) = &raw.selector {
             if self.selector(cx, s) {
                 c.selector = Some(s.get_ref().clone());
@@ -315,7 +400,7 @@ impl<'p> Compiler<'p> {
         if ok && c.is_empty() {
             cx.invalid(
                 span,
-                "a locate block needs at least one of url, title, breadcrumb, column, link_text, selector, published_after, published_before",
+                "a locate block needs at least one of url, title, breadcrumb, column, link_text, selector, published_after, published_before, role",
             );
             return None;
         }
@@ -570,6 +655,20 @@ impl CheckCompiler<'_, '_, '_> {
                 }
             },
         }
+    }
+
+    /// A `describe` text, its names expanded.
+    pub fn describe(&mut self, d: &Option<Spanned<String>>) -> Option<String> {
+        d.as_ref().map(|d| self.cx.text(d.get_ref(), d.span()))
+    }
+
+    /// The words of a vocabulary (`[vocabulary]` of `pack.toml`, else the built-in ones).
+    pub fn vocabulary(&self, name: &str) -> Vec<String> {
+        self.cx
+            .names
+            .words(name)
+            .map(<[String]>::to_vec)
+            .unwrap_or_default()
     }
 
     /// The pack's column survey, when `pack.toml` declares `[columns]`.

@@ -8,9 +8,10 @@ mod compile;
 mod error;
 #[cfg(test)]
 mod field_names;
+pub mod names;
 mod raw;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use serde::de::{Deserialize, IntoDeserializer};
@@ -60,6 +61,10 @@ pub struct RulePack {
     pub scoring: Option<Scoring>,
     /// How to survey the site's columns (`[columns]`), if the pack does.
     pub columns: Option<ColumnSpec>,
+    /// The department the rules speak of (`[department]`), if the pack names one.
+    pub department: Option<crate::plan::Department>,
+    /// The vocabularies the rules read: the built-in ones with `[vocabulary]` applied.
+    pub vocabulary: BTreeMap<String, Vec<String>>,
 }
 
 impl RulePack {
@@ -69,17 +74,41 @@ impl RulePack {
     /// Every syntax, schema and validation error of every file, as [`PackErrors`].
     pub fn load(pack_file: &SourceFile, rule_files: &[SourceFile]) -> Result<RulePack, PackErrors> {
         let mut errors = Vec::new();
-        let (plan, scoring, columns) = match load_plan(pack_file) {
-            Ok((plan, scoring, columns)) => (Some(plan), scoring, columns),
+        let meta = match load_plan(pack_file) {
+            Ok(meta) => Some(meta),
             Err(mut e) => {
                 errors.append(&mut e);
-                (None, None, None)
+                None
             }
         };
+        let (plan, scoring, columns, department, vocabulary) = match meta {
+            Some(m) => (
+                Some(m.plan),
+                m.scoring,
+                m.columns,
+                m.department,
+                m.vocabulary,
+            ),
+            None => (None, None, None, None, BTreeMap::new()),
+        };
+        let lists = names::lists(&vocabulary, department.as_ref());
+        let vocabulary: BTreeMap<String, Vec<String>> = lists
+            .iter()
+            .filter(|(k, _)| {
+                names::DEFAULT_VOCABULARY.iter().any(|v| v.name == *k)
+                    || vocabulary.contains_key(*k)
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let year = plan.as_ref().map_or(0, |p| p.year);
         let mut rules = Vec::new();
         let mut first_seen: HashMap<String, String> = HashMap::new();
-        let mut compiler =
-            compile::Compiler::new(plan.as_ref(), scoring.is_some(), columns.as_ref());
+        let mut compiler = compile::Compiler::new(
+            plan.as_ref(),
+            scoring.is_some(),
+            columns.as_ref(),
+            names::Names::new(year, lists),
+        );
         for file in rule_files {
             for raw in read_rule_file(file, &mut errors) {
                 let id = raw.rule.id.get_ref().clone();
@@ -112,6 +141,8 @@ impl RulePack {
                 selectors,
                 scoring,
                 columns,
+                department,
+                vocabulary,
             }),
             _ => {
                 errors
@@ -154,8 +185,15 @@ pub(crate) fn error_at(
     }
 }
 
-/// What `pack.toml` declares: the plan, its scoring and its column survey.
-type PackMeta = (Plan, Option<Scoring>, Option<ColumnSpec>);
+/// What `pack.toml` declares: the plan, its scoring, its column survey, the department
+/// and the vocabularies the rules name.
+struct PackMeta {
+    plan: Plan,
+    scoring: Option<Scoring>,
+    columns: Option<ColumnSpec>,
+    department: Option<crate::plan::Department>,
+    vocabulary: BTreeMap<String, Vec<String>>,
+}
 
 fn load_plan(file: &SourceFile) -> Result<PackMeta, Vec<PackError>> {
     let raw: raw::RawPackFile = toml::from_str(&file.text).map_err(|e| {
@@ -216,11 +254,20 @@ fn load_plan(file: &SourceFile) -> Result<PackMeta, Vec<PackError>> {
         id: raw.pack.id,
         title: raw.pack.title,
         year: raw.pack.year,
-        department: raw.pack.department,
+        department: raw
+            .pack
+            .department
+            .or_else(|| raw.department.as_ref().map(|d| d.name.clone())),
         seed: raw.pack.seed,
         tasks,
     };
-    Ok((plan, scoring, columns))
+    Ok(PackMeta {
+        plan,
+        scoring,
+        columns,
+        department: raw.department,
+        vocabulary: raw.vocabulary,
+    })
 }
 
 /// `[scoring]`: marks within sense, caps on tasks that exist.

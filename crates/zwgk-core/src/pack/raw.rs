@@ -13,6 +13,9 @@ use crate::rule::{Mode, Provenance, Severity};
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPackFile {
     pub pack: RawPackMeta,
+    pub department: Option<crate::plan::Department>,
+    #[serde(default)]
+    pub vocabulary: std::collections::BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub task: Vec<RawTask>,
     pub scoring: Option<RawScoring>,
@@ -113,30 +116,56 @@ pub(crate) struct RawDivisions {
     pub others: Vec<String>,
 }
 
+/// A pattern, or several that must all match (in any order).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum Patterns {
+    One(String),
+    All(Vec<String>),
+}
+
+impl Patterns {
+    /// The patterns as written.
+    pub fn all(&self) -> Vec<&str> {
+        match self {
+            Patterns::One(p) => vec![p.as_str()],
+            Patterns::All(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCriteria {
     pub url: Option<Spanned<String>>,
-    pub title: Option<Spanned<String>>,
+    pub title: Option<Spanned<Patterns>>,
     pub breadcrumb: Option<Spanned<String>>,
     pub column: Option<Spanned<String>>,
     pub link_text: Option<Spanned<String>>,
     pub selector: Option<Spanned<String>>,
     pub published_after: Option<Spanned<String>>,
     pub published_before: Option<Spanned<String>>,
+    pub role: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawLocate {
     pub url: Option<Spanned<String>>,
-    pub title: Option<Spanned<String>>,
+    pub title: Option<Spanned<Patterns>>,
     pub breadcrumb: Option<Spanned<String>>,
     pub column: Option<Spanned<String>>,
     pub link_text: Option<Spanned<String>>,
     pub selector: Option<Spanned<String>>,
     pub published_after: Option<Spanned<String>>,
     pub published_before: Option<Spanned<String>>,
+    pub role: Option<Spanned<String>>,
+    /// What the located pages are, in words, for messages (`本部门{year}年部门预算`).
+    pub describe: Option<Spanned<String>>,
+    /// `"entries"`: read the pages a located listing's entries link to, in its place.
+    pub follow: Option<Spanned<String>>,
+    /// Also read the pages linked from the located pages with a matching label.
+    pub follow_links: Option<Spanned<String>>,
     #[serde(default)]
     pub exclude: Vec<Spanned<RawCriteria>>,
 }
@@ -153,6 +182,7 @@ impl RawLocate {
             selector: self.selector.clone(),
             published_after: self.published_after.clone(),
             published_before: self.published_before.clone(),
+            role: self.role.clone(),
         }
     }
 }
