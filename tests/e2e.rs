@@ -897,3 +897,57 @@ fn blind_family_under_the_website_inspection_pack() {
         assert_eq!(bad_rules[id], "fail", "jyh-2021-faulty: {id}");
     }
 }
+
+/// The office reads the reports, not regexes: no message in the Markdown, HTML or CSV
+/// ledger of the faulty portals (both packs, with and without evidence) quotes a pattern
+/// (`匹配「…」`, `.*`, `.+`, `\d`, `\s`, `(?`, `[^`, or an alternation `a|b` inside 「」).
+#[test]
+fn no_message_shows_a_pattern() {
+    let marker =
+        regex::Regex::new(r"匹配「|\.\*|\.\+|\\[dsSwb]|\(\?|\[\^|「[^」]*\|[^」]*」").unwrap();
+    for portal in ["mini-2021-faulty", "whly-2021-faulty", "jyh-2021-faulty"] {
+        for pack in ["rules/gd-whly-2021", "rules/gov-website-2019"] {
+            for evidence in [false, true] {
+                let dir = tempfile::tempdir().unwrap();
+                let target = format!("fixtures/portals/{portal}");
+                let mut args = vec![
+                    "scan",
+                    &target,
+                    "--rules",
+                    pack,
+                    "--as-of",
+                    "2022-02-01",
+                    "--format",
+                    "json,markdown,html,csv",
+                    "--output-dir",
+                    dir.path().to_str().unwrap(),
+                    "-q",
+                ];
+                if evidence {
+                    args.extend(["--evidence", "fixtures/evidence/whly-2021.toml"]);
+                }
+                let o = zwgk(&args);
+                assert!(matches!(code(&o), 0 | 1), "{}", stderr(&o));
+                let report: Value =
+                    serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap())
+                        .unwrap();
+                let messages: Vec<String> = report["tasks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|t| t["rules"].as_array().unwrap())
+                    .map(|r| r["message"].as_str().unwrap().to_string())
+                    .collect();
+                assert!(messages.len() > 10);
+                let shown: Vec<&String> = messages.iter().filter(|m| marker.is_match(m)).collect();
+                assert!(shown.is_empty(), "{portal} {pack}: {shown:#?}");
+                // Every message is in the reports people read, and none of them quotes a pattern.
+                for file in ["report.md", "report.html", "report.csv"] {
+                    let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+                    let hits: Vec<&str> = marker.find_iter(&text).map(|m| m.as_str()).collect();
+                    assert!(hits.is_empty(), "{portal} {pack} {file}: {hits:?}");
+                }
+            }
+        }
+    }
+}
