@@ -206,3 +206,120 @@ fn a_refused_certificate_says_how_to_accept_it() {
         "{by_class}"
     );
 }
+
+/// The tasks a blind fixture's manifest marks violated.
+fn violated_tasks(portal: &str) -> Vec<u64> {
+    let text =
+        std::fs::read_to_string(root().join(format!("fixtures/portals/{portal}/manifest.toml")))
+            .unwrap();
+    let m: toml::Value = toml::from_str(&text).unwrap();
+    m["tasks"]
+        .as_table()
+        .unwrap()
+        .iter()
+        .filter(|(_, v)| v.as_str() == Some("violated"))
+        .map(|(k, _)| k.parse().unwrap())
+        .collect::<std::collections::BTreeSet<u64>>()
+        .into_iter()
+        .collect()
+}
+
+/// Tasks by outcome in a JSON report.
+fn tasks_with(report: &Value, outcome: &str) -> Vec<u64> {
+    report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["outcome"] == outcome)
+        .map(|t| t["task"].as_u64().unwrap())
+        .collect()
+}
+
+/// The faulty blind portal served with what every real site has: three dead links from
+/// its home page (a redirect loop, a connection closed unanswered, a body that never
+/// ends) and a 503 for one request in twenty. Its violations still fail: a page that
+/// could not be read makes a rule `incomplete` only when what is known of it could make
+/// it the page sought, and the report lists the pages it could not read.
+#[test]
+fn a_few_dead_pages_do_not_mask_violations() {
+    let portal = "jyh-2021-faulty";
+    let mirror = root().join(format!("fixtures/portals/{portal}/whly.gd.gov.cn"));
+    let server = Server::start()
+        .serve_mirror(&mirror, "whly.gd.gov.cn")
+        .with_noise(20);
+    let home = std::fs::read_to_string(mirror.join("index.html"))
+        .unwrap()
+        .replace("http://whly.gd.gov.cn", &server.base())
+        .replace(
+            "</body>",
+            "<div class=\"links\"><a href=\"/hdjl/loop.html\">互动交流</a>\
+             <a href=\"/sjfb/reset.html\">数据发布</a>\
+             <a href=\"/bsfw/endless.html\">办事服务</a></div></body>",
+        );
+    server.fixed("/", Resp::html(home.clone()));
+    server.fixed("/index.html", Resp::html(home));
+    server.fixed("/hdjl/loop.html", Resp::redirect("/hdjl/loop-2.html"));
+    server.fixed("/hdjl/loop-2.html", Resp::redirect("/hdjl/loop.html"));
+    server.fixed("/sjfb/reset.html", Resp::hang_up());
+    server.fixed("/bsfw/endless.html", Resp::endless());
+
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.json");
+    let o = scan_command(
+        &server.url("/"),
+        &out,
+        &[
+            "--no-delay",
+            "--concurrency",
+            "8",
+            "--max-body",
+            "1MB",
+            "-q",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let statuses: Vec<u16> = server.answers().iter().map(|(_, s)| *s).collect();
+    assert!(statuses.contains(&503), "the noise was served");
+    let unfetched: Vec<&str> = report["site"]["unfetched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["url"].as_str().unwrap())
+        .collect();
+    for dead in ["/hdjl/loop", "/sjfb/reset.html"] {
+        assert!(
+            unfetched.iter().any(|u| u.contains(dead)),
+            "{dead} listed: {unfetched:?}"
+        );
+    }
+    let mut failing = tasks_with(&report, "fail");
+    failing.sort_unstable();
+    assert_eq!(
+        failing,
+        violated_tasks(portal),
+        "incomplete: {:?}",
+        tasks_with(&report, "incomplete")
+    );
+}
+
+/// A start page answering 403, as a web application firewall does to a crawler it does
+/// not know: no verdict on the site, exit 3, the reason and the User-Agent to allow.
+#[test]
+fn a_start_page_refused_gives_no_verdicts() {
+    let server = Server::start();
+    server.fixed("/", Resp::status(403));
+    server.fixed("/robots.txt", Resp::status(404));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.json");
+    let o = scan_command(&server.url("/"), &out, &["--no-delay", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(!out.exists(), "no report: no task is said to fail");
+    let err = stderr(&o);
+    assert!(err.contains("HTTP 403"), "{err}");
+    assert!(err.contains("User-Agent") && err.contains("zwgk/"), "{err}");
+}

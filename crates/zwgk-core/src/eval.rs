@@ -9,7 +9,7 @@ use crate::outcome::{Evidence, Outcome};
 use crate::pack::RulePack;
 use crate::report::{
     ColumnReport, DivisionReport, PackInfo, Report, RuleReport, SiteInfo, Summary, TaskReport,
-    NO_RULE_YET, SCHEMA_VERSION,
+    UnfetchedPage, NO_RULE_YET, SCHEMA_VERSION,
 };
 use crate::rule::{Mode, Rule};
 use crate::site::Site;
@@ -105,6 +105,17 @@ pub fn evaluate_with_calendar(
         site: SiteInfo {
             pages: site.pages().len(),
             failed_pages: site.failed_count(),
+            unfetched: site
+                .pages()
+                .iter()
+                .filter_map(|p| match &p.fetch {
+                    crate::page::FetchState::Failed { reason } => Some(UnfetchedPage {
+                        url: p.url.clone(),
+                        reason: reason.clone(),
+                    }),
+                    crate::page::FetchState::Fetched { .. } => None,
+                })
+                .collect(),
         },
         tasks,
         by_division,

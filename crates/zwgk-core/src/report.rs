@@ -370,12 +370,26 @@ pub struct Summary {
 }
 
 /// What the scan saw.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteInfo {
     /// Pages in the site (fetched or not).
     pub pages: usize,
     /// Pages that could not be fetched or read.
     pub failed_pages: usize,
+    /// The pages that could not be fetched or read, each with why, in the order the scan
+    /// met them: the verdicts they leave `incomplete` name them, and the rest did not
+    /// depend on them.
+    #[serde(default)]
+    pub unfetched: Vec<UnfetchedPage>,
+}
+
+/// A page the scan could not fetch or read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnfetchedPage {
+    /// Its URL.
+    pub url: String,
+    /// Why (a network error, a status after retries, the deadline).
+    pub reason: String,
 }
 
 /// One task's verdict.

@@ -237,6 +237,7 @@ pub(crate) mod sample {
             site: SiteInfo {
                 pages: 3,
                 failed_pages: 0,
+                unfetched: Vec::new(),
             },
             tasks: vec![TaskReport {
                 task: 1,

@@ -238,6 +238,9 @@ fn page(report: &Report, trend: &[TrendPoint]) -> String {
     if trend.len() >= 2 {
         s.push_str("<a href=\"#trend\">历次检查趋势</a>");
     }
+    if !report.site.unfetched.is_empty() {
+        s.push_str("<a href=\"#unfetched\">无法获取的页面</a>");
+    }
     s.push_str("</nav>\n");
     if let Some(score) = &report.score {
         score_section(&mut s, score);
@@ -251,6 +254,7 @@ fn page(report: &Report, trend: &[TrendPoint]) -> String {
     if trend.len() >= 2 {
         trend_section(&mut s, trend);
     }
+    unfetched_section(&mut s, report);
     s.push_str("<footer>由 zwgk 生成。本页为独立文件，不加载任何外部资源；证据链接指向被检查网站。</footer>\n");
 
     let data = serde_json::json!({
@@ -567,6 +571,39 @@ fn columns_section(s: &mut String, columns: &[ColumnReport]) {
         );
     }
     s.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// Every page the scan could not fetch or read, with why.
+fn unfetched_section(s: &mut String, report: &Report) {
+    let pages = &report.site.unfetched;
+    if pages.is_empty() {
+        return;
+    }
+    s.push_str("<section id=\"unfetched\">\n<h2>无法获取的页面</h2>\n");
+    let _ = writeln!(
+        s,
+        "<p>共{}个。可能是所查页面的，相关规则判为“无法判定”；其余判定不依赖这些页面。</p>",
+        pages.len()
+    );
+    s.push_str("<table class=\"columns\">\n<thead><tr><th scope=\"col\">地址</th><th scope=\"col\">原因</th></tr></thead>\n<tbody>\n");
+    const MAX_LISTED: usize = 200;
+    for p in pages.iter().take(MAX_LISTED) {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            link(&p.url),
+            esc(&one_line(&p.reason, 300))
+        );
+    }
+    s.push_str("</tbody>\n</table>\n");
+    if pages.len() > MAX_LISTED {
+        let _ = writeln!(
+            s,
+            "<p>……另有{}个（JSON 报告的 <code>site.unfetched</code> 列出全部）。</p>",
+            pages.len() - MAX_LISTED
+        );
+    }
+    s.push_str("</section>\n");
 }
 
 fn divisions(s: &mut String, report: &Report) {
@@ -950,9 +987,12 @@ mod tests {
                 "{anchor}"
             );
         }
+        // The evidence link (the unfetched page's URL, not a plain web URL, is quoted).
         assert_eq!(page.matches("<a href=\"http").count(), 1);
         // `http(s)://` appears only in evidence links and quoted report text.
         let outside_links = page.replace("http://whly.gd.gov.cn/a.html", "");
+        let outside_links =
+            outside_links.replace("http://whly.gd.gov.cn/&lt;b&gt;x&lt;/b&gt;.html", "");
         let outside_links = outside_links.replace("http://x/", "");
         assert!(
             !outside_links.contains("http://") && !outside_links.contains("https://"),

@@ -338,6 +338,37 @@ fn divisions_section(s: &mut String, report: &Report) {
     }
 }
 
+/// The most unfetched pages listed (the JSON report lists them all).
+const MAX_UNFETCHED_LISTED: usize = 20;
+
+fn unfetched_section(s: &mut String, report: &Report) {
+    let pages = &report.site.unfetched;
+    if pages.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n## 无法获取的页面\n");
+    let _ = writeln!(
+        s,
+        "共{}个。可能是所查页面的，相关规则判为“无法判定”；其余判定不依赖这些页面。\n",
+        pages.len()
+    );
+    for p in pages.iter().take(MAX_UNFETCHED_LISTED) {
+        let _ = writeln!(
+            s,
+            "- {} — {}",
+            url(&p.url),
+            esc(&shorten(&p.reason, MAX_QUOTE_CHARS))
+        );
+    }
+    if pages.len() > MAX_UNFETCHED_LISTED {
+        let _ = writeln!(
+            s,
+            "- ……另有{}个（JSON 报告的 `site.unfetched` 列出全部）",
+            pages.len() - MAX_UNFETCHED_LISTED
+        );
+    }
+}
+
 /// Render to a string.
 pub fn to_string(report: &Report) -> String {
     let mut s = String::new();
@@ -352,6 +383,7 @@ pub fn to_string(report: &Report) -> String {
     }
     flagged_section(&mut s, report);
     divisions_section(&mut s, report);
+    unfetched_section(&mut s, report);
     s
 }
 
@@ -369,6 +401,21 @@ impl Renderer for Markdown {
 mod tests {
     use super::*;
     use crate::sample::sample;
+
+    #[test]
+    fn unfetched_pages_are_listed_escaped() {
+        let md = to_string(&sample());
+        let section = md.split("## 无法获取的页面").nth(1).expect(&md);
+        assert!(section.contains("共1个"), "{section}");
+        assert!(section.contains("HTTP 503 after 3 tries"), "{section}");
+        assert!(
+            !section.contains("<script>") && !section.contains("<b>"),
+            "{section}"
+        );
+        let mut none = sample();
+        none.site.unfetched.clear();
+        assert!(!to_string(&none).contains("## 无法获取的页面"));
+    }
 
     #[test]
     fn table_lists_every_task_and_escapes_page_text() {

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use zwgk_core::report::{
     DivisionReport, OutcomeCounts, PackInfo, RuleReport, SiteInfo, Summary, TaskReport,
+    UnfetchedPage,
 };
 use zwgk_core::rule::{Mode, Provenance, Severity};
 use zwgk_core::{Divisions, Evidence, Outcome, Report};
@@ -27,7 +28,11 @@ pub fn sample() -> Report {
         summary,
         site: SiteInfo {
             pages: 3,
-            failed_pages: 0,
+            failed_pages: 1,
+            unfetched: vec![UnfetchedPage {
+                url: "http://whly.gd.gov.cn/<b>x</b>.html".into(),
+                reason: "HTTP 503 after 3 tries <script>alert(1)</script>".into(),
+            }],
         },
         tasks: vec![
             TaskReport {

@@ -138,6 +138,7 @@ fn report() -> Report {
         site: SiteInfo {
             pages: 3,
             failed_pages: 0,
+            unfetched: Vec::new(),
         },
         tasks,
         by_division: vec![

@@ -70,7 +70,7 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
         || c.published_after.is_some()
         || c.published_before.is_some();
     if page.is_failed() {
-        if !linked() {
+        if !linked() || !unfetched_could_match(c, page, site, plan_year) {
             return Tri::No;
         }
         return if content_criteria {
@@ -117,6 +117,90 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
         return Tri::No;
     }
     Tri::Yes
+}
+
+/// Whether a page that could not be fetched might meet the content criteria, judged by
+/// what the site says of it: the texts of the links to it and the list entries naming it
+/// (their titles and dates, and the column of the list page). A page named only by
+/// labels that say nothing (`更多`, a cut title ending in `…`, an image) might be anything.
+fn unfetched_could_match(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> bool {
+    let listed: Vec<(&str, &crate::page::ListItem)> = site.listings_of(&page.url).collect();
+    if !c.titles.is_empty() {
+        let names: Vec<&str> = site
+            .inbound_links(&page.url)
+            .map(|(_, link)| link.text.as_str())
+            .chain(listed.iter().map(|(_, item)| item.title.as_str()))
+            .collect();
+        let could = names.is_empty()
+            || names
+                .iter()
+                .any(|n| !is_telling_name(n) || c.titles.iter().all(|p| p.is_match(n)));
+        if !could {
+            return false;
+        }
+    }
+    if c.breadcrumb.is_some() || c.column.is_some() {
+        let listers: Vec<&PageFacts> = listed
+            .iter()
+            .filter_map(|(url, _)| site.page(url))
+            .collect();
+        let in_column = |l: &PageFacts| {
+            c.breadcrumb
+                .as_ref()
+                .is_none_or(|p| p.is_match(&l.breadcrumb_text()))
+                && c.column.as_ref().is_none_or(|p| {
+                    let column = l
+                        .meta_tags
+                        .get("ColumnName")
+                        .map(|c| &**c)
+                        .or_else(|| l.breadcrumb.last().map(String::as_str))
+                        .unwrap_or_default();
+                    p.is_match(column)
+                })
+        };
+        if !listers.is_empty() && !listers.iter().any(|l| in_column(l)) {
+            return false;
+        }
+    }
+    let bound = |spec: Option<DateSpec>| spec.and_then(|s| s.resolve(plan_year));
+    let (after, before) = (bound(c.published_after), bound(c.published_before));
+    if (after.is_some() || before.is_some()) && !listed.is_empty() {
+        let in_range = |d: NaiveDate| after.is_none_or(|a| d >= a) && before.is_none_or(|b| d <= b);
+        if !listed.iter().any(|(_, item)| in_range(item.date)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a link text or list title names a page well enough to rule it out: four or
+/// more characters of words, not cut short (`…`, `...`), not a generic label.
+fn is_telling_name(name: &str) -> bool {
+    const GENERIC: [&str; 12] = [
+        "更多",
+        "详情",
+        "详细",
+        "查看",
+        "点击",
+        "进入",
+        "阅读全文",
+        "全文",
+        "下载",
+        "附件",
+        "more",
+        "MORE",
+    ];
+    let name = name.trim();
+    if name.ends_with('…') || name.ends_with("...") || name.ends_with("..") {
+        return false;
+    }
+    let words: String = name.chars().filter(|c| c.is_alphanumeric()).collect();
+    if words.chars().count() < 4 {
+        return false;
+    }
+    !GENERIC
+        .iter()
+        .any(|g| words.starts_with(g) && words.chars().count() <= 6)
 }
 
 fn describe(c: &Criteria) -> String {
@@ -179,7 +263,11 @@ pub fn locate<'a>(
             .clone()
             .unwrap_or_else(|| format!("符合条件的页面（{}）", describe(&locator.include))),
         searched: (site.target().to_string(), site.pages().len()),
-        unknown_linkers: if locator.include.link_text.is_some() {
+        // The pages that could not be fetched may hold the links sought: when they are
+        // most of the site, an absence says nothing.
+        unknown_linkers: if locator.include.link_text.is_some()
+            && site.failed_count() * 2 > site.pages().len()
+        {
             site.failed_count()
         } else {
             0

@@ -262,7 +262,7 @@ pub(crate) fn per_page(
                     first.excerpt.clone(),
                     vec![first.clone()],
                 )
-            } else if !unknowns.is_empty() || !located.unknown.is_empty() {
+            } else if !unknowns.is_empty() || (fails.is_empty() && !located.unknown.is_empty()) {
                 let msg = if unknowns.is_empty() {
                     located.unknown_message()
                 } else {
@@ -270,7 +270,15 @@ pub(crate) fn per_page(
                 };
                 CheckResult::new(Outcome::Incomplete, kind, msg, take(unknowns))
             } else {
-                CheckResult::new(Outcome::Fail, kind, first_with_more(&fails), take(fails))
+                // A located page that fails fails, whatever else could not be fetched.
+                let mut msg = first_with_more(&fails);
+                if !located.unknown.is_empty() {
+                    msg.push_str(&format!(
+                        "（另有{}个可能相关的页面无法获取）",
+                        located.unknown.len()
+                    ));
+                }
+                CheckResult::new(Outcome::Fail, kind, msg, take(fails))
             }
         }
         Quantifier::Every => {
@@ -345,18 +353,74 @@ mod tests {
     }
 
     #[test]
-    fn link_located_absence_is_unknown_when_pages_failed() {
-        let mut p = pages(&PAGES[1..]);
-        p.push(crate::page::PageFacts::failed(
-            format!("{HOST}/zwgk/gfxwj/index.html"),
-            "timeout",
-        ));
-        let s = crate::site::Site::new(HOST, p);
-        let r = run(
-            &s,
-            "locate = { link_text = \"印发\" }\n[[rule.checks]]\nkind = \"exists\"",
-        );
+    fn link_located_absence_is_unknown_only_when_most_pages_failed() {
+        let rule = "locate = { link_text = \"印发\" }\n[[rule.checks]]\nkind = \"exists\"";
+        let failed =
+            |path: &str| crate::page::PageFacts::failed(format!("{HOST}{path}"), "timeout");
+        // Most of the site unread: the link may be on any of those pages.
+        let mut p = pages(&PAGES[2..]);
+        p.push(failed("/zwgk/gfxwj/index.html"));
+        p.push(failed("/zwgk/other.html"));
+        let r = run(&crate::site::Site::new(HOST, p), rule);
         assert_eq!(r.outcome, Outcome::Incomplete, "{}", r.message);
+        // One dead page among pages read: the absence is a finding.
+        let mut p = pages(&PAGES[1..]);
+        p.push(failed("/zwgk/gfxwj/index.html"));
+        let r = run(&crate::site::Site::new(HOST, p), rule);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+    }
+
+    /// A home page linking to one page that could not be fetched, labelled `label`.
+    fn site_with_dead_link(label: &str, more: &[(&str, &str)]) -> crate::site::Site {
+        let home = format!("<title>首页</title><a href=\"/dead.html\">{label}</a>");
+        let mut specs = vec![("/index.html", home.as_str())];
+        specs.extend_from_slice(more);
+        let mut p = pages(&specs);
+        p.push(crate::page::PageFacts::failed(
+            format!("{HOST}/dead.html"),
+            "connection reset",
+        ));
+        crate::site::Site::new(HOST, p)
+    }
+
+    #[test]
+    fn an_unfetched_page_matters_only_if_what_is_known_of_it_could_match() {
+        let rule = "locate = { title = \"十四五.*规划\" }\n[[rule.checks]]\nkind = \"exists\"";
+        // Its link says it is something else: the absence is a finding.
+        let r = run(&site_with_dead_link("互动交流", &[]), rule);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        // Its link names what is sought, is cut short, or says nothing: unknown.
+        for label in [
+            "“十四五”文化和旅游发展规划",
+            "广东省“十四五”文化和…",
+            "更多>>",
+            "",
+        ] {
+            let r = run(&site_with_dead_link(label, &[]), rule);
+            assert_eq!(r.outcome, Outcome::Incomplete, "{label}: {}", r.message);
+            assert!(r.evidence[0].url.ends_with("/dead.html"));
+        }
+        // A list entry naming it, dated before the window sought, rules it out.
+        let list = "<title>通知公告</title><ul><li><a href=\"/dead.html\">“十四五”规划</a><span>2019-01-02</span></li>\
+                    <li><a href=\"/x1.html\">其他通知一</a><span>2021-01-02</span></li>\
+                    <li><a href=\"/x2.html\">其他通知二</a><span>2021-01-03</span></li></ul>";
+        let dated = "locate = { title = \"十四五.*规划\", published_after = \"2021-01-01\" }\n[[rule.checks]]\nkind = \"exists\"";
+        let r = run(&site_with_dead_link("更多", &[("/list.html", list)]), dated);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+    }
+
+    #[test]
+    fn a_located_page_that_fails_fails_whatever_else_was_not_fetched() {
+        let report = "<title>2021年政府信息公开工作年度报告</title><p>一、总体情况</p>";
+        let rule = "locate = { title = \"年度报告\" }\n[[rule.checks]]\nkind = \"text\"\nkeywords = [\"总体情况\", \"存在的主要问题\"]\npages = \"any\"";
+        let s = site_with_dead_link("年度报告", &[("/report.html", report)]);
+        let r = run(&s, rule);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        assert!(
+            r.message.contains("1个可能相关的页面无法获取"),
+            "{}",
+            r.message
+        );
     }
 
     #[test]

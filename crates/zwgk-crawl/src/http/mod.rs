@@ -400,8 +400,10 @@ impl PageSource for HttpSource {
         });
         if let Some(why) = start_failure {
             return Err(TargetError::Target(format!(
-                "cannot fetch {}: {why}",
-                self.start
+                "cannot fetch {}: {why} (the crawler's User-Agent, for a firewall's \
+                 allow-list: {})",
+                self.start,
+                self.options.user_agent()
             )));
         }
         Ok(pages)

@@ -29,6 +29,21 @@ pub struct Resp {
     pub body: Vec<u8>,
     /// Wait this long before answering (the request counts as in flight meanwhile).
     pub delay: Duration,
+    /// How the answer is sent.
+    pub shape: Shape,
+}
+
+/// How an answer is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Headers with a `Content-Length`, then the body.
+    Whole,
+    /// Nothing: the connection is closed once the request is read, as when a middlebox
+    /// resets it.
+    HangUp,
+    /// Headers without a length, then the body over and over until the client goes
+    /// away (at most 256 MiB).
+    Endless,
 }
 
 impl Resp {
@@ -38,6 +53,23 @@ impl Resp {
             headers: vec![("Content-Type".into(), content_type.into())],
             body: body.into(),
             delay: Duration::ZERO,
+            shape: Shape::Whole,
+        }
+    }
+
+    /// No answer: the connection is closed.
+    pub fn hang_up() -> Self {
+        Resp {
+            shape: Shape::HangUp,
+            ..Resp::status(200)
+        }
+    }
+
+    /// A 200 HTML page whose body never ends.
+    pub fn endless() -> Self {
+        Resp {
+            shape: Shape::Endless,
+            ..Resp::html("<p>无尽的页面</p>\n".repeat(512))
         }
     }
 
@@ -99,6 +131,10 @@ struct State {
     answers: Mutex<Vec<(String, u16)>>,
     /// Answers to `HEAD` requests by target, instead of the `GET` answer.
     head_routes: Mutex<HashMap<String, Resp>>,
+    /// With `n` > 0, every `n`th request is answered 503 instead (transient noise).
+    noise_every: AtomicUsize,
+    /// Requests answered, for the noise.
+    requests: AtomicUsize,
 }
 
 /// The server; it stops when dropped.
@@ -202,6 +238,13 @@ impl Server {
     /// Give mirror files an `ETag` and a `Last-Modified` derived from their content.
     pub fn with_validators(self) -> Server {
         self.state.validators.store(true, Ordering::SeqCst);
+        self
+    }
+
+    /// Answer every `n`th request 503 (without `Retry-After`) instead of its answer: the
+    /// transient errors a busy real site gives.
+    pub fn with_noise(self, n: usize) -> Server {
+        self.state.noise_every.store(n, Ordering::SeqCst);
         self
     }
 
@@ -433,6 +476,7 @@ fn conditional(resp: Resp, req: &Request) -> Resp {
             .collect(),
         body: Vec::new(),
         delay: resp.delay,
+        shape: resp.shape,
     }
 }
 
@@ -482,6 +526,12 @@ fn handle(mut conn: TcpStream, st: &State) {
         (None, Some(h)) => h(&target, count),
         (None, None) => mirror_response(st, &target),
     };
+    let noise = st.noise_every.load(Ordering::SeqCst);
+    let resp = if noise > 0 && st.requests.fetch_add(1, Ordering::SeqCst) % noise == noise - 1 {
+        Resp::status(503)
+    } else {
+        resp
+    };
     let resp = conditional(resp, &req);
     st.answers
         .lock()
@@ -493,6 +543,31 @@ fn handle(mut conn: TcpStream, st: &State) {
     // No longer in flight once the answer starts: the client may finish reading it
     // and send its next request before this thread runs again.
     st.in_flight.fetch_sub(1, Ordering::SeqCst);
+    match resp.shape {
+        Shape::Whole => {}
+        Shape::HangUp => {
+            let _ = conn.shutdown(Shutdown::Both);
+            return;
+        }
+        Shape::Endless => {
+            let _ = conn.write_all(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nConnection: close\r\n\r\n{}",
+                    "<html><head><title>无尽</title></head><body>"
+                )
+                .as_bytes(),
+            );
+            let mut sent = 0usize;
+            while sent < 256 << 20 && !st.stop.load(Ordering::SeqCst) {
+                if conn.write_all(&resp.body).is_err() {
+                    break;
+                }
+                sent += resp.body.len();
+            }
+            let _ = conn.shutdown(Shutdown::Both);
+            return;
+        }
+    }
     let mut head_text = format!(
         "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nConnection: close\r\n",
         resp.status,

@@ -447,9 +447,15 @@ impl Crawl {
 
     /// The start URL came back: note why it failed, if it did, and follow it to the host
     /// it redirects to (`www.`, a new domain).
+    /// A start page answering 4xx or 5xx (a firewall's 403, a 404 for a moved site) is a
+    /// failure too: what the crawler was shown is not the site.
     fn start_fetched(&mut self, facts: &PageFacts, final_url: Option<&Url>) {
-        if let FetchState::Failed { reason } = &facts.fetch {
-            self.results.start_failure = Some(reason.clone());
+        match &facts.fetch {
+            FetchState::Failed { reason } => self.results.start_failure = Some(reason.clone()),
+            FetchState::Fetched { status } if *status >= 400 => {
+                self.results.start_failure = Some(format!("it answered HTTP {status}"));
+            }
+            FetchState::Fetched { .. } => {}
         }
         if let Some(fin) = final_url {
             self.target.scope.add_host(frontier::host_key(fin));
