@@ -363,6 +363,30 @@ pub fn date_after_label(s: &str, labels: &[&str]) -> Option<FoundDate> {
         })
 }
 
+/// Like [`date_after_label`], counting a label of one or two characters only where it is
+/// a word of its own: not the end of a longer label (`日期` in `许可决定日期`, `时间` in
+/// `答复时间`). Longer labels count wherever they stand (`清单更新日期`).
+pub fn date_after_own_label(s: &str, labels: &[&str]) -> Option<FoundDate> {
+    let is_han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    labels
+        .iter()
+        .filter(|label| !label.is_empty())
+        .find_map(|label| {
+            s.match_indices(label).find_map(|(i, l)| {
+                if l.chars().count() <= 2 && s[..i].chars().next_back().is_some_and(is_han) {
+                    return None;
+                }
+                let rest = s[i + l.len()..].trim_start();
+                let rest = rest
+                    .strip_prefix(':')
+                    .or_else(|| rest.strip_prefix('：'))
+                    .unwrap_or(rest)
+                    .trim_start();
+                date_at(s, s.len() - rest.len(), None)
+            })
+        })
+}
+
 /// A statistics period like `统计期限为2021年1月1日至12月31日` or
 /// `2021年1月1日至2021年12月31日`: the (start, end) dates of the first one in the
 /// text.
@@ -608,6 +632,22 @@ mod tests {
             only_dates("2020.01.17-2020.02.01"),
             vec![ymd(2020, 1, 17), ymd(2020, 2, 1)]
         );
+    }
+
+    #[test]
+    fn a_short_label_counts_only_as_a_word_of_its_own() {
+        let labels = ["发布日期", "更新日期", "日期"];
+        let found = |s: &str| date_after_own_label(s, &labels).map(|f| f.date.to_string());
+        assert_eq!(found("许可决定日期：2021-03-10"), None);
+        assert_eq!(
+            found("许可决定日期：2021-03-10\n日期：2021-03-31").as_deref(),
+            Some("2021-03-31")
+        );
+        assert_eq!(
+            found("清单更新日期：2022年1月10日").as_deref(),
+            Some("2022-01-10")
+        );
+        assert_eq!(found("日期：2021-05-06").as_deref(), Some("2021-05-06"));
     }
 
     #[test]

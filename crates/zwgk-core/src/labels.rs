@@ -12,7 +12,8 @@
 //! In text, only the labels of [`TEXT_LABELS`] are read (prose is full of other `X：Y`);
 //! in small tables laid out as label/value pairs, every pair is kept (what a rule needs,
 //! such as a decision date under a label a pack names, is then there to be found). Fewer
-//! than two fields in all is no block (a lone `名称：` in prose).
+//! than two fields in all is no block (a lone `名称：` in prose), unless the one field is
+//! a date under a label ending in 日期.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -92,7 +93,13 @@ pub fn labelled_fields(body_text: &str, tables: &[Table]) -> BTreeMap<String, St
             }
         }
     }
-    if found.len() < 2 {
+    // A lone labelled date (`许可决定日期：2021-03-10`) says what it is; a lone other
+    // field is likelier prose.
+    let lone_date = found.len() == 1
+        && found
+            .iter()
+            .all(|(label, value)| label.ends_with("日期") && date::first_date(value).is_some());
+    if found.len() < 2 && !lone_date {
         found.clear();
     }
     found

@@ -488,7 +488,8 @@ pub struct PageFacts {
     pub fetch: FetchState,
     /// Media type, e.g. `text/html`.
     pub content_type: String,
-    /// Page title: `ArticleTitle` meta, else the first `h1`, else `<title>`; normalised.
+    /// Page title: `ArticleTitle` meta, else the first `h1` that is not the site's name,
+    /// else `<title>` without the site's name after its last separator; normalised.
     pub title: String,
     /// Breadcrumb entries, e.g. `["首页", "政务公开", "规范性文件"]`.
     pub breadcrumb: Vec<String>,
@@ -740,13 +741,12 @@ impl PageFacts {
             }
         }
 
-        let title = meta_tags
-            .get("ArticleTitle")
-            .filter(|t| !t.is_empty())
-            .map(|t| t.to_string())
-            .or_else(|| first_text(&found.h1))
-            .or_else(|| first_text(&found.title))
-            .unwrap_or_default();
+        let title = page_title(
+            meta_tags.get("ArticleTitle").map(|t| &**t),
+            meta_tags.get("SiteName").map(|t| &**t),
+            &found.h1,
+            first_text(&found.title),
+        );
 
         let headings = found
             .headings
@@ -964,6 +964,68 @@ fn tables_of(tables: &[ElementRef<'_>]) -> Vec<Table> {
         }
     }
     out
+}
+
+/// The page's title: the `ArticleTitle` meta; else the first `h1` that is not the
+/// site's name (a logo set in an `h1`); else `<title>` without the site's name after its
+/// last separator (`关于…的通知-广东省文化和旅游厅` → `关于…的通知`).
+fn page_title(
+    article_title: Option<&str>,
+    site_name: Option<&str>,
+    h1: &[ElementRef<'_>],
+    title: Option<String>,
+) -> String {
+    if let Some(t) = article_title.filter(|t| !t.is_empty()) {
+        return t.to_string();
+    }
+    let (title_stem, title_site) = match &title {
+        Some(t) => split_site_suffix(t, site_name),
+        None => (String::new(), None),
+    };
+    let is_site_name = |t: &str| site_name == Some(t) || title_site.as_deref() == Some(t);
+    let heading = h1
+        .iter()
+        .map(|e| text::normalize_line(&e.text().collect::<String>()))
+        .find(|t| !t.is_empty() && !is_site_name(t));
+    heading
+        .or_else(|| (!title_stem.is_empty()).then_some(title_stem))
+        .or(title)
+        .unwrap_or_default()
+}
+
+/// `<title>` split at its last separator when what follows names the site: the
+/// `SiteName` meta, or a name ending as those of government bodies and their sites do
+/// (厅, 局, 委员会, 人民政府, 门户网站, …). The stem and the site's name.
+fn split_site_suffix(title: &str, site_name: Option<&str>) -> (String, Option<String>) {
+    const SEPARATORS: [char; 7] = ['-', '_', '|', '｜', '—', '–', '－'];
+    const SITE_ENDINGS: [&str; 12] = [
+        "厅",
+        "局",
+        "委",
+        "委员会",
+        "政府",
+        "办公室",
+        "办",
+        "院",
+        "中心",
+        "网",
+        "网站",
+        "平台",
+    ];
+    let Some(at) = title.rfind(SEPARATORS) else {
+        return (title.to_string(), None);
+    };
+    let stem = title[..at].trim().trim_end_matches(SEPARATORS).trim();
+    let suffix = title[at..].trim_start_matches(SEPARATORS).trim();
+    let names_site = site_name == Some(suffix)
+        || (suffix.chars().count() <= 24
+            && suffix.chars().count() >= 3
+            && SITE_ENDINGS.iter().any(|e| suffix.ends_with(e)));
+    if names_site && stem.chars().count() >= 2 {
+        (stem.to_string(), Some(suffix.to_string()))
+    } else {
+        (title.to_string(), None)
+    }
 }
 
 fn first_text(elements: &[ElementRef<'_>]) -> Option<String> {
@@ -1231,8 +1293,18 @@ fn publication_date(
         Some((end, _)) => &body_text[..end],
         None => body_text,
     };
-    if let Some(found) = date::date_after_label(head, &["发布日期", "发布时间", "时间", "日期"])
-    {
+    // `时间`/`日期` alone, not as the end of another label (`许可决定日期`, `咨询时间`).
+    if let Some(found) = date::date_after_own_label(
+        head,
+        &[
+            "发布日期",
+            "发布时间",
+            "更新日期",
+            "更新时间",
+            "时间",
+            "日期",
+        ],
+    ) {
         return Some(found.date);
     }
     if let Some(d) = meta_tags.get("PubDate").and_then(|v| date::first_date(v)) {
@@ -1247,6 +1319,41 @@ mod tests {
 
     static SEL_ANCHOR: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
     static SEL_LIST_ROWS: LazyLock<Selector> = LazyLock::new(|| sel("li, tr, dd, dl"));
+
+    #[test]
+    fn the_title_leaves_out_the_site_name() {
+        let title = |html: &str| PageFacts::from_html("http://x.gov.cn/a.html", 200, html).title;
+        // `<title>` alone: the site's name after the last separator goes.
+        assert_eq!(
+            title("<title>《办法》政策解读-广东省文化和旅游厅</title>"),
+            "《办法》政策解读"
+        );
+        assert_eq!(
+            title("<title>关于印发规划的通知_广州市人民政府门户网站</title>"),
+            "关于印发规划的通知"
+        );
+        assert_eq!(
+            title(
+                "<meta name=\"SiteName\" content=\"文旅之窗\"><title>年度报告 | 文旅之窗</title>"
+            ),
+            "年度报告"
+        );
+        // A separator inside the title is kept.
+        assert_eq!(
+            title("<title>2021-2025年发展规划</title>"),
+            "2021-2025年发展规划"
+        );
+        // A logo set in an h1 is not the title; the article's h1 is.
+        assert_eq!(
+            title("<title>通知公告-广东省文化和旅游厅</title><h1>广东省文化和旅游厅</h1><p>x</p>"),
+            "通知公告"
+        );
+        // The ArticleTitle meta comes first.
+        assert_eq!(
+            title("<meta name=\"ArticleTitle\" content=\"甲\"><title>乙-某某厅</title><h1>丙</h1>"),
+            "甲"
+        );
+    }
 
     #[test]
     fn own_text_parts_round_trip_as_bytes() {
