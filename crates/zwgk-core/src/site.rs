@@ -44,7 +44,7 @@ fn folder_of(url: &str) -> Option<&str> {
 }
 
 /// Whether two URLs name the same page, a folder URL and its `index.html` alike.
-fn same_page(a: &str, b: &str) -> bool {
+pub(crate) fn same_page(a: &str, b: &str) -> bool {
     a == b || folder_of(a) == Some(b) || folder_of(b) == Some(a)
 }
 

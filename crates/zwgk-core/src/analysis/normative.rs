@@ -140,6 +140,28 @@ pub fn read(doc: &Document<'_>) -> NormativeDoc {
     }
 }
 
+/// The 文号 a page gives as its own: its labelled 文号 or 发文字号, a number in its title, or
+/// a line near the top that is only the number (under the title). A number quoted in the
+/// body (an interpretation citing the document it explains) is not the page's own.
+pub fn own_number(page: &crate::page::PageFacts) -> Option<String> {
+    const HEAD_LINES: usize = 25;
+    page.metadata_value("文号")
+        .or_else(|| page.metadata_value("发文字号"))
+        .and_then(|v| NUMBER.find(v))
+        .or_else(|| NUMBER.find(&page.title))
+        .map(|m| m.as_str().to_string())
+        .or_else(|| {
+            let text = page.text.as_str();
+            text.lines().take(HEAD_LINES).find_map(|line| {
+                let line = line.trim().trim_matches(['(', ')', '（', '）']);
+                NUMBER
+                    .find(line)
+                    .filter(|m| m.start() == 0 && m.end() == line.len())
+                    .map(|m| m.as_str().to_string())
+            })
+        })
+}
+
 /// The value of the first of `labels` that a list entry naming the document states (the
 /// page's own labels are read from its text above).
 fn listed<'a>(doc: &Document<'a>, labels: &[&str]) -> Option<&'a str> {

@@ -55,6 +55,7 @@ kinds![
     attachment,
     annual_report_tables,
     normative_documents,
+    lists_all,
     current_version,
     evidence,
     all,
