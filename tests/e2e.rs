@@ -1,5 +1,8 @@
 //! End-to-end tests of the `zwgk` binary on the bundled fixture portals.
 
+#[path = "support/manifests.rs"]
+mod manifests;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -822,16 +825,7 @@ fn the_rules_reference_is_generated_and_checked() {
 /// The tasks of a blind manifest (`fixtures/portals/jyh-2021*/manifest.toml`, written from
 /// the regulations and the plan without the rules): `met` or `violated`.
 fn blind_manifest(portal: &str) -> BTreeMap<u64, String> {
-    let text =
-        std::fs::read_to_string(root().join(format!("fixtures/portals/{portal}/manifest.toml")))
-            .unwrap();
-    let m: toml::Value = toml::from_str(&text).unwrap();
-    m["tasks"]
-        .as_table()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (k.parse().unwrap(), v.as_str().unwrap().to_string()))
-        .collect()
+    manifests::task_outcomes(&root(), portal)
 }
 
 /// The blind fixture family, on the 集约化 platform's templates: the compliant portal fails

@@ -3,6 +3,8 @@
 //! TLS certificate says how to accept it, a few dead pages and transient errors neither
 //! mask violations nor invent them, and a start page refused gives no verdicts.
 
+#[path = "support/manifests.rs"]
+mod manifests;
 #[path = "../crates/zwgk-crawl/tests/http_support/server.rs"]
 mod server;
 #[path = "../crates/zwgk-crawl/tests/http_support/tls.rs"]
@@ -210,18 +212,10 @@ fn a_refused_certificate_says_how_to_accept_it() {
 
 /// The tasks a blind fixture's manifest marks violated.
 fn violated_tasks(portal: &str) -> Vec<u64> {
-    let text =
-        std::fs::read_to_string(root().join(format!("fixtures/portals/{portal}/manifest.toml")))
-            .unwrap();
-    let m: toml::Value = toml::from_str(&text).unwrap();
-    m["tasks"]
-        .as_table()
-        .unwrap()
-        .iter()
-        .filter(|(_, v)| v.as_str() == Some("violated"))
-        .map(|(k, _)| k.parse().unwrap())
-        .collect::<std::collections::BTreeSet<u64>>()
+    manifests::task_outcomes(&root(), portal)
         .into_iter()
+        .filter(|(_, v)| v == "violated")
+        .map(|(k, _)| k)
         .collect()
 }
 

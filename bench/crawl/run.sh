@@ -16,6 +16,10 @@
 #            e.g. /dev/shm to leave the disk's file creation out of the cold cached scan
 #   ZWGK_BASELINE  another zwgk binary (e.g. a build of an earlier commit): its lines
 #            (zwgk64, zwgk4, cache) run too, in turn with this build's, marked "baseline"
+#   ZWGK_BASELINE_RULES  the rule pack the baseline reads (default: this tree's
+#            rules/gd-whly-2021); give the earlier commit's pack when this one uses check
+#            kinds or keys the baseline does not know, e.g. from
+#            `git archive COMMIT rules | tar -x -C DIR`
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -228,7 +232,10 @@ for PAGES in "${PAGES_LIST[@]}"; do
   KEYS=()
   # the lines take turns, so that each sees the machine in the same state
   base=()
-  [ -z "${ZWGK_BASELINE:-}" ] || base=("$ZWGK_BASELINE" "${zwgk[@]:1}")
+  if [ -n "${ZWGK_BASELINE:-}" ]; then
+    base=("$ZWGK_BASELINE" "${zwgk[@]:1}")
+    base[4]=${ZWGK_BASELINE_RULES:-$RULES}
+  fi
   for rep in $(seq "$REPEATS"); do
     ! want zwgk64 || measure zwgk64 "zwgk scan (crawl + rules)" 64 "${zwgk[@]}" --concurrency 64
     ! want zwgk64 || [ -z "${base[*]}" ] || measure zwgk64-base "baseline zwgk scan (crawl + rules)" 64 "${base[@]}" --concurrency 64

@@ -346,21 +346,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// occurrences are tried in text order, and an occurrence not followed by a
 /// date is passed over. Empty labels are ignored.
 pub fn date_after_label(s: &str, labels: &[&str]) -> Option<FoundDate> {
-    labels
-        .iter()
-        .filter(|label| !label.is_empty())
-        .find_map(|label| {
-            s.match_indices(label).find_map(|(i, l)| {
-                let rest = &s[i + l.len()..];
-                let rest = rest.trim_start();
-                let rest = rest
-                    .strip_prefix(':')
-                    .or_else(|| rest.strip_prefix('：'))
-                    .unwrap_or(rest)
-                    .trim_start();
-                date_at(s, s.len() - rest.len(), None)
-            })
-        })
+    date_after(s, labels, |_, _| true)
 }
 
 /// Like [`date_after_label`], counting a label of one or two characters only where it is
@@ -368,12 +354,20 @@ pub fn date_after_label(s: &str, labels: &[&str]) -> Option<FoundDate> {
 /// `答复时间`). Longer labels count wherever they stand (`清单更新日期`).
 pub fn date_after_own_label(s: &str, labels: &[&str]) -> Option<FoundDate> {
     let is_han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    date_after(s, labels, |label, before| {
+        label.chars().count() > 2 || !before.chars().next_back().is_some_and(is_han)
+    })
+}
+
+/// The first date after one of `labels` (and an optional colon), trying the labels in
+/// order, at the places `counts(label, text before it)` accepts.
+fn date_after(s: &str, labels: &[&str], counts: impl Fn(&str, &str) -> bool) -> Option<FoundDate> {
     labels
         .iter()
         .filter(|label| !label.is_empty())
         .find_map(|label| {
             s.match_indices(label).find_map(|(i, l)| {
-                if l.chars().count() <= 2 && s[..i].chars().next_back().is_some_and(is_han) {
+                if !counts(l, &s[..i]) {
                     return None;
                 }
                 let rest = s[i + l.len()..].trim_start();

@@ -43,6 +43,17 @@ fn folder_of(url: &str) -> Option<&str> {
     url.strip_suffix("index.html").filter(|f| f.ends_with('/'))
 }
 
+/// Whether two URLs are on the same host (case aside).
+pub(crate) fn same_host(a: &str, b: &str) -> bool {
+    let host = |u: &str| {
+        u.split("://")
+            .nth(1)
+            .and_then(|r| r.split(['/', '?', '#']).next())
+            .map(str::to_ascii_lowercase)
+    };
+    host(a) == host(b)
+}
+
 /// Whether two URLs name the same page, a folder URL and its `index.html` alike.
 pub(crate) fn same_page(a: &str, b: &str) -> bool {
     a == b || folder_of(a) == Some(b) || folder_of(b) == Some(a)

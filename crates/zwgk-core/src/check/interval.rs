@@ -233,17 +233,6 @@ enum Other {
     Elsewhere(String),
 }
 
-/// Whether two URLs are on the same host.
-fn same_host(a: &str, b: &str) -> bool {
-    let host = |u: &str| {
-        u.split("://")
-            .nth(1)
-            .and_then(|r| r.split(['/', '?', '#']).next())
-            .map(str::to_ascii_lowercase)
-    };
-    host(a) == host(b)
-}
-
 /// The decision date of an enforcement notice: a field under one of `labels` (its page's
 /// labelled fields, then the list entries naming it), else the earliest date `prose`
 /// captures in the text.
@@ -256,14 +245,7 @@ fn decision_date(cx: &Context<'_>, page: &PageFacts, labels: &[String], prose: &
             }
         }
     }
-    let earliest = prose
-        .regex
-        .captures_iter(&page.text.as_str())
-        .filter_map(|c| c.get(1).or_else(|| c.get(0)))
-        .filter_map(|m| date::first_date(m.as_str()))
-        .map(|f| f.date)
-        .min();
-    match earliest {
+    match earliest_date_in_text(prose, page) {
         Some(d) => Other::Date(d, "正文所载作出决定日期".to_string()),
         None => Other::Missing(format!(
             "未找到作出决定的日期（未标注{}，正文也未写明何日作出）",
@@ -312,7 +294,9 @@ fn other_date<'a>(
             let mut unknown = None;
             let off_site: Vec<&str> = links
                 .iter()
-                .filter(|l| !same_host(&l.url, &page.url) && cx.site.page(&l.url).is_none())
+                .filter(|l| {
+                    !crate::site::same_host(&l.url, &page.url) && cx.site.page(&l.url).is_none()
+                })
                 .map(|l| l.url.as_str())
                 .collect();
             if off_site.len() == links.len() {
@@ -341,19 +325,10 @@ fn other_date<'a>(
                 None => Other::Missing("关联页面无法打开或未标注发布日期".to_string()),
             }
         }
-        FromDate::Text(pattern) => {
-            let earliest = pattern
-                .regex
-                .captures_iter(&page.text.as_str())
-                .filter_map(|c| c.get(1).or_else(|| c.get(0)))
-                .filter_map(|m| date::first_date(m.as_str()))
-                .map(|f| f.date)
-                .min();
-            match earliest {
-                Some(d) => Other::Date(d, "正文所载日期".to_string()),
-                None => Other::Missing(format!("正文中未找到{}", sought(pattern, "日期"))),
-            }
-        }
+        FromDate::Text(pattern) => match earliest_date_in_text(pattern, page) {
+            Some(d) => Other::Date(d, "正文所载日期".to_string()),
+            None => Other::Missing(format!("正文中未找到{}", sought(pattern, "日期"))),
+        },
     }
 }
 
@@ -496,6 +471,18 @@ fn check(cx: &Context<'_>, interval: &Interval) -> CheckResult {
             Err(e) => PageVerdict::Unknown(format!("工作日历无法计算：{e}")),
         }
     })
+}
+
+/// The earliest date a match of `pattern` gives in the page's text (its first group, else
+/// the whole match).
+fn earliest_date_in_text(pattern: &Pattern, page: &PageFacts) -> Option<NaiveDate> {
+    pattern
+        .regex
+        .captures_iter(&page.text.as_str())
+        .filter_map(|c| c.get(1).or_else(|| c.get(0)))
+        .filter_map(|m| date::first_date(m.as_str()))
+        .map(|f| f.date)
+        .min()
 }
 
 #[cfg(test)]

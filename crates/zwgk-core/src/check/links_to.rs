@@ -188,7 +188,7 @@ fn targets(
                     t.status().unwrap_or(0)
                 ))
             }
-            None if back && !same_host(&l.url, &page.url) => {
+            None if back && !crate::site::same_host(&l.url, &page.url) => {
                 elsewhere = Some(format!(
                     "「{}」→ {} 在站外（非本站发布），未核对回链",
                     l.text, l.url
@@ -204,17 +204,6 @@ fn targets(
         (None, None, None, Some(e)) => PageVerdict::Pass(e),
         (None, None, None, None) => PageVerdict::Fail(format!("《{}》无有效的{wanted}", page.title)),
     }
-}
-
-/// Whether two URLs are on the same host.
-fn same_host(a: &str, b: &str) -> bool {
-    let host = |u: &str| {
-        u.split("://")
-            .nth(1)
-            .and_then(|r| r.split(['/', '?', '#']).next())
-            .map(str::to_ascii_lowercase)
-    };
-    host(a) == host(b)
 }
 
 #[cfg(test)]

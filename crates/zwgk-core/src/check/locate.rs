@@ -88,13 +88,7 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
         }
     }
     if let Some(p) = &c.column {
-        let column = page
-            .meta_tags
-            .get("ColumnName")
-            .map(|c| &**c)
-            .or_else(|| page.breadcrumb.last().map(String::as_str))
-            .unwrap_or_default();
-        if !p.is_match(column) {
+        if !p.is_match(column_of(page)) {
             return Tri::No;
         }
     }
@@ -117,6 +111,15 @@ fn matches(c: &Criteria, page: &PageFacts, site: &Site, plan_year: i32) -> Tri {
         return Tri::No;
     }
     Tri::Yes
+}
+
+/// A page's column: its `ColumnName` meta, else the last step of its breadcrumb.
+fn column_of(page: &PageFacts) -> &str {
+    page.meta_tags
+        .get("ColumnName")
+        .map(|c| &**c)
+        .or_else(|| page.breadcrumb.last().map(String::as_str))
+        .unwrap_or_default()
 }
 
 /// Whether a page that could not be fetched might meet the content criteria, judged by
@@ -148,15 +151,7 @@ fn unfetched_could_match(c: &Criteria, page: &PageFacts, site: &Site, plan_year:
             c.breadcrumb
                 .as_ref()
                 .is_none_or(|p| p.is_match(&l.breadcrumb_text()))
-                && c.column.as_ref().is_none_or(|p| {
-                    let column = l
-                        .meta_tags
-                        .get("ColumnName")
-                        .map(|c| &**c)
-                        .or_else(|| l.breadcrumb.last().map(String::as_str))
-                        .unwrap_or_default();
-                    p.is_match(column)
-                })
+                && c.column.as_ref().is_none_or(|p| p.is_match(column_of(l)))
         };
         if !listers.is_empty() && !listers.iter().any(|l| in_column(l)) {
             return false;
