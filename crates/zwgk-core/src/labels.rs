@@ -70,7 +70,8 @@ static LABEL: LazyLock<Regex> =
 /// of a label counts, a label present with an empty value maps to "".
 pub fn labelled_fields(body_text: &str, tables: &[Table]) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
-    for line in body_text.lines() {
+    // Every label is followed by a colon: a line without one is passed over cheaply.
+    for line in body_text.lines().filter(|l| l.contains(':')) {
         let labels: Vec<regex::Match<'_>> = LABEL.find_iter(line).collect();
         for (i, m) in labels.iter().enumerate() {
             let end = labels.get(i + 1).map(|n| n.start()).unwrap_or(line.len());

@@ -23,7 +23,7 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use crate::date;
-use crate::page::{attachment_extension, resolve, AttrOf, ListItem};
+use crate::page::{attachment_extension, resolve, AttrOf, ListItem, MonthDayItem};
 use crate::text;
 
 static SEL_ANCHOR: LazyLock<Selector> =
@@ -84,10 +84,39 @@ const HEADER_WORDS: [&str; 14] = [
 /// The column labels of a table's header row, by column.
 type Header = Vec<String>;
 
-/// Read the entries of a page's lists. `rows` are the page's `li`, `tr`, `dd` and `dl`
-/// elements in document order.
-pub(crate) fn list_items(doc: &Html, rows: &[ElementRef<'_>], base: Option<&Url>) -> Vec<ListItem> {
+/// A month and day without a year beside an entry (`01-28`, `[01-28]`, `01/28`,
+/// `1月28日`), outside its link's text.
+static MONTH_DAY: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:^|[^\d/.\-年])(0?[1-9]|1[0-2])(?:[-/.]|月)(0?[1-9]|[12]\d|3[01])日?(?:$|[^\d/.\-月])",
+    )
+    .expect("valid regex")
+});
+
+/// What a row or block makes: an entry with its date, or one dated by month and day only.
+enum Entry {
+    Dated(ListItem),
+    MonthDay(MonthDayItem),
+}
+
+/// Read the entries of a page's lists: those with a full date, and those dated by month
+/// and day only. `rows` are the page's `li`, `tr`, `dd` and `dl` elements in document
+/// order.
+pub(crate) fn list_items(
+    doc: &Html,
+    rows: &[ElementRef<'_>],
+    base: Option<&Url>,
+) -> (Vec<ListItem>, Vec<MonthDayItem>) {
     let mut items: Vec<ListItem> = Vec::new();
+    let mut month_day: Vec<MonthDayItem> = Vec::new();
+    let mut add = |entry: Entry| match entry {
+        Entry::Dated(item) => push(&mut items, item),
+        Entry::MonthDay(item) => {
+            if !month_day.iter().any(|i| i.url == item.url) {
+                month_day.push(item);
+            }
+        }
+    };
     let mut headers: HashMap<NodeId, Option<Header>> = HashMap::new();
     for &row in rows {
         // Only innermost rows: a row containing other rows is a container.
@@ -104,16 +133,18 @@ pub(crate) fn list_items(doc: &Html, rows: &[ElementRef<'_>], base: Option<&Url>
         } else {
             None
         };
-        if let Some(item) = entry(row, header.as_ref(), base) {
-            push(&mut items, item);
+        if let Some(e) = entry(row, header.as_ref(), base) {
+            add(e);
         }
     }
     for block in repeating_blocks(doc) {
-        if let Some(item) = entry(block, None, base) {
-            push(&mut items, item);
+        if let Some(e) = entry(block, None, base) {
+            add(e);
         }
     }
-    items
+    // An entry dated in full elsewhere on the page needs no month-day date.
+    month_day.retain(|m| !items.iter().any(|i| i.url == m.url));
+    (items, month_day)
 }
 
 /// Add an entry unless its URL is listed already (the first one stands).
@@ -124,7 +155,7 @@ fn push(items: &mut Vec<ListItem>, item: ListItem) {
 }
 
 /// The entry a row or block makes: its first link to a page, its title, its date.
-fn entry(row: ElementRef<'_>, header: Option<&Header>, base: Option<&Url>) -> Option<ListItem> {
+fn entry(row: ElementRef<'_>, header: Option<&Header>, base: Option<&Url>) -> Option<Entry> {
     let anchors: Vec<ElementRef<'_>> = row.select(&SEL_ANCHOR).collect();
     let a = anchors
         .iter()
@@ -141,17 +172,28 @@ fn entry(row: ElementRef<'_>, header: Option<&Header>, base: Option<&Url>) -> Op
     }
     let (date, fields) = match header.map(|h| (h, cells(row))) {
         Some((h, cells)) if cells.len() == h.len() => by_header(h, &cells)?,
-        _ => (
-            date::find_dates(&row_text).into_iter().last()?.date,
-            BTreeMap::new(),
-        ),
+        _ => match date::find_dates(&row_text).into_iter().last() {
+            Some(found) => (found.date, BTreeMap::new()),
+            None => {
+                // A month and day only, outside the link's own text.
+                let link_text = text::normalize_line(&a.text().collect::<String>());
+                let rest = row_text.replacen(&link_text, " ", 1);
+                let c = MONTH_DAY.captures(&rest)?;
+                return Some(Entry::MonthDay(MonthDayItem {
+                    url,
+                    title,
+                    month: c[1].parse().ok()?,
+                    day: c[2].parse().ok()?,
+                }));
+            }
+        },
     };
-    Some(ListItem {
+    Some(Entry::Dated(ListItem {
         url,
         title,
         date,
         fields,
-    })
+    }))
 }
 
 /// The date of a table row from the column its header names the publication date, and

@@ -468,6 +468,19 @@ pub struct ListItem {
     pub fields: BTreeMap<String, String>,
 }
 
+/// A list entry whose date gives the month and day but no year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonthDayItem {
+    /// Absolute URL of the item.
+    pub url: String,
+    /// Item title.
+    pub title: String,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day of the month.
+    pub day: u32,
+}
+
 /// A downloadable document linked from a page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
@@ -508,6 +521,11 @@ pub struct PageFacts {
     pub published: Option<NaiveDate>,
     /// Dated list entries on this page.
     pub list_items: Vec<ListItem>,
+    /// List entries dated by month and day only (`01-28`, as home pages print them): the
+    /// site dates them by the page they link to ([`crate::site::Site::new`]), which then
+    /// lists them among [`PageFacts::list_items`].
+    #[serde(default)]
+    pub month_day_items: Vec<MonthDayItem>,
     /// Linked documents.
     pub attachments: Vec<Attachment>,
     /// Data tables (innermost `<table>`s with at least two rows), merged cells expanded.
@@ -703,6 +721,7 @@ impl PageFacts {
             meta_tags: BTreeMap::new(),
             published: None,
             list_items: Vec::new(),
+            month_day_items: Vec::new(),
             attachments: Vec::new(),
             tables: Vec::new(),
             selected: BTreeMap::new(),
@@ -810,7 +829,8 @@ impl PageFacts {
             }));
         }
 
-        let list_items = crate::listing::list_items(&doc, &found.rows, base.as_ref());
+        let (list_items, month_day_items) =
+            crate::listing::list_items(&doc, &found.rows, base.as_ref());
         let tables = tables_of(&found.tables);
         let metadata = crate::labels::labelled_fields(&body_text, &tables);
         let published = publication_date(&metadata, &body_text, &meta_tags);
@@ -828,6 +848,7 @@ impl PageFacts {
             meta_tags,
             published,
             list_items,
+            month_day_items,
             attachments,
             tables,
             selected,

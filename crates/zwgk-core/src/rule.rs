@@ -161,6 +161,9 @@ pub struct Locator {
     /// Also read the pages the located pages link to with a matching anchor or label
     /// (`follow_links`): a guide's application form is on the page it links to.
     pub follow_links: Option<Pattern>,
+    /// A site without such pages is not judged by the rule (`if_absent = "not_applicable"`):
+    /// for what a site may or may not have, such as its own message column.
+    pub absent_not_applicable: bool,
     /// Pages meeting any one of these are left out.
     pub exclude: Vec<Criteria>,
 }

@@ -1,6 +1,6 @@
 //! A site: the facts of every page a scan saw, indexed for rule evaluation.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
 
 use crate::external::ExternalLink;
@@ -106,6 +106,7 @@ impl Site {
                 }
             }
         }
+        site.date_month_day_items();
         for (pi, page) in site.pages.iter().enumerate() {
             for (li, link) in page.links.iter().enumerate() {
                 let (Ok(pi), Ok(li)) = (u32::try_from(pi), u32::try_from(li)) else {
@@ -127,6 +128,36 @@ impl Site {
             }
         }
         site
+    }
+
+    /// Entries dated by month and day only take the year of the page they link to, when
+    /// that page was published on that month and day; they then count as dated entries.
+    /// Those whose page was not read, or says otherwise, stay undated.
+    fn date_month_day_items(&mut self) {
+        use chrono::Datelike;
+        let mut dated: Vec<(usize, crate::page::ListItem)> = Vec::new();
+        for (pi, page) in self.pages.iter().enumerate() {
+            for m in &page.month_day_items {
+                let published = self
+                    .index_of(&m.url)
+                    .and_then(|i| self.pages[i].published)
+                    .filter(|d| d.month() == m.month && d.day() == m.day);
+                if let Some(date) = published {
+                    dated.push((
+                        pi,
+                        crate::page::ListItem {
+                            url: m.url.clone(),
+                            title: m.title.clone(),
+                            date,
+                            fields: BTreeMap::new(),
+                        },
+                    ));
+                }
+            }
+        }
+        for (pi, item) in dated {
+            self.pages[pi].list_items.push(item);
+        }
     }
 
     /// The list entries (of column lists, tables, catalogue answers) that name `url`,
@@ -237,6 +268,43 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_dated_by_month_and_day_take_the_year_of_their_page() {
+        let home = PageFacts::from_html(
+            "http://x.gov.cn/",
+            200,
+            "<ul><li><a href=\"/a.html\">甲通知</a><span>01-28</span></li>\
+             <li><a href=\"/b.html\">乙通知</a><span>[12-30]</span></li>\
+             <li><a href=\"/c.html\">丙通知</a><span>01-05</span></li></ul>",
+        );
+        assert!(home.list_items.is_empty());
+        assert_eq!(home.month_day_items.len(), 3);
+        let page = |url: &str, date: &str| {
+            PageFacts::from_html(
+                url,
+                200,
+                &format!("<title>t</title><div>发布日期：{date}</div>"),
+            )
+        };
+        let site = Site::new(
+            "t",
+            vec![
+                home,
+                page("http://x.gov.cn/a.html", "2022-01-28"),
+                page("http://x.gov.cn/b.html", "2021-12-30"),
+                // Another day than the list says: left undated.
+                page("http://x.gov.cn/c.html", "2021-01-06"),
+            ],
+        );
+        let dates: Vec<String> = site.pages()[0]
+            .list_items
+            .iter()
+            .map(|i| i.date.to_string())
+            .collect();
+        assert_eq!(dates, ["2022-01-28", "2021-12-30"]);
+        assert_eq!(site.listings_of("http://x.gov.cn/a.html").count(), 1);
+    }
 
     #[test]
     fn indexes_pages_and_inbound_links() {

@@ -142,17 +142,34 @@ pub fn analyse(tables: &[Table], year: i32) -> TablesReading {
     r
 }
 
-fn table_two(tables: &[Table], template: Template, r: &mut TablesReading) {
-    let Some(t) = tables.iter().find(|t| {
+/// Table 二: the first table of its rows, with the tables right after it that continue
+/// it (sites often set each 第二十条 item as a table of its own).
+fn table_two_parts(tables: &[Table]) -> Option<&[Table]> {
+    let first = tables.iter().position(|t| {
         let s = table_text(t);
         s.contains("信息内容")
             && (s.contains("规章") || s.contains("规范性文件") || s.contains("行政许可"))
-    }) else {
+    })?;
+    let continues = |t: &Table| {
+        let s = table_text(t);
+        (s.contains("信息内容") || s.contains("第二十条"))
+            && !s.contains("申请人")
+            && !s.contains("行政复议")
+    };
+    let len = 1 + tables[first + 1..]
+        .iter()
+        .take_while(|t| continues(t))
+        .count();
+    Some(&tables[first..first + len])
+}
+
+fn table_two(tables: &[Table], template: Template, r: &mut TablesReading) {
+    let Some(parts) = table_two_parts(tables) else {
         r.findings
             .push("未找到表二（主动公开政府信息情况）".to_string());
         return;
     };
-    let text = table_text(t);
+    let text = parts.iter().map(table_text).collect::<Vec<_>>().join(" ");
     let has30 = LABELS_30.iter().filter(|l| text.contains(*l)).count();
     let has60 = LABELS_60.iter().filter(|l| text.contains(*l)).count();
     match template {
@@ -190,20 +207,18 @@ fn table_two(tables: &[Table], template: Template, r: &mut TablesReading) {
         _ => r.verified.push("表二已找到".to_string()),
     }
     // 现行有效件数 of 行政规范性文件: the header column named 现行有效件数, on the row of 规范性文件.
-    let header = t
-        .rows
-        .iter()
-        .find(|row| row.iter().any(|c| c.contains("现行有效件数")));
-    if let Some(col) = header.and_then(|h| h.iter().position(|c| c.contains("现行有效件数")))
-    {
-        let value = t
+    r.valid_normative_documents = parts.iter().find_map(|t| {
+        let header = t
             .rows
+            .iter()
+            .find(|row| row.iter().any(|c| c.contains("现行有效件数")))?;
+        let col = header.iter().position(|c| c.contains("现行有效件数"))?;
+        t.rows
             .iter()
             .find(|row| row.first().is_some_and(|c| c.contains("规范性文件")))
             .and_then(|row| row.get(col))
-            .and_then(|c| cell_value(c).ok());
-        r.valid_normative_documents = value;
-    }
+            .and_then(|c| cell_value(c).ok())
+    });
 }
 
 /// A data row of table 三.
@@ -535,6 +550,29 @@ mod tests {
             r.findings
                 .iter()
                 .any(|f| f.starts_with("表四「行政复议」：总计2不等于前四项之和1")),
+            "{:?}",
+            r.findings
+        );
+    }
+
+    #[test]
+    fn table_two_set_as_one_table_per_item() {
+        let split = r#"<table><tr><th>第二十条第（一）项</th></tr><tr><td>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr><tr><td>规章</td><td>0</td><td>0</td><td>0</td></tr><tr><td>行政规范性文件</td><td>2</td><td>1</td><td>5</td></tr></table>
+<table><tr><th>第二十条第（五）项</th></tr><tr><td>信息内容</td><td>本年处理决定数量</td></tr><tr><td>行政许可</td><td>60</td></tr></table>
+<table><tr><th>第二十条第（六）项</th></tr><tr><td>信息内容</td><td>本年处理决定数量</td></tr><tr><td>行政处罚</td><td>6</td></tr><tr><td>行政强制</td><td>0</td></tr></table>
+<table><tr><th>第二十条第（八）项</th></tr><tr><td>信息内容</td><td>本年收费金额（单位：万元）</td></tr><tr><td>行政事业性收费</td><td>0</td></tr></table>"#;
+        let r = analyse(&tables(split), 2021);
+        assert!(
+            r.verified.iter().any(|v| v.contains("表二栏目符合")),
+            "{:?}",
+            r.findings
+        );
+        assert_eq!(r.valid_normative_documents, Some(5));
+        // The first part alone lacks the other items.
+        let first = split.split("</table>").next().unwrap().to_string() + "</table>";
+        let r = analyse(&tables(&first), 2021);
+        assert!(
+            r.findings.iter().any(|f| f.contains("表二缺少")),
             "{:?}",
             r.findings
         );

@@ -13,7 +13,7 @@ use super::{
     PageVerdict,
 };
 use crate::date;
-use crate::document::Document;
+use crate::document::{Document, Place};
 use crate::pack::CheckCompiler;
 use crate::page::PageFacts;
 use crate::rule::{Pattern, Quantifier};
@@ -48,7 +48,7 @@ pub(super) const FIELDS: &[Field] = &[
     Field {
         name: "date_pattern",
         ty: "regex",
-        default: Some("required with `from = \"text\"`; with `decision`, `于(date)作出`"),
+        default: Some("required with `from = \"text\"`; with `decision`, `于(date)…作出` within a sentence"),
         meaning: "captures the other date in the text (its first group, else the whole match), e.g. `于(\\d{4}年\\d{1,2}月\\d{1,2}日)作出`",
     },
     Field {
@@ -56,6 +56,12 @@ pub(super) const FIELDS: &[Field] = &[
         ty: "\"fail\" | \"incomplete\"",
         default: Some("`fail`"),
         meaning: "what a page that does not state the other date gives: a failure (the page must state it, as a decision notice must state its decision date), or `incomplete` (the site need not say it, as a budget need not say when it was approved: a person checks)",
+    },
+    Field {
+        name: "first_per_source",
+        ty: "boolean",
+        default: Some("`false`"),
+        meaning: "with `from = \"linked\"`: only the first located page about each linked page is timed; later ones about the same page pass (a policy interpreted in time may get a video or an interview later)",
     },
     pages_field("`every`"),
     describe_field("the other date's source, in words (`政策文件（原文）的链接`, `作出许可决定的日期`)"),
@@ -85,9 +91,10 @@ enum FromDate {
     Decision { labels: Vec<String>, prose: Pattern },
 }
 
-/// The prose of a decision date when no field gives it: `于2021年12月8日作出`.
+/// The prose of a decision date when no field gives it: `于2021年12月8日作出`, also with a
+/// few words between (`于2020年11月17日对当事人作出如下行政处罚`), within one sentence.
 const DECISION_PROSE: &str =
-    r"于\s?(\d{4}\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日|\d{4}-\d{1,2}-\d{1,2})\s?(依法)?作出";
+    r"于\s?(\d{4}\s?年\s?\d{1,2}\s?月\s?\d{1,2}\s?日|\d{4}-\d{1,2}-\d{1,2})[^。；;]{0,24}?作出";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,6 +105,7 @@ struct Fields {
     link_text: Option<Spanned<String>>,
     date_pattern: Option<Spanned<String>>,
     if_missing: Option<Spanned<String>>,
+    first_per_source: Option<Spanned<bool>>,
     pages: Option<Spanned<String>>,
     describe: Option<Spanned<String>>,
 }
@@ -133,8 +141,20 @@ pub(super) fn compile(
             return None;
         }
     };
+    let first_per_source = match &f.first_per_source {
+        Some(b) if *b.get_ref() && !matches!(from, FromDate::Linked(_)) => {
+            c.invalid(
+                b.span(),
+                "`first_per_source` applies to `from = \"linked\"`",
+            );
+            return None;
+        }
+        Some(b) => *b.get_ref(),
+        None => false,
+    };
     Some(Check::new(Interval {
         missing_fails,
+        first_per_source,
         kind,
         counted,
         days: *days.get_ref() as u32,
@@ -207,6 +227,8 @@ pub(super) struct Interval {
     kind: &'static str,
     /// Whether a page that does not state the other date fails (else it is unknown).
     missing_fails: bool,
+    /// Whether only the first located page about each linked page is timed.
+    first_per_source: bool,
     counted: Days,
     days: u32,
     from: FromDate,
@@ -225,7 +247,8 @@ impl Evaluate for Interval {
 }
 
 enum Other {
-    Date(NaiveDate, String),
+    /// The other date, what it is, and (from a linked page) that page's URL.
+    Date(NaiveDate, String, Option<String>),
     Missing(String),
     Unknown(String),
     /// The other date belongs to a page outside the site (another authority's policy):
@@ -241,12 +264,36 @@ fn decision_date(cx: &Context<'_>, page: &PageFacts, labels: &[String], prose: &
     for label in labels {
         if let Some(s) = doc.field(label) {
             if let Some(d) = date::parse_date(s.value) {
-                return Other::Date(d, format!("{label}（{}）", s.from));
+                return Other::Date(d, format!("{label}（{}）", s.from), None);
+            }
+        }
+    }
+    // Other labels of the same date: `作出处罚决定日期`, `作出行政许可决定日期`.
+    let is_decision_date = |label: &str| {
+        label.contains("决定")
+            && (label.ends_with("日期") || label.ends_with("时间"))
+            && !["送达", "公示", "公开", "发布", "起", "止"]
+                .iter()
+                .any(|w| label.contains(w))
+    };
+    let stated = page
+        .metadata
+        .iter()
+        .map(|(label, value)| (label.as_str(), value.as_str(), Place::Page))
+        .chain(doc.listed.iter().flat_map(|(list, item)| {
+            item.fields
+                .iter()
+                .map(move |(label, value)| (label.as_str(), value.as_str(), Place::List(list)))
+        }));
+    for (label, value, place) in stated {
+        if is_decision_date(label) {
+            if let Some(d) = date::parse_date(value) {
+                return Other::Date(d, format!("{label}（{place}）"), None);
             }
         }
     }
     match earliest_date_in_text(prose, page) {
-        Some(d) => Other::Date(d, "正文所载作出决定日期".to_string()),
+        Some(d) => Other::Date(d, "正文所载作出决定日期".to_string(), None),
         None => Other::Missing(format!(
             "未找到作出决定的日期（未标注{}，正文也未写明何日作出）",
             labels.join("、")
@@ -271,7 +318,7 @@ fn other_date<'a>(
                 .field("成文日期")
                 .and_then(|s| date::parse_date(s.value))
             {
-                Some(d) => Other::Date(d, "成文日期".to_string()),
+                Some(d) => Other::Date(d, "成文日期".to_string(), None),
                 None => Other::Missing("未标注成文日期".to_string()),
             }
         }
@@ -284,7 +331,7 @@ fn other_date<'a>(
                 .collect();
             if links.is_empty() {
                 return match paired_without_backlink(cx, page, index) {
-                    Some((d, label)) => Other::Date(d, label),
+                    Some((d, label, url)) => Other::Date(d, label, Some(url)),
                     None => Other::Missing(format!(
                         "页面无{}，也无链接到本页或标题对应的政策文件",
                         sought(pattern, "关联链接")
@@ -312,6 +359,7 @@ fn other_date<'a>(
                             return Other::Date(
                                 d,
                                 format!("关联页面《{}》的发布日期", target.title),
+                                Some(target.url.clone()),
                             );
                         }
                     }
@@ -326,7 +374,7 @@ fn other_date<'a>(
             }
         }
         FromDate::Text(pattern) => match earliest_date_in_text(pattern, page) {
-            Some(d) => Other::Date(d, "正文所载日期".to_string()),
+            Some(d) => Other::Date(d, "正文所载日期".to_string(), None),
             None => Other::Missing(format!("正文中未找到{}", sought(pattern, "日期"))),
         },
     }
@@ -385,7 +433,7 @@ fn paired_without_backlink<'a>(
     cx: &Context<'a>,
     page: &PageFacts,
     index: &OnceCell<TitleIndex<'a>>,
-) -> Option<(NaiveDate, String)> {
+) -> Option<(NaiveDate, String, String)> {
     let names = named_documents(&page.title);
     let titled = |p: &PageFacts| {
         let key = text::compact_key(&p.title);
@@ -416,6 +464,7 @@ fn paired_without_backlink<'a>(
             "政策文件《{}》（{how}，本页未设回链）的发布日期",
             policy.title
         ),
+        policy.url.clone(),
     ))
 }
 
@@ -430,6 +479,7 @@ fn check(cx: &Context<'_>, interval: &Interval) -> CheckResult {
     let Interval {
         kind,
         missing_fails,
+        first_per_source,
         counted,
         days,
         ref from,
@@ -441,12 +491,28 @@ fn check(cx: &Context<'_>, interval: &Interval) -> CheckResult {
         Days::Calendar => "天",
     };
     let index = OnceCell::new();
+    let firsts = if first_per_source {
+        first_by_source(cx, from, describe.as_deref(), &index)
+    } else {
+        HashMap::new()
+    };
     per_page(cx, kind, pages, |page| {
         let Some((published, _)) = Document::of(cx.site, page).published() else {
             return PageVerdict::Fail(format!("《{}》未标注发布日期", page.title));
         };
         let (start, label) = match other_date(cx, page, from, describe.as_deref(), &index) {
-            Other::Date(d, label) => (d, label),
+            Other::Date(d, label, Some(source))
+                if firsts
+                    .get(&source)
+                    .is_some_and(|(first, _)| *first < published) =>
+            {
+                let (first, title) = &firsts[&source];
+                return PageVerdict::Pass(format!(
+                    "《{}》之前已有《{title}》（{first}）关联同一页面，本页不计间隔（{label}{d}）",
+                    page.title
+                ));
+            }
+            Other::Date(d, label, _) => (d, label),
             Other::Missing(m) if missing_fails => return PageVerdict::Fail(m),
             Other::Missing(m) => return PageVerdict::Unknown(format!("{m}，需人工核对")),
             Other::Unknown(m) => return PageVerdict::Unknown(m),
@@ -471,6 +537,31 @@ fn check(cx: &Context<'_>, interval: &Interval) -> CheckResult {
             Err(e) => PageVerdict::Unknown(format!("工作日历无法计算：{e}")),
         }
     })
+}
+
+/// For each linked page (by URL), the publication date and title of the first located page
+/// about it.
+fn first_by_source<'a>(
+    cx: &Context<'a>,
+    from: &FromDate,
+    describe: Option<&str>,
+    index: &OnceCell<TitleIndex<'a>>,
+) -> HashMap<String, (NaiveDate, String)> {
+    let mut firsts: HashMap<String, (NaiveDate, String)> = HashMap::new();
+    for page in &cx.located.pages {
+        let Some((published, _)) = Document::of(cx.site, page).published() else {
+            continue;
+        };
+        if let Other::Date(_, _, Some(source)) = other_date(cx, page, from, describe, index) {
+            let first = firsts
+                .entry(source)
+                .or_insert_with(|| (published, page.title.clone()));
+            if published < first.0 {
+                *first = (published, page.title.clone());
+            }
+        }
+    }
+    firsts
 }
 
 /// The earliest date a match of `pattern` gives in the page's text (its first group, else
@@ -498,6 +589,26 @@ mod tests {
     }
 
     const RULE: &str = "locate = { title = \"^图解\" }\n[[rule.checks]]\nkind = \"within_working_days\"\ndays = 3\nfrom = \"linked\"\nlink_text = \"原文\"";
+
+    #[test]
+    fn a_later_form_of_an_interpretation_given_in_time_passes_with_first_per_source() {
+        let s = site(&[
+            ("/p.html", "<title>十四五规划</title><div>时间 : 2021-09-29 10:00 来源 : 本网</div>"),
+            ("/r.html", "<title>图解：十四五规划</title><div>时间 : 2021-09-30 10:00 来源 : 本网</div><a href=\"/p.html\">原文链接</a>"),
+            ("/v.html", "<title>图解：十四五规划（视频）</title><div>时间 : 2021-10-20 10:00 来源 : 本网</div><a href=\"/p.html\">原文链接</a>"),
+        ]);
+        let r = run(&s, RULE);
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+        let r = run(&s, &format!("{RULE}\nfirst_per_source = true"));
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        // The first one late still fails.
+        let late = site(&[
+            ("/p.html", "<title>十四五规划</title><div>时间 : 2021-09-29 10:00 来源 : 本网</div>"),
+            ("/v.html", "<title>图解：十四五规划（视频）</title><div>时间 : 2021-10-20 10:00 来源 : 本网</div><a href=\"/p.html\">原文链接</a>"),
+        ]);
+        let r = run(&late, &format!("{RULE}\nfirst_per_source = true"));
+        assert_eq!(r.outcome, Outcome::Fail, "{}", r.message);
+    }
 
     #[test]
     fn across_national_day() {

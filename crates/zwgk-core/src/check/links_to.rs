@@ -57,6 +57,12 @@ resolves = true"#,
             default: Some("`false`"),
             meaning: "whether the target must also link back to the page (an interpretation and its policy link to each other); a target outside the site is not checked",
         },
+        Field {
+            name: "linked_from",
+            ty: "regex",
+            default: Some("none"),
+            meaning: "a page also passes when a page whose title matches links to it (a policy without a 相关解读 link whose interpretation links to it is still interpreted)",
+        },
         pages_field("`any`"),
         describe_field("the link sought, in words (`指向解读材料的链接`)"),
     ],
@@ -71,6 +77,7 @@ struct Fields {
     text: Option<Spanned<String>>,
     resolves: Option<Spanned<bool>>,
     back: Option<Spanned<bool>>,
+    linked_from: Option<Spanned<String>>,
     pages: Option<Spanned<String>>,
     describe: Option<Spanned<String>>,
 }
@@ -86,6 +93,7 @@ fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
         text: c.opt_pattern(&f.text)?,
         resolves: f.resolves.as_ref().map(|r| *r.get_ref()).unwrap_or(true),
         back: f.back.as_ref().is_some_and(|b| *b.get_ref()),
+        linked_from: c.opt_pattern(&f.linked_from)?,
         pages: c.pages(&f.pages, Quantifier::Any)?,
         describe: c.describe(&f.describe),
     }))
@@ -98,6 +106,7 @@ pub(crate) struct LinksTo {
     text: Option<Pattern>,
     resolves: bool,
     back: bool,
+    linked_from: Option<Pattern>,
     pages: Quantifier,
     describe: Option<String>,
 }
@@ -135,6 +144,9 @@ fn check(cx: &Context<'_>, check: &LinksTo) -> CheckResult {
                 url.is_none_or(|p| p.is_match(&l.url)) && text.is_none_or(|p| l.is_labelled(p))
             })
             .collect();
+        if let Some(from) = check.linked_from.as_ref().and_then(|p| linking_page(cx, page, p)) {
+            return PageVerdict::Pass(format!("《{}》链接到《{}》", from.title, page.title));
+        }
         if candidates.is_empty() {
             return PageVerdict::Fail(format!("《{}》无{wanted}", page.title));
         }
@@ -143,6 +155,65 @@ fn check(cx: &Context<'_>, check: &LinksTo) -> CheckResult {
             return PageVerdict::Pass(format!("「{}」→ {}", l.text, l.url));
         }
         targets(cx, page, &candidates, check.back, &wanted)
+    })
+}
+
+/// Whether link `b` leads to `page`, or to another copy of it: sites publish one article
+/// under two addresses (a column's and the catalogue's), and a link to either is a link to
+/// it. A copy has the same title; a link to a page not read is judged by its text.
+fn names_page(cx: &Context<'_>, b: &Link, page: &PageFacts) -> bool {
+    let same_title = |t: &str| {
+        let (a, b) = (crate::text::compact_key(t), crate::text::compact_key(&page.title));
+        a.chars().count() >= 6 && a == b
+    };
+    match cx.site.page(&b.url) {
+        Some(p) => std::ptr::eq(p, page) || (p.is_ok() && same_title(&p.title)),
+        None => same_title(&b.text),
+    }
+}
+
+/// A fetched page whose title matches `title` and that links to `page` or to another
+/// copy of it (the same title under another address: the catalogue's and a column's).
+fn linking_page<'a>(cx: &Context<'a>, page: &PageFacts, title: &Pattern) -> Option<&'a PageFacts> {
+    let linking_to = |target: &PageFacts| {
+        cx.site
+            .inbound_links(&target.url)
+            .filter_map(|(from, _)| cx.site.page(from))
+            .find(|p| p.is_ok() && !std::ptr::eq(*p, page) && title.is_match(&p.title))
+    };
+    linking_to(page).or_else(|| {
+        let key = crate::text::compact_key(&page.title);
+        if key.chars().count() < 6 {
+            return None;
+        }
+        cx.site
+            .pages()
+            .iter()
+            .filter(|p| p.is_ok() && !std::ptr::eq(*p, page))
+            .filter(|p| crate::text::compact_key(&p.title) == key)
+            .find_map(linking_to)
+    })
+}
+
+/// Another located page that `target` links to and that links to `target` in turn: the
+/// two are linked both ways through it (a policy links to its text interpretation, not to
+/// the video made later of it).
+fn linked_sibling<'a>(
+    cx: &Context<'a>,
+    target: &PageFacts,
+    page: &PageFacts,
+) -> Option<&'a PageFacts> {
+    target.links.iter().find_map(|b| {
+        let sibling = *cx
+            .located
+            .pages
+            .iter()
+            .find(|p| p.url == b.url && !std::ptr::eq(**p, page))?;
+        sibling
+            .links
+            .iter()
+            .any(|back| cx.site.page(&back.url).is_some_and(|t| std::ptr::eq(t, target)))
+            .then_some(sibling)
     })
 }
 
@@ -162,12 +233,15 @@ fn targets(
     for l in candidates {
         match cx.site.page(&l.url) {
             Some(t) if t.is_ok() => {
-                let links_back = t
-                    .links
-                    .iter()
-                    .any(|b| cx.site.page(&b.url).is_some_and(|p| std::ptr::eq(p, page)));
+                let links_back = t.links.iter().any(|b| names_page(cx, b, page));
                 if !back || links_back {
                     return PageVerdict::Pass(format!("「{}」→ {}", l.text, l.url));
+                }
+                if let Some(sibling) = linked_sibling(cx, t, page) {
+                    return PageVerdict::Pass(format!(
+                        "「{}」→ {}；该页链接回同一文件的另一材料《{}》",
+                        l.text, l.url, sibling.title
+                    ));
                 }
                 one_way = Some((
                     t.url.clone(),
@@ -244,5 +318,46 @@ mod tests {
         );
         let none = site(&[("/p.html", "<title>政策</title>")]);
         assert_eq!(run(&none, RULE).outcome, Outcome::Fail);
+    }
+
+    #[test]
+    fn a_link_back_to_another_copy_of_the_page_counts() {
+        // The interpretation in the catalogue links to the policy; the policy links back to
+        // the column's copy of the same interpretation.
+        const BACK: &str = "locate = { url = \"/gkmlpt/\" }\n[[rule.checks]]\nkind = \"links_to\"\ntext = \"原文\"\nback = true";
+        let reading = "<title>《传承人认定办法》政策问答</title><a href=\"/gfxwj/p.html\">原文链接</a>";
+        let policy = |to: &str| {
+            format!("<title>关于印发《传承人认定办法》的通知</title><p>相关解读：<a href=\"{to}\">《传承人认定办法》政策问答</a></p>")
+        };
+        let copy = site(&[
+            ("/gkmlpt/content/r.html", reading),
+            ("/zcjd/content/r.html", reading),
+            ("/gfxwj/p.html", &policy("/zcjd/content/r.html")),
+        ]);
+        let r = run(&copy, BACK);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+        // A copy not read is known by the link's text.
+        let unread = site(&[
+            ("/gkmlpt/content/r.html", reading),
+            ("/gfxwj/p.html", &policy("/zcjd/content/r.html")),
+        ]);
+        assert_eq!(run(&unread, BACK).outcome, Outcome::Pass);
+        // A link back to another interpretation does not.
+        let other = site(&[
+            ("/gkmlpt/content/r.html", reading),
+            ("/zcjd/content/x.html", "<title>《另一办法》政策问答</title>"),
+            ("/gfxwj/p.html", &policy("/zcjd/content/x.html")),
+        ]);
+        assert_eq!(run(&other, BACK).outcome, Outcome::Fail);
+        // The policy links back to its text interpretation, not to the later video: the
+        // video is linked both ways through it.
+        let video = "<title>视频解读：《传承人认定办法》</title><a href=\"/gfxwj/p.html\">原文链接</a>";
+        let both = site(&[
+            ("/gkmlpt/content/r.html", reading),
+            ("/gkmlpt/content/v.html", video),
+            ("/gfxwj/p.html", &policy("/gkmlpt/content/r.html")),
+        ]);
+        let r = run(&both, BACK);
+        assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
     }
 }

@@ -25,6 +25,8 @@ pub struct Located<'a> {
     /// Pages that could not be fetched while the locator selects pages by the links
     /// to them: those pages may hold the links sought, so an absence is unknown.
     pub unknown_linkers: usize,
+    /// An absence is `not_applicable` rather than a failure (`if_absent`).
+    pub absent_not_applicable: bool,
 }
 
 /// Whether a criterion can be decided for a page, and how.
@@ -258,6 +260,7 @@ pub fn locate<'a>(
             .clone()
             .unwrap_or_else(|| format!("符合条件的页面（{}）", describe(&locator.include))),
         searched: (site.target().to_string(), site.pages().len()),
+        absent_not_applicable: locator.absent_not_applicable,
         // The pages that could not be fetched may hold the links sought: when they are
         // most of the site, an absence says nothing.
         unknown_linkers: if locator.include.link_text.is_some()
@@ -416,6 +419,17 @@ impl<'a> Located<'a> {
             String::new()
         };
         let (target, pages) = &self.searched;
+        if self.absent_not_applicable {
+            return CheckResult::new(
+                Outcome::NotApplicable,
+                kind,
+                format!("本站未设{}，不适用{later}", self.description),
+                vec![Evidence::new(
+                    target.clone(),
+                    format!("在{pages}个页面中未找到{}", self.description),
+                )],
+            );
+        }
         CheckResult::new(
             Outcome::Fail,
             kind,

@@ -342,12 +342,28 @@ impl<'p> Compiler<'p> {
             }
         };
         let follow_links = cx.opt_pattern(&l.follow_links).flatten();
+        let absent_not_applicable = match &l.if_absent {
+            None => false,
+            Some(a) if a.get_ref() == "not_applicable" => true,
+            Some(a) if a.get_ref() == "fail" => false,
+            Some(a) => {
+                cx.invalid(
+                    a.span(),
+                    format!(
+                        "`if_absent` is `fail` or `not_applicable`, not `{}`",
+                        a.get_ref()
+                    ),
+                );
+                false
+            }
+        };
         include.map(|include| Locator {
             include,
             exclude,
             describe,
             follow_entries,
             follow_links,
+            absent_not_applicable,
         })
     }
 

@@ -166,6 +166,8 @@ pub(crate) struct RawLocate {
     pub follow: Option<Spanned<String>>,
     /// Also read the pages linked from the located pages with a matching label.
     pub follow_links: Option<Spanned<String>>,
+    /// `"not_applicable"`: a site without such pages is not judged by the rule.
+    pub if_absent: Option<Spanned<String>>,
     #[serde(default)]
     pub exclude: Vec<Spanned<RawCriteria>>,
 }
