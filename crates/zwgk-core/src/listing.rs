@@ -294,35 +294,41 @@ fn table_header(table: ElementRef<'_>) -> Option<Header> {
     None
 }
 
+/// Sibling blocks sharing a tag and class, keyed by both.
+type BlockGroup<'a> = ((&'a str, Option<&'a str>), Vec<ElementRef<'a>>);
+
 /// Elements that repeat as siblings (three or more of one tag and class, each with a
 /// link) and hold no list rows of their own: the entries of lists written as blocks.
 fn repeating_blocks(doc: &Html) -> Vec<ElementRef<'_>> {
     let mut out = Vec::new();
+    // Reused across parents: most elements have fewer than three block children, and are
+    // passed over by a count that allocates nothing.
+    let mut groups: Vec<BlockGroup<'_>> = Vec::new();
     for node in doc.tree.nodes() {
-        let Some(parent) = ElementRef::wrap(node) else {
-            continue;
-        };
-        let children: Vec<ElementRef<'_>> = parent
+        let blocks = node
             .children()
-            .filter_map(ElementRef::wrap)
-            .filter(|c| BLOCK_TAGS.contains(&c.value().name()))
-            .collect();
-        if children.len() < MIN_BLOCKS {
+            .filter(|c| {
+                c.value()
+                    .as_element()
+                    .is_some_and(|e| BLOCK_TAGS.contains(&e.name()))
+            })
+            .count();
+        if blocks < MIN_BLOCKS {
             continue;
         }
-        let mut groups: HashMap<(&str, Option<&str>), Vec<ElementRef<'_>>> = HashMap::new();
-        for c in &children {
-            groups
-                .entry((c.value().name(), c.attr_of("class")))
-                .or_default()
-                .push(*c);
+        groups.clear();
+        for c in node.children().filter_map(ElementRef::wrap) {
+            if !BLOCK_TAGS.contains(&c.value().name()) {
+                continue;
+            }
+            let key = (c.value().name(), c.attr_of("class"));
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, members)) => members.push(c),
+                None => groups.push((key, vec![c])),
+            }
         }
-        let mut runs: Vec<Vec<ElementRef<'_>>> = groups
-            .into_values()
-            .filter(|g| g.len() >= MIN_BLOCKS)
-            .collect();
-        runs.sort_by_key(|g| g[0].id());
-        for run in runs {
+        // Runs in document order: groups are keyed in the order of their first member.
+        for (_, run) in groups.iter_mut().filter(|(_, g)| g.len() >= MIN_BLOCKS) {
             let linked = run
                 .iter()
                 .filter(|b| b.select(&SEL_ANCHOR).next().is_some())
@@ -331,7 +337,7 @@ fn repeating_blocks(doc: &Html) -> Vec<ElementRef<'_>> {
                 continue;
             }
             out.extend(
-                run.into_iter()
+                run.drain(..)
                     .filter(|b| b.select(&SEL_ROWS).next().is_none()),
             );
         }

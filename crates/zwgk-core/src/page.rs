@@ -175,6 +175,12 @@ impl PageText {
         }
     }
 
+    /// The text that is this page's own: the whole text but the head and tail it shares
+    /// with other pages of its template (navigation, footer).
+    pub fn own_str(&self) -> std::borrow::Cow<'_, str> {
+        self.own.text()
+    }
+
     /// Length of the whole text, in bytes.
     pub fn len(&self) -> usize {
         self.head.as_deref().map_or(0, str::len)

@@ -141,18 +141,22 @@ pub fn read(doc: &Document<'_>) -> NormativeDoc {
 }
 
 /// The 文号 a page gives as its own: its labelled 文号 or 发文字号, a number in its title, or
-/// a line near the top that is only the number (under the title). A number quoted in the
-/// body (an interpretation citing the document it explains) is not the page's own.
+/// a line near the top of its own text (after the navigation it shares with other pages)
+/// that is only the number (under the title). A number quoted in the body (an
+/// interpretation citing the document it explains) is not the page's own.
 pub fn own_number(page: &crate::page::PageFacts) -> Option<String> {
-    const HEAD_LINES: usize = 25;
+    const HEAD_LINES: usize = 40;
     page.metadata_value("文号")
         .or_else(|| page.metadata_value("发文字号"))
         .and_then(|v| NUMBER.find(v))
         .or_else(|| NUMBER.find(&page.title))
         .map(|m| m.as_str().to_string())
         .or_else(|| {
-            let text = page.text.as_str();
+            let text = page.text.own_str();
             text.lines().take(HEAD_LINES).find_map(|line| {
+                if !line.contains('规') {
+                    return None;
+                }
                 let line = line.trim().trim_matches(['(', ')', '（', '）']);
                 NUMBER
                     .find(line)
