@@ -56,6 +56,7 @@ kinds![
     annual_report_tables,
     normative_documents,
     lists_all,
+    lists_accounts,
     current_version,
     evidence,
     all,
