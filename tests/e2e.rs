@@ -240,9 +240,6 @@ fn every_documented_fault_fails_its_tasks_naming_its_page() {
         let tasks = report["tasks"].as_array().unwrap();
         for (slug, page, breaks) in &faults {
             assert!(!breaks.is_empty(), "{list} {slug}: tasks named");
-            if NOT_FAILED.iter().any(|n| n.0 == slug) {
-                continue;
-            }
             for task in breaks {
                 let t = tasks.iter().find(|t| t["task"] == *task).unwrap();
                 assert_eq!(t["outcome"], "fail", "{list} {slug}: task {task} fails");
@@ -837,21 +834,10 @@ fn blind_manifest(portal: &str) -> BTreeMap<u64, String> {
     manifests::task_outcomes(&root(), portal)
 }
 
-/// Faults of the independently written fixture families that the rules do not fail, each
-/// with why: the slug of the fault and the task its list names.
-const NOT_FAILED: [(&str, u64, &str); 1] = [(
-    "online-interviews-stale",
-    11,
-    "disputed: task 11 asks for several forms of interpretation, and the faulty portal \
-         still shows 新闻发布会, 图解 and 视频 in the plan year; an interview column has no \
-         update limit in 国办秘函〔2019〕19号",
-)];
-
 /// The fixture families written from the regulations independently of the rules, on the
 /// 集约化 platform (jyh) and on the provincial departments' platform (szpt): each
 /// compliant portal fails no task, with and without the evidence file; on each faulty one
-/// every task its manifest marks violated fails (but those of [`NOT_FAILED`]) and every
-/// task it marks met does not.
+/// every task its manifest marks violated fails and every task it marks met does not.
 #[test]
 fn blind_family_verdicts_follow_their_manifests() {
     for family in ["jyh-2021", "szpt-2021"] {
@@ -879,14 +865,6 @@ fn blind_family_verdicts_follow_their_manifests() {
                     .find(|t| t["task"] == task)
                     .unwrap();
                 let failed = t["outcome"] == "fail";
-                let excused = family == "szpt-2021" && NOT_FAILED.iter().any(|n| n.1 == task);
-                if excused {
-                    assert!(
-                        !failed,
-                        "{faulty} task {task}: listed as not failed, but fails"
-                    );
-                    continue;
-                }
                 assert_eq!(
                     failed,
                     want == "violated",
