@@ -46,7 +46,8 @@ pub enum FetchState {
 pub struct Link {
     /// Absolute URL, without fragment.
     pub url: String,
-    /// Normalised anchor text (or the `title` attribute when the anchor has no text).
+    /// Normalised anchor text (or, when the anchor has no text, its `title` attribute, else
+    /// the `alt` text of the image it holds).
     pub text: String,
     /// The text just before the link (at most [`LINK_CONTEXT_CHARS`] characters, across
     /// element boundaries), which often labels it: `原文链接:`, `相关文件:`, `附件:`.
@@ -578,6 +579,28 @@ impl<'a> AttrOf<'a> for &'a scraper::node::Element {
     }
 }
 
+/// A link's name: its text, else its `title`, else the `alt` text of the image it holds
+/// (a banner or a QR code), normalised.
+fn anchor_text(a: ElementRef<'_>) -> String {
+    let own = text::normalize_line(&a.text().collect::<String>());
+    if !own.is_empty() {
+        return own;
+    }
+    let title = a
+        .attr_of("title")
+        .map(text::normalize_line)
+        .unwrap_or_default();
+    if !title.is_empty() {
+        return title;
+    }
+    a.descendants()
+        .filter_map(ElementRef::wrap)
+        .find(|e| e.value().name() == "img")
+        .and_then(|img| img.attr_of("alt"))
+        .map(text::normalize_line)
+        .unwrap_or_default()
+}
+
 impl<'a> AttrOf<'a> for ElementRef<'a> {
     #[inline]
     fn attr_of(self, name: &str) -> Option<&'a str> {
@@ -810,13 +833,7 @@ impl PageFacts {
             let Some(abs) = a.attr_of("href").and_then(|h| resolve(base.as_ref(), h)) else {
                 continue;
             };
-            let mut anchor = text::normalize_line(&a.text().collect::<String>());
-            if anchor.is_empty() {
-                anchor = a
-                    .attr_of("title")
-                    .map(text::normalize_line)
-                    .unwrap_or_default();
-            }
+            let anchor = anchor_text(a);
             let context = anchor_at
                 .get(&a.id())
                 .map(|&pos| context_at(pos))
