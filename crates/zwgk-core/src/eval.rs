@@ -190,6 +190,7 @@ pub fn evaluate_rule(
         task: rule.task,
         rule_id: &rule.id,
         columns,
+        negated: false,
     };
     let mut result = combine_all(
         rule.checks

@@ -308,6 +308,7 @@ mod tests {
             task: 1,
             rule_id: "t",
             columns,
+            negated: false,
         };
         let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
         check(

@@ -8,6 +8,7 @@
 //! its fields struct, its compiler and its [`Evaluate`] type, and add its name to
 //! the list.
 
+mod attached;
 mod interval;
 mod kind;
 mod locate;
@@ -89,6 +90,10 @@ pub struct Context<'a> {
     pub rule_id: &'a str,
     /// The site's columns, surveyed once per evaluation (empty without `[columns]`).
     pub columns: &'a [crate::report::ColumnReport],
+    /// Whether the check is evaluated under `not`, where its failure is the outcome wanted:
+    /// a check then reads what it can, but does not turn a failure into `incomplete` for
+    /// want of what it could not read (an attachment without text).
+    pub negated: bool,
 }
 
 /// The result of one check.

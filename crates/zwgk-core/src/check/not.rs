@@ -51,7 +51,10 @@ impl Evaluate for Not {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
-        let r = self.0.evaluate(cx);
+        let r = self.0.evaluate(&Context {
+            negated: !cx.negated,
+            ..*cx
+        });
         let outcome = match r.outcome {
             Outcome::Pass => Outcome::Fail,
             Outcome::Fail => Outcome::Pass,

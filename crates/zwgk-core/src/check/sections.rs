@@ -4,7 +4,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
+    attached, pages_field, per_page, Check, CheckResult, Context, Evaluate, Example, Field, Kind,
     PageVerdict,
 };
 use crate::pack::CheckCompiler;
@@ -20,7 +20,9 @@ one. A section is one name or a list of alternatives; an alternative is key word
 (separated by spaces) that must appear in that order on one line, compared without \
 punctuation, spaces and list markers (`一、`, `（二）`, `1.`). The first alternative names the \
 section in messages. A section found before the one it must follow is reported as out of \
-order.",
+order. A page that fails on its own text is read again with the text of its document \
+attachments (PDF, DOC, XLS, …); a short cover page whose attachment gave no text (not \
+fetched, or a scan) is `incomplete`, never `fail`.",
     why: "The annual report has six parts in a fixed order (国办公开办函〔2021〕30号); \
 final accounts and budgets have their parts too (概况, 决算表, 情况说明, 名词解释).",
     example: Example {
@@ -141,43 +143,48 @@ fn check(
     pages: Quantifier,
 ) -> CheckResult {
     per_page(cx, KIND.name, pages, |page| {
-        let text = page.text.as_str();
-        let lines: Vec<String> = text
-            .lines()
-            .map(compact_key)
-            .filter(|l| !l.is_empty() && l.chars().count() <= MAX_HEADING_CHARS)
-            .collect();
-        let find_from = |start: usize, alts: &Vec<Vec<String>>| {
-            (start..lines.len()).find(|&i| alts.iter().any(|a| alt_matches(&lines[i], a)))
-        };
-        let mut pos = 0;
-        let mut missing = Vec::new();
-        let mut misplaced = Vec::new();
-        for (name, alts) in names.iter().zip(keys) {
-            match find_from(pos, alts) {
-                Some(i) => pos = i + 1,
-                None => {
-                    if find_from(0, alts).is_some() {
-                        misplaced.push(name.as_str());
-                    } else {
-                        missing.push(name.as_str());
-                    }
+        let verdict = in_text(&page.text.as_str(), names, keys);
+        attached::reconsider(cx, page, verdict, |text| in_text(text, names, keys))
+    })
+}
+
+/// Whether `text` has the named parts, in order.
+fn in_text(text: &str, names: &[String], keys: &[Vec<Vec<String>>]) -> PageVerdict {
+    let lines: Vec<String> = text
+        .lines()
+        .map(compact_key)
+        .filter(|l| !l.is_empty() && l.chars().count() <= MAX_HEADING_CHARS)
+        .collect();
+    let find_from = |start: usize, alts: &Vec<Vec<String>>| {
+        (start..lines.len()).find(|&i| alts.iter().any(|a| alt_matches(&lines[i], a)))
+    };
+    let mut pos = 0;
+    let mut missing = Vec::new();
+    let mut misplaced = Vec::new();
+    for (name, alts) in names.iter().zip(keys) {
+        match find_from(pos, alts) {
+            Some(i) => pos = i + 1,
+            None => {
+                if find_from(0, alts).is_some() {
+                    misplaced.push(name.as_str());
+                } else {
+                    missing.push(name.as_str());
                 }
             }
         }
-        if missing.is_empty() && misplaced.is_empty() {
-            PageVerdict::Pass(format!("{}个部分齐全且顺序正确", names.len()))
-        } else {
-            let mut parts = Vec::new();
-            if !missing.is_empty() {
-                parts.push(format!("缺少：{}", missing.join("、")));
-            }
-            if !misplaced.is_empty() {
-                parts.push(format!("顺序不符：{}", misplaced.join("、")));
-            }
-            PageVerdict::Fail(parts.join("；"))
+    }
+    if missing.is_empty() && misplaced.is_empty() {
+        PageVerdict::Pass(format!("{}个部分齐全且顺序正确", names.len()))
+    } else {
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!("缺少：{}", missing.join("、")));
         }
-    })
+        if !misplaced.is_empty() {
+            parts.push(format!("顺序不符：{}", misplaced.join("、")));
+        }
+        PageVerdict::Fail(parts.join("；"))
+    }
 }
 
 #[cfg(test)]

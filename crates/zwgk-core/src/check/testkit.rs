@@ -59,6 +59,7 @@ pub fn run_with(site: &Site, body: &str, as_of: &str, evidence: &EvidenceSet) ->
         task: 1,
         rule_id: "t",
         columns: &[],
+        negated: false,
     };
     combine_all(rule.checks.iter().map(|c| evaluate(c, &cx)).collect())
 }

@@ -4,8 +4,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{
-    describe_field, pages_field, per_page, Check, CheckResult, Context, Evaluate, Example,
-    Field, Kind, PageVerdict,
+    attached, describe_field, pages_field, per_page, Check, CheckResult, Context, Evaluate,
+    Example, Field, Kind, PageVerdict,
 };
 use crate::pack::CheckCompiler;
 use crate::page::PageFacts;
@@ -19,7 +19,10 @@ pub(crate) const KIND: Kind = Kind {
     what: "The normalised body text (or the title, or the text of the elements a CSS \
 `selector` matches) contains a match of `pattern`, or the `keywords` (all of them, or any \
 one with `match = \"any\"`). Matching is on normalised text: full-width punctuation is \
-folded to ASCII, so write `(` and `:` in patterns, never `（` or `：`.",
+folded to ASCII, so write `(` and `:` in patterns, never `（` or `：`. A page whose body \
+text fails is read again with the text of its document attachments (PDF, DOC, XLS, …); a \
+short cover page whose attachment gave no text (not fetched, or a scan) is `incomplete`, \
+never `fail`.",
     why: "Requirements name content that must be stated, e.g. the 公开指南 must give the \
 office's address, hours, phone and fax (《政府信息公开条例》第十二条).",
     example: Example {
@@ -225,18 +228,28 @@ impl Evaluate for Text {
 
     fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
         per_page(cx, KIND.name, self.pages, |page| {
-            let text = scoped(page, &self.scope);
-            match &self.matcher {
-                Matcher::Pattern(p) => match p.regex.find(&text) {
-                    Some(m) => PageVerdict::Pass(around(&text, m.start(), m.end())),
-                    None => PageVerdict::Fail(match &self.describe {
-                        Some(d) => format!("页面未包含{d}"),
-                        None => format!("页面未包含匹配「{}」的内容", p.source),
-                    }),
-                },
-                Matcher::Keywords { words, all } => keywords(&text, words, *all),
+            let verdict = self.test(&scoped(page, &self.scope));
+            if self.scope == Scope::Body {
+                attached::reconsider(cx, page, verdict, |text| self.test(text))
+            } else {
+                verdict
             }
         })
+    }
+}
+
+impl Text {
+    fn test(&self, text: &str) -> PageVerdict {
+        match &self.matcher {
+            Matcher::Pattern(p) => match p.regex.find(text) {
+                Some(m) => PageVerdict::Pass(around(text, m.start(), m.end())),
+                None => PageVerdict::Fail(match &self.describe {
+                    Some(d) => format!("页面未包含{d}"),
+                    None => format!("页面未包含匹配「{}」的内容", p.source),
+                }),
+            },
+            Matcher::Keywords { words, all } => keywords(text, words, *all),
+        }
     }
 }
 
