@@ -123,7 +123,7 @@ impl<'a> Document<'a> {
             item.fields
                 .get(label)
                 .map(String::as_str)
-                .filter(|v| !v.is_empty())
+                .filter(|v| !crate::text::is_blank_value(v))
                 .map(|value| Stated {
                     value,
                     from: Place::List(list),

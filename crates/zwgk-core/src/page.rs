@@ -901,12 +901,12 @@ impl PageFacts {
         self.breadcrumb.join(" > ")
     }
 
-    /// A non-empty metadata field.
+    /// A metadata field that says something (neither empty nor a placeholder such as `—`).
     pub fn metadata_value(&self, field: &str) -> Option<&str> {
         self.metadata
             .get(field)
             .map(String::as_str)
-            .filter(|v| !v.is_empty())
+            .filter(|v| !text::is_blank_value(v))
     }
 }
 

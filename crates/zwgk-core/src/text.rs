@@ -409,6 +409,15 @@ pub fn first_unnormalized_char(s: &str) -> Option<char> {
     }
 }
 
+/// Whether a field's value says nothing: empty, or only a placeholder that tables and
+/// metadata blocks put in an empty cell (`—`, `-`, `/`, `无`, `暂无`, `空`, `N/A`).
+pub fn is_blank_value(v: &str) -> bool {
+    let v = v.trim();
+    v.chars().all(|c| {
+        c.is_whitespace() || matches!(c, '-' | '—' | '–' | '―' | '－' | '/' | '／' | '\\' | '_')
+    }) || matches!(v, "无" | "暂无" | "空" | "无文号" | "N/A" | "n/a" | "NA")
+}
+
 /// Truncate `s` to at most `max_chars` characters, cutting on a character
 /// boundary; when it is cut, the last kept character is replaced by `'…'` so
 /// that the result, ellipsis included, still has at most `max_chars`
@@ -433,6 +442,16 @@ pub fn excerpt(s: &str, max_chars: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn placeholder_values_are_blank() {
+        for v in ["", " ", "—", "——", "-", "/", "－", "无", "暂无", "N/A"] {
+            assert!(super::is_blank_value(v), "{v:?}");
+        }
+        for v in ["粤文旅规[2021]2号", "有效", "2021-03-15", "无锡"] {
+            assert!(!super::is_blank_value(v), "{v:?}");
+        }
+    }
 
     #[test]
     fn per_character_nfkc_equals_whole_text_nfkc() {

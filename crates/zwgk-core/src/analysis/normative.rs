@@ -174,7 +174,7 @@ fn listed<'a>(doc: &Document<'a>, labels: &[&str]) -> Option<&'a str> {
             item.fields
                 .get(*l)
                 .map(String::as_str)
-                .filter(|v| !v.is_empty())
+                .filter(|v| !crate::text::is_blank_value(v))
         })
     })
 }
