@@ -230,19 +230,37 @@ fn documented_faults(list: &str) -> Vec<(String, String, Vec<u64>)> {
     faults
 }
 
+/// Every fault a fixture list documents fails its tasks, and a failing rule's evidence names
+/// the fault's page; also on the blind families' faulty portals rewritten in other real
+/// shapes, each fault restated (`fixtures/portals/gen_faulty_variants.py`, FAULTY_VARIANTS.md).
 #[test]
 fn every_documented_fault_fails_its_tasks_naming_its_page() {
+    let variants = tempfile::tempdir().unwrap();
+    let built = Command::new("python3")
+        .arg(root().join("fixtures/portals/gen_faulty_variants.py"))
+        .arg(variants.path())
+        .output()
+        .expect("run python3");
+    assert!(
+        built.status.success(),
+        "gen_faulty_variants.py: {}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let variant = |name: &str| variants.path().join(name).to_str().unwrap().to_string();
     for (list, portal, count) in [
-        ("MINI.md", "mini-2021-faulty", 19),
-        ("FULL.md", "whly-2021-faulty", 21),
-        ("JYH.md", "jyh-2021-faulty", 24),
-        ("SZPT.md", "szpt-2021-faulty", 22),
+        ("MINI.md", "mini-2021-faulty".to_string(), 19),
+        ("FULL.md", "whly-2021-faulty".to_string(), 21),
+        ("JYH.md", "jyh-2021-faulty".to_string(), 24),
+        ("SZPT.md", "szpt-2021-faulty".to_string(), 22),
+        ("JYH.md", variant("jyh-2021-faulty-variant"), 24),
+        ("SZPT.md", variant("szpt-2021-faulty-variant"), 22),
     ] {
         let faults = documented_faults(list);
         assert_eq!(faults.len(), count, "{list}: fault list read");
         // With the evidence file, so that only what the site shows can fail.
-        let (report, _) = scan(portal, true);
+        let (report, _) = scan(&portal, true);
         let tasks = report["tasks"].as_array().unwrap();
+        let list = format!("{list} on {portal}");
         for (slug, page, breaks) in &faults {
             assert!(!breaks.is_empty(), "{list} {slug}: tasks named");
             for task in breaks {
@@ -916,6 +934,40 @@ fn compliant_variants_fail_no_task() {
                 "{variant} (evidence {evidence}): {failing:#?}"
             );
             assert_eq!(exit, 0, "{variant}");
+        }
+    }
+}
+
+/// The blind families' faulty portals rewritten in other real shapes, each fault restated
+/// (`fixtures/portals/gen_faulty_variants.py`, FAULTY_VARIANTS.md): with and without the
+/// evidence file, exactly the tasks their manifests mark violated fail.
+#[test]
+fn faulty_variants_follow_their_manifests() {
+    let out = tempfile::tempdir().unwrap();
+    let built = Command::new("python3")
+        .arg(root().join("fixtures/portals/gen_faulty_variants.py"))
+        .arg(out.path())
+        .output()
+        .expect("run python3");
+    assert!(
+        built.status.success(),
+        "gen_faulty_variants.py: {}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    for family in ["jyh-2021-faulty", "szpt-2021-faulty"] {
+        let path = out.path().join(format!("{family}-variant"));
+        for evidence in [false, true] {
+            let (report, _) = scan(path.to_str().unwrap(), evidence);
+            let tasks = report["tasks"].as_array().unwrap();
+            for (task, want) in blind_manifest(family) {
+                let t = tasks.iter().find(|t| t["task"] == task).unwrap();
+                assert_eq!(
+                    t["outcome"] == "fail",
+                    want == "violated",
+                    "{family} variant task {task} (manifest: {want}, evidence {evidence}): {}",
+                    t["reason"]
+                );
+            }
         }
     }
 }
