@@ -313,6 +313,35 @@ fn a_few_dead_pages_fail_nothing_on_a_compliant_portal() {
     assert_eq!(tasks_with(&report, "fail"), Vec::<u64>::new());
 }
 
+/// The provincial platform's portal served over HTTP the way a plain web server serves a
+/// mirror: its extensionless catalogue pages (`/gkmlpt/guide`, `/gkmlpt/policy`) come as
+/// `application/octet-stream`. They are read as the pages they are: the compliant portal
+/// fails no task (tasks 25, 27 and 28 failed when they were dropped as binary bodies).
+#[test]
+fn pages_served_as_octet_stream_are_read_as_pages() {
+    let mirror = root().join("fixtures/portals/szpt-2021/whly.gd.gov.cn");
+    let server = Server::start()
+        .serve_mirror(&mirror, "whly.gd.gov.cn")
+        .with_generic_types();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.json");
+    let o = scan_command(
+        &server.url("/"),
+        &out,
+        &["--no-delay", "--concurrency", "8", "-q"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let guide = server
+        .answers()
+        .iter()
+        .any(|(target, status)| target == "/gkmlpt/guide" && *status == 200);
+    assert!(guide, "the guide was served");
+    assert_eq!(tasks_with(&report, "fail"), Vec::<u64>::new());
+}
+
 /// A start page answering 403, as a web application firewall does to a crawler it does
 /// not know: no verdict on the site, exit 3, the reason and the User-Agent to allow.
 #[test]

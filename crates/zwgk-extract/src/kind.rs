@@ -71,7 +71,8 @@ impl std::fmt::Display for BodyKind {
 /// Tell what kind of body a download is.
 ///
 /// First whether it is a page: a media type naming HTML or JSON settles it; any other
-/// media type but `text/plain` says it is not a page; without one (or with `text/plain`),
+/// media type but `text/plain` and the generic ones (`application/octet-stream`, …) says it
+/// is not a page; without one (or with `text/plain` or a generic one),
 /// an `.html`/`.htm`/`.shtml`/`.jsp` or `.json` ending, then the first bytes (`{` or `[`,
 /// HTML tags, or short text with a `<` at a URL without an ending) decide. A body that is
 /// not a page is told as a document from its media type, then its URL's ending, then its
@@ -88,6 +89,8 @@ pub fn detect(url: &str, content_type: Option<&str>, bytes: &[u8]) -> BodyKind {
 /// [`BodyKind::Html`] or [`BodyKind::Json`] when the body is a page; `None` when it is not
 /// (a document or anything else).
 fn page_kind(url: &str, content_type: Option<&str>, bytes: &[u8]) -> Option<BodyKind> {
+    // A generic type says nothing: the URL and the bytes decide, as without one.
+    let content_type = content_type.filter(|ct| !is_generic(ct));
     if let Some(ct) = content_type.map(str::to_ascii_lowercase) {
         if ct.contains("html") {
             return Some(BodyKind::Html);
@@ -147,15 +150,18 @@ fn page_kind(url: &str, content_type: Option<&str>, bytes: &[u8]) -> Option<Body
 
 /// Whether a body announced with this `Content-Type` is worth downloading, before it
 /// arrives: a page (HTML, JSON), text, a document whose kind is read (PDF, Word, Excel),
-/// or a body whose type is not given; not an image, an archive or another binary type.
+/// or a body whose type is not given or generic (`application/octet-stream`, which many
+/// servers send for pages without an ending and for attachments); not an image, an archive
+/// or another specific binary type.
 ///
-/// Its list of types is its own, narrower than what [`detect`] recognises: a generic
-/// `application/octet-stream` (or `application/x-pdf`) body is not downloaded, though
-/// [`detect`] would tell a downloaded one by its bytes.
+/// Its list of types is its own, narrower than what [`detect`] recognises: an
+/// `application/x-pdf` body is not downloaded, though [`detect`] would tell a downloaded
+/// one by its bytes.
 pub fn worth_reading(content_type: Option<&str>) -> bool {
     let Some(ct) = content_type else { return true };
     let ct = ct.trim().to_ascii_lowercase();
     ct.is_empty()
+        || is_generic(&ct)
         || ct.contains("html")
         || ct.contains("json")
         || ct.starts_with("text/plain")
@@ -164,6 +170,30 @@ pub fn worth_reading(content_type: Option<&str>) -> bool {
         || ct.starts_with("application/vnd.ms-excel")
         || ct.contains("officedocument.wordprocessingml")
         || ct.contains("officedocument.spreadsheetml")
+}
+
+/// Whether a media type says nothing of the body: `application/octet-stream` and its
+/// kin, which servers send for files without a known ending (the catalogue's extensionless
+/// `/gkmlpt/guide` page) and for downloads (attachments). Such a body is read and told by
+/// its URL and bytes.
+fn is_generic(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    matches!(
+        essence.as_str(),
+        "application/octet-stream"
+            | "binary/octet-stream"
+            | "application/unknown"
+            | "unknown/unknown"
+            | "*/*"
+            | "application/x-download"
+            | "application/force-download"
+            | "application/download"
+    )
 }
 
 /// The media type of a file by its ending (`application/octet-stream` when unknown), for
@@ -354,6 +384,28 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_page_served_as_octet_stream_is_read_as_a_page() {
+        let html = b"<!DOCTYPE html><html><head><title>\xe6\x8c\x87\xe5\x8d\x97</title></head><body></body></html>";
+        assert_eq!(
+            detect(
+                "http://x/gkmlpt/guide",
+                Some("application/octet-stream"),
+                html
+            ),
+            BodyKind::Html
+        );
+        assert!(worth_reading(Some("application/octet-stream")));
+        assert!(worth_reading(Some("application/x-download; charset=utf-8")));
+        assert!(!worth_reading(Some("image/png")));
+        assert!(!worth_reading(Some("application/zip")));
+        // A PDF sent as a download is still a PDF.
+        assert_eq!(
+            detect("http://x/a", Some("application/x-download"), b"%PDF-1.4\n"),
+            BodyKind::Pdf
+        );
+    }
     use super::*;
 
     #[test]

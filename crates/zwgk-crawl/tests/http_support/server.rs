@@ -133,6 +133,8 @@ struct State {
     head_routes: Mutex<HashMap<String, Resp>>,
     /// With `n` > 0, every `n`th request is answered 503 instead (transient noise).
     noise_every: AtomicUsize,
+    /// Mirror files without an ending are served as `application/octet-stream`.
+    generic_types: AtomicBool,
     /// Requests answered, for the noise.
     requests: AtomicUsize,
 }
@@ -232,6 +234,13 @@ impl Server {
     pub fn serve_mirror(self, dir: &Path, host: &str) -> Server {
         *self.state.mirror.lock().unwrap() = Some(dir.to_path_buf());
         *self.state.mirror_host.lock().unwrap() = Some(host.to_string());
+        self
+    }
+
+    /// Serve mirror files without an ending (`/gkmlpt/guide`) as
+    /// `application/octet-stream`, as nginx's default type and Python's `http.server` do.
+    pub fn with_generic_types(self) -> Server {
+        self.state.generic_types.store(true, Ordering::SeqCst);
         self
     }
 
@@ -414,7 +423,10 @@ fn mirror_response(st: &State, target: &str) -> Resp {
     let Ok(mut body) = std::fs::read(&file) else {
         return Resp::status(404);
     };
-    let ct = content_type_of(&format!("/{rel}"));
+    let mut ct = content_type_of(&format!("/{rel}"));
+    if st.generic_types.load(Ordering::SeqCst) && query.is_none() && !rel.contains('.') {
+        ct = "application/octet-stream";
+    }
     if let Some(host) = st.mirror_host.lock().unwrap().clone() {
         if ct.starts_with("text/") || ct.contains("json") || ct.contains("xml") {
             let from = format!("http://{host}");
