@@ -972,6 +972,36 @@ fn faulty_variants_follow_their_manifests() {
     }
 }
 
+/// A scan in the last days of the plan year, before the annual report is due (31 January):
+/// the blind families' compliant portals fail no task; the report's rules are not
+/// applicable yet, and a home page or column whose newest entry is later still counts.
+#[test]
+fn a_scan_before_the_annual_report_is_due_fails_nothing() {
+    for portal in ["jyh-2021", "szpt-2021"] {
+        let dir = root().join(format!("fixtures/portals/{portal}"));
+        let o = zwgk(&[
+            "scan",
+            dir.to_str().unwrap(),
+            "--rules",
+            "rules/gd-whly-2021",
+            "--as-of",
+            "2021-12-31",
+            "--format",
+            "json",
+            "-q",
+        ]);
+        assert_eq!(code(&o), 0, "{portal}: {}", stderr(&o));
+        let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let task29 = report["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["task"] == 29)
+            .unwrap();
+        assert_eq!(task29["outcome"], "not_applicable", "{portal}: {task29}");
+    }
+}
+
 /// The website-inspection pack on the blind family: the compliant portal fails no
 /// indicator; the faulty one fails those its four indicator faults break.
 #[test]

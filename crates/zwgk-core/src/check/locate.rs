@@ -289,7 +289,11 @@ pub fn locate<'a>(
         }
         if page.is_failed() || included == Tri::Unknown {
             located.unknown.push(page);
-        } else if page.published.is_some_and(|d| d > as_of) {
+        } else if page.published.is_some_and(|d| d > as_of)
+            && crate::document::role(page) == crate::document::Role::Document
+        {
+            // A document published later did not exist on the as-of date; a listing (a
+            // home page, a column) did, whatever the date of its newest entry.
             located.later += 1;
         } else {
             located.pages.push(page);
