@@ -21,8 +21,9 @@ pub(crate) const KIND: Kind = Kind {
     what: "Each located page whose title names one of the listed documents (the longest \
 listed name contained in the title) must state the date of that document's latest official \
 version as of the as-of date: its first publication, or its last revision \
-(`根据2020年11月29日《国务院关于修改和废止部分行政法规的决定》第二次修订`). Revisions dated after \
-the as-of date are not yet due. A page naming no listed document passes with a note that it \
+(`根据2020年11月29日《国务院关于修改和废止部分行政法规的决定》第二次修订`). A version is due \
+`update_days` after its date (revisions dated later are not yet due); a page showing a newer \
+version than the one due passes. A page naming no listed document passes with a note that it \
 was not compared. The dates are data: keep them in the rule file, from the official database \
 (for 行政法规, 国家法律法规数据库 flk.npc.gov.cn).",
     why: "Administrative regulations shown on a portal must match the national official \
@@ -46,6 +47,12 @@ versions = [
             default: None,
             meaning: "each document's name and its publication and revision dates",
         },
+        Field {
+            name: "update_days",
+            ty: "integer ≥ 0",
+            default: Some("0"),
+            meaning: "calendar days a portal has to show a new version after its date (及时更新)",
+        },
         pages_field("`every`"),
     ],
     compile,
@@ -64,6 +71,7 @@ struct RawVersion {
 #[serde(deny_unknown_fields)]
 struct Fields {
     versions: Option<Spanned<Vec<Spanned<RawVersion>>>>,
+    update_days: Option<Spanned<i64>>,
     pages: Option<Spanned<String>>,
 }
 
@@ -131,6 +139,7 @@ fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
     }
     Some(Check::new(CurrentVersion {
         versions: out,
+        update_days: c.count(&f.update_days, 0, "update_days")?,
         pages: c.pages(&f.pages, Quantifier::Every)?,
     }))
 }
@@ -139,6 +148,7 @@ fn compile(c: &mut CheckCompiler<'_, '_, '_>) -> Option<Check> {
 #[derive(Debug)]
 pub(crate) struct CurrentVersion {
     versions: Vec<OfficialVersion>,
+    update_days: usize,
     pages: Quantifier,
 }
 
@@ -148,7 +158,7 @@ impl Evaluate for CurrentVersion {
     }
 
     fn evaluate(&self, cx: &Context<'_>) -> CheckResult {
-        check(cx, &self.versions, self.pages)
+        check(cx, self)
     }
 }
 
@@ -156,12 +166,10 @@ fn zh(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-fn check(
-    cx: &Context<'_>,
-    versions: &[OfficialVersion],
-    pages: Quantifier,
-) -> CheckResult {
-    per_page(cx, KIND.name, pages, |page| {
+fn check(cx: &Context<'_>, rule: &CurrentVersion) -> CheckResult {
+    let versions = &rule.versions;
+    let grace = chrono::Duration::days(rule.update_days as i64);
+    per_page(cx, KIND.name, rule.pages, |page| {
         let title = text::compact_key(&page.title);
         let Some(doc) = versions
             .iter()
@@ -173,7 +181,13 @@ fn check(
                 page.title
             ));
         };
-        let Some(current) = doc.dates.iter().copied().filter(|d| *d <= cx.as_of).max() else {
+        let Some(current) = doc
+            .dates
+            .iter()
+            .copied()
+            .filter(|d| *d + grace <= cx.as_of)
+            .max()
+        else {
             return PageVerdict::Pass(format!(
                 "《{}》在{}尚无正式版本，无需核对",
                 doc.name, cx.as_of
@@ -183,11 +197,17 @@ fn check(
             .into_iter()
             .map(|f| f.date)
             .collect();
-        if stated.contains(&current) {
+        if let Some(shown) = doc
+            .dates
+            .iter()
+            .copied()
+            .filter(|d| *d >= current && *d <= cx.as_of && stated.contains(d))
+            .max()
+        {
             return PageVerdict::Pass(format!(
                 "《{}》载明{}的版本，为截至{}的国家正式版本",
                 doc.name,
-                zh(current),
+                zh(shown),
                 cx.as_of
             ));
         }
@@ -256,6 +276,21 @@ mod tests {
         // Before the 2016 revision the original was the official version.
         let r = run_as_of(&site(&[("/a.html", &page)]), RULE, "2015-06-01");
         assert_eq!(r.outcome, Outcome::Pass, "{}", r.message);
+    }
+
+    #[test]
+    fn a_revision_is_due_update_days_after_its_date() {
+        let page = regulation(
+            "互联网上网服务营业场所管理条例",
+            "2002年9月29日国务院令第363号公布 根据2019年3月24日《国务院关于修改部分行政法规的决定》第三次修订",
+        );
+        let s = site(&[("/a.html", &page)]);
+        let rule = format!("{RULE}\nupdate_days = 30");
+        assert_eq!(run_as_of(&s, &rule, "2022-04-20").outcome, Outcome::Pass);
+        assert_eq!(run_as_of(&s, &rule, "2022-04-30").outcome, Outcome::Fail);
+        let updated = page.replace("2019年3月24日", "2022年3月29日");
+        let s = site(&[("/a.html", &updated)]);
+        assert_eq!(run_as_of(&s, &rule, "2022-04-20").outcome, Outcome::Pass);
     }
 
     #[test]
