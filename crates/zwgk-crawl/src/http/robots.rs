@@ -1,9 +1,12 @@
 //! `robots.txt`: which paths a crawler may fetch, how often, and which sitemaps a site names.
 //!
-//! Follows RFC 9309: the group for our product token wins over `*`; within a group the
-//! longest matching `Allow`/`Disallow` path decides, `Allow` on a tie; `*` matches any
-//! characters and a final `$` anchors the end. `Crawl-delay` (not in the RFC, but common)
-//! is read from the chosen group.
+//! Follows RFC 9309: lines end at CR, LF or CRLF; a group runs from its `User-agent`
+//! lines to the next `User-agent` line after a rule; the group for our product token wins
+//! over `*`; within a group the longest matching `Allow`/`Disallow` path decides, counted
+//! in octets of its percent-encoded form, `Allow` on a tie; `*` matches any characters and
+//! a final `$` anchors the end. Google's common typos are read as it reads them.
+//! `Crawl-delay` (not in the RFC, but common) is read from the chosen group. Google's
+//! reference test suite runs in `tests/robots_rfc9309.rs`.
 
 use std::time::Duration;
 
@@ -73,66 +76,64 @@ impl Robots {
     }
 
     /// Parse a robots.txt for the agent whose product token is `agent` (e.g. `zwgk`).
+    ///
+    /// Lines end at CR, LF or CRLF. A group is one or more `User-agent` lines and the
+    /// rules after them; it ends where a `User-agent` line follows a rule (other lines,
+    /// such as `Sitemap` or unknown ones, neither end it nor start a new one). A
+    /// `User-agent` value applies to us when its product token (the leading letters, `-`
+    /// and `_`: `zwgk` of `zwgk/1.0`) equals ours, ignoring case; `*` is every agent.
+    /// Google's common typos are accepted: `useragent`, `user agent`, `dissallow`,
+    /// `dissalow`, `disalow`, `diasllow`, `disallaw`, `site-map`, and a space where the
+    /// colon is missing (`disallow /`).
     pub fn parse(text: &str, agent: &str) -> Self {
-        let agent = agent.to_ascii_lowercase();
+        let agent = product_token(agent).to_ascii_lowercase();
         let mut groups: Vec<Group> = Vec::new();
         let mut sitemaps = Vec::new();
-        // Whether the previous meaningful line was a user-agent line (consecutive
-        // user-agent lines share one group).
-        let mut in_agents = false;
+        // Whether a rule has been seen since the last user-agent line: the next
+        // user-agent line then starts a new group.
+        let mut rules_seen = true;
         let text = text.trim_start_matches('\u{feff}');
-        for raw in text.lines().take(100_000) {
-            let line = raw.split('#').next().unwrap_or("").trim();
-            let Some((key, value)) = line.split_once(':') else {
+        for raw in lines(text).take(100_000) {
+            let Some((key, value)) = key_and_value(raw) else {
                 continue;
             };
-            let key = key.trim().to_ascii_lowercase();
-            let value = value.trim();
-            match key.as_str() {
-                "user-agent" => {
-                    if !in_agents || groups.is_empty() {
+            match key {
+                Key::UserAgent => {
+                    if rules_seen || groups.is_empty() {
                         groups.push(Group::default());
+                        rules_seen = false;
                     }
                     if let Some(g) = groups.last_mut() {
-                        g.agents.push(value.to_ascii_lowercase());
+                        g.agents.push(agent_of(value));
                     }
-                    in_agents = true;
                 }
-                "allow" | "disallow" => {
-                    in_agents = false;
+                Key::Allow | Key::Disallow => {
+                    rules_seen = true;
                     let Some(g) = groups.last_mut() else { continue };
                     if value.is_empty() {
                         continue; // `Disallow:` with no path allows everything
                     }
                     g.rules.push(Rule {
-                        allow: key == "allow",
-                        pattern: value.to_string(),
+                        allow: key == Key::Allow,
+                        pattern: escape_pattern(value),
                     });
                 }
-                "crawl-delay" => {
-                    in_agents = false;
+                Key::CrawlDelay => {
                     if let Some(g) = groups.last_mut() {
                         g.crawl_delay = parse_delay(value);
                     }
                 }
-                "sitemap" => {
-                    // `Sitemap: http://…` splits at the scheme's colon: rejoin.
-                    let v = line.split_once(':').map(|x| x.1).unwrap_or("").trim();
-                    if !v.is_empty() {
-                        sitemaps.push(v.to_string());
+                Key::Sitemap => {
+                    if !value.is_empty() {
+                        sitemaps.push(value.to_string());
                     }
-                }
-                _ => {
-                    in_agents = false;
                 }
             }
         }
-        let matches_us = |g: &Group| {
-            g.agents
-                .iter()
-                .any(|a| a != "*" && !a.is_empty() && agent.starts_with(a.as_str()))
-        };
-        let mut chosen: Vec<&Group> = groups.iter().filter(|g| matches_us(g)).collect();
+        let mut chosen: Vec<&Group> = groups
+            .iter()
+            .filter(|g| !agent.is_empty() && g.agents.contains(&agent))
+            .collect();
         if chosen.is_empty() {
             chosen = groups
                 .iter()
@@ -159,6 +160,7 @@ impl Robots {
         let mut best: Option<(usize, bool)> = None;
         for rule in &self.rules {
             if pattern_matches(&rule.pattern, path_and_query) {
+                // Patterns are kept percent-encoded: their length is in octets of that form.
                 let len = rule.pattern.len();
                 best = match best {
                     Some((l, a)) if l > len || (l == len && a) => Some((l, a)),
@@ -170,9 +172,94 @@ impl Robots {
     }
 }
 
-/// Percent-decode unreserved characters so `/%7Ea` and `/~a` compare equal; other
-/// escapes are compared with uppercase hex.
-fn canonical(s: &str) -> String {
+/// The keys a robots.txt line may have that this crawler reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    UserAgent,
+    Allow,
+    Disallow,
+    CrawlDelay,
+    Sitemap,
+}
+
+/// The lines of a robots.txt: ended by CR, LF or CRLF (RFC 9309 section 2.2).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match rest.find(['\r', '\n']) {
+            Some(i) => {
+                let line = &rest[..i];
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = &rest[i + skip..];
+                Some(line)
+            }
+            None => Some(std::mem::take(&mut rest)),
+        }
+    })
+}
+
+/// A line's key and value, comment removed; `None` for an empty, comment or unknown line.
+fn key_and_value(line: &str) -> Option<(Key, &str)> {
+    let line = line.split('#').next().unwrap_or("").trim();
+    if line.is_empty() {
+        return None;
+    }
+    let (key, value) = match line.split_once(':') {
+        Some((k, v)) => (k.trim(), v.trim()),
+        // Google's reading of a forgotten colon: `disallow /`.
+        None => {
+            let (k, v) = line.split_once([' ', '\t'])?;
+            (k.trim(), v.trim())
+        }
+    };
+    let key = key.to_ascii_lowercase();
+    let starts = |words: &[&str]| words.iter().any(|w| key.starts_with(w));
+    let key = if starts(&["user-agent", "useragent", "user agent"]) {
+        Key::UserAgent
+    } else if starts(&[
+        "disallow",
+        "dissallow",
+        "dissalow",
+        "disalow",
+        "diasllow",
+        "disallaw",
+    ]) {
+        Key::Disallow
+    } else if starts(&["allow"]) {
+        Key::Allow
+    } else if starts(&["crawl-delay"]) {
+        Key::CrawlDelay
+    } else if starts(&["sitemap", "site-map"]) {
+        Key::Sitemap
+    } else {
+        return None;
+    };
+    Some((key, value))
+}
+
+/// A product token: the leading letters, `-` and `_` (`zwgk` of `zwgk/1.0`).
+fn product_token(s: &str) -> &str {
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphabetic() || c == '-' || c == '_'))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+/// The agent a `User-agent` value names, lower-cased: `*` (also `* anything`), else its
+/// product token.
+fn agent_of(value: &str) -> String {
+    if value == "*" || value.starts_with("* ") || value.starts_with("*\t") {
+        return "*".to_string();
+    }
+    product_token(value).to_ascii_lowercase()
+}
+
+/// A rule's path as RFC 9309 compares it: characters outside US-ASCII percent-encoded
+/// (UTF-8 octets), existing escapes with upper-case hex.
+fn escape_pattern(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -182,17 +269,10 @@ fn canonical(s: &str) -> String {
             && b[i + 1].is_ascii_hexdigit()
             && b[i + 2].is_ascii_hexdigit()
         {
-            let hex = &s[i + 1..i + 3];
-            if let Ok(v) = u8::from_str_radix(hex, 16) {
-                if v.is_ascii_alphanumeric() || matches!(v, b'-' | b'.' | b'_' | b'~') {
-                    out.push(v as char);
-                } else {
-                    out.push('%');
-                    out.push_str(&hex.to_ascii_uppercase());
-                }
-                i += 3;
-                continue;
-            }
+            out.push('%');
+            out.push_str(&s[i + 1..i + 3].to_ascii_uppercase());
+            i += 3;
+            continue;
         }
         let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
         if ch.is_ascii() {
@@ -208,10 +288,36 @@ fn canonical(s: &str) -> String {
     out
 }
 
-/// Whether a robots.txt path pattern (with `*` and a final `$`) matches the start of `path`.
+/// A URL's path as it is compared: as given (the crawler passes it percent-encoded, as
+/// URLs are sent), with the hex of its escapes in upper case.
+fn canonical_path(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && b[i + 1].is_ascii_hexdigit()
+            && b[i + 2].is_ascii_hexdigit()
+        {
+            out.push('%');
+            out.push_str(&s[i + 1..i + 3].to_ascii_uppercase());
+            i += 3;
+            continue;
+        }
+        let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
+/// Whether a robots.txt path pattern (with `*` and a final `$`) matches the start of
+/// `path`. The pattern is percent-encoded first (it may be given as written in the file);
+/// the path is compared as given.
 pub fn pattern_matches(pattern: &str, path: &str) -> bool {
-    let pattern = canonical(pattern);
-    let path = canonical(path);
+    let pattern = escape_pattern(pattern);
+    let path = canonical_path(path);
     let (pattern, anchored) = match pattern.strip_suffix('$') {
         Some(p) => (p.to_string(), true),
         None => (pattern, false),
@@ -284,7 +390,9 @@ Sitemap: http://example.gov.cn/sitemap.xml
         assert!(!pattern_matches("/*.pdf$", "/a/b.pdf?x=1"));
         assert!(pattern_matches("/a*c", "/abbbc/d"));
         assert!(pattern_matches("/", "/anything"));
-        assert!(pattern_matches("/%7Ea", "/~a/b"));
+        // Escapes compare as written, hex case aside (as the reference parser has it).
+        assert!(!pattern_matches("/%7Ea", "/~a/b"));
+        assert!(pattern_matches("/%7ea", "/%7Ea/b"));
         assert!(pattern_matches("/文件", "/%E6%96%87%E4%BB%B6/x"));
         assert!(!pattern_matches("/b", "/a"));
         let r = Robots::parse("User-agent: *\nDisallow: /a\nAllow: /a\n", "zwgk");
