@@ -1,4 +1,25 @@
-//! Sitemaps named in robots.txt: XML `urlset` / `sitemapindex`, or plain text (one URL a line).
+//! Sitemaps named in robots.txt, read as the sitemaps.org protocol describes them: XML
+//! `<urlset>` / `<sitemapindex>`, or plain text (one URL a line), either of them
+//! possibly gzipped.
+//!
+//! The XML is read with a real parser ([`quick_xml`]): elements are matched by their
+//! local names (so `<sm:urlset xmlns:sm=…><sm:url><sm:loc>` reads as `<urlset><url><loc>`),
+//! character and entity references are resolved, CDATA sections are text, and comments
+//! are skipped. A `<loc>` counts only as the direct child of a `<url>` (a page) or of a
+//! `<sitemap>` (a further sitemap): the `<image:loc>` of an image extension does not.
+//!
+//! Nothing a body holds makes the reader panic or grow without bound: a gzipped body is
+//! inflated up to [`MAX_UNCOMPRESSED_BYTES`], at most [`MAX_ENTRIES`] entries are read,
+//! and malformed XML gives the entries read before the error.
+
+use std::io::Read;
+
+use flate2::read::MultiGzDecoder;
+use quick_xml::escape::resolve_xml_entity;
+use quick_xml::events::{BytesRef, Event};
+use quick_xml::Reader;
+
+use crate::encoding;
 
 /// What a sitemap lists.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -12,71 +33,215 @@ pub struct Sitemap {
 /// At most this many entries are read from one sitemap (the protocol's own limit).
 pub const MAX_ENTRIES: usize = 50_000;
 
-fn unescape(s: &str) -> String {
-    let s = s.trim();
-    let s = s
-        .strip_prefix("<![CDATA[")
-        .and_then(|r| r.strip_suffix("]]>"))
-        .unwrap_or(s);
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-        .trim()
-        .to_string()
+/// At most this many bytes of one sitemap are read, after gunzipping (the protocol's
+/// limit on an uncompressed sitemap): a longer body, or a gzip stream that inflates
+/// further, is read up to here.
+pub const MAX_UNCOMPRESSED_BYTES: usize = 50 * 1024 * 1024;
+
+/// The first two bytes of a gzip stream (RFC 1952).
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Read a sitemap from the bytes of its body: gunzipped when they are gzip (told by the
+/// magic bytes, whatever the content type or the file name says), decoded to text (the
+/// protocol asks for UTF-8; a BOM, or a charset in `content_type`, is heeded as for
+/// pages), then parsed as [`parse`] does.
+///
+/// `content_type` is the `Content-Type` header, if any; it only names the charset.
+pub fn read(body: &[u8], content_type: Option<&str>) -> Sitemap {
+    let inflated;
+    let bytes = if body.starts_with(&GZIP_MAGIC) {
+        inflated = gunzip(body, MAX_UNCOMPRESSED_BYTES);
+        inflated.as_slice()
+    } else {
+        &body[..body.len().min(MAX_UNCOMPRESSED_BYTES)]
+    };
+    parse(&encoding::decode(bytes, content_type).text)
 }
 
-/// Read a sitemap body (already decoded to text).
+/// Inflate a gzip stream (of one or more members) up to `limit` bytes. A corrupt or
+/// truncated stream gives what was inflated before the fault.
+fn gunzip(body: &[u8], limit: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut inflater = MultiGzDecoder::new(body).take(limit as u64);
+    // On an error, `read_to_end` has appended what it read before it: that is kept.
+    let _ = inflater.read_to_end(&mut out);
+    out
+}
+
+/// Read a sitemap body already decoded to text: XML when its first character (after a
+/// byte order mark and white space) is `<`, otherwise a text sitemap.
+///
+/// At most [`MAX_ENTRIES`] entries are read. Malformed XML gives the entries read
+/// before the fault.
 pub fn parse(text: &str) -> Sitemap {
-    let mut out = Sitemap::default();
-    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if !trimmed.starts_with('<') {
-        out.pages = trimmed
-            .lines()
-            .map(str::trim)
-            .filter(|l| l.starts_with("http://") || l.starts_with("https://"))
-            .take(MAX_ENTRIES)
-            .map(str::to_string)
-            .collect();
-        return out;
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim_start().starts_with('<') {
+        parse_xml(text)
+    } else {
+        parse_text(text)
     }
-    let is_index = text.contains("<sitemapindex");
-    let mut rest = text;
-    let mut n = 0;
-    while let Some(open) = rest.find("<loc") {
-        let after = &rest[open + 4..];
-        let Some(gt) = after.find('>') else { break };
-        // `<location>` or similar is not `<loc>`.
-        if !(after[..gt].is_empty() || after[..gt].starts_with(char::is_whitespace)) {
-            rest = &after[gt..];
-            continue;
-        }
-        let body = &after[gt + 1..];
-        let Some(close) = body.find("</loc>") else {
-            break;
-        };
-        let loc = unescape(&body[..close]);
-        if !loc.is_empty() {
-            if is_index {
-                out.sitemaps.push(loc);
+}
+
+/// A text sitemap: one URL a line. Lines that are not an `http` or `https` URL are
+/// skipped; anything from a `#` on (a fragment, which the crawl drops anyway, or a
+/// note) is cut off.
+fn parse_text(text: &str) -> Sitemap {
+    let pages = text
+        .lines()
+        .filter_map(|line| {
+            let line = line.split('#').next().unwrap_or_default().trim();
+            is_http_url(line).then(|| line.to_string())
+        })
+        .take(MAX_ENTRIES)
+        .collect();
+    Sitemap {
+        pages,
+        sitemaps: Vec::new(),
+    }
+}
+
+/// Whether `s` starts with `http://` or `https://` (in any case) and names something
+/// after it.
+fn is_http_url(s: &str) -> bool {
+    ["http://", "https://"].iter().any(|scheme| {
+        s.len() > scheme.len()
+            && s.get(..scheme.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
+    })
+}
+
+/// An element open in the XML document, as far as a sitemap is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Element {
+    /// `<url>`: its `<loc>` is a page.
+    Url,
+    /// `<sitemap>`: its `<loc>` is a further sitemap.
+    Sitemap,
+    /// `<loc>` as the child of a `<url>` or `<sitemap>`.
+    Loc,
+    /// Anything else (a `<loc>` elsewhere included).
+    Other,
+}
+
+impl Sitemap {
+    /// Add the URL of a `<loc>` read to its end (none if it is blank). Returns whether
+    /// there is room for more entries.
+    fn add(&mut self, loc: &OpenLoc) -> bool {
+        let url = loc.text.trim();
+        if !url.is_empty() {
+            let list = if loc.page {
+                &mut self.pages
             } else {
-                out.pages.push(loc);
-            }
-            n += 1;
-            if n >= MAX_ENTRIES {
-                break;
-            }
+                &mut self.sitemaps
+            };
+            list.push(url.to_string());
         }
-        rest = &body[close + 6..];
+        self.pages.len() + self.sitemaps.len() < MAX_ENTRIES
+    }
+}
+
+/// The `<loc>` being read, and what it will be.
+struct OpenLoc {
+    text: String,
+    /// A page (`<url>`) or a further sitemap (`<sitemap>`).
+    page: bool,
+}
+
+/// An XML sitemap (`<urlset>` or `<sitemapindex>`; elements matched by local name).
+fn parse_xml(text: &str) -> Sitemap {
+    let mut out = Sitemap::default();
+    let mut reader = Reader::from_str(text);
+    // Sitemaps written by hand or by careless scripts leave `&` bare in URLs
+    // (`?a=1&b=2`): read such an `&` as itself rather than stop there.
+    reader.config_mut().allow_dangling_amp = true;
+    let mut open: Vec<Element> = Vec::new();
+    let mut loc: Option<OpenLoc> = None;
+    // A malformed document gives what was read before the fault.
+    while let Ok(event) = reader.read_event() {
+        match event {
+            Event::Start(e) => {
+                let element = match (e.local_name().as_ref(), open.last()) {
+                    ("url", _) => Element::Url,
+                    ("sitemap", _) => Element::Sitemap,
+                    ("loc", Some(Element::Url | Element::Sitemap)) => Element::Loc,
+                    _ => Element::Other,
+                };
+                if element == Element::Loc {
+                    loc = Some(OpenLoc {
+                        text: String::new(),
+                        page: open.last() == Some(&Element::Url),
+                    });
+                }
+                open.push(element);
+            }
+            Event::End(_) => {
+                let closed = open.pop();
+                let done = loc.take_if(|_| closed == Some(Element::Loc));
+                if done.is_some_and(|done| !out.add(&done)) {
+                    break;
+                }
+            }
+            // Text directly inside the `<loc>` (not inside an element within it).
+            Event::Text(t) if open.last() == Some(&Element::Loc) => {
+                if let Some(l) = loc.as_mut() {
+                    l.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::CData(t) if open.last() == Some(&Element::Loc) => {
+                if let Some(l) = loc.as_mut() {
+                    l.text.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if open.last() == Some(&Element::Loc) => {
+                if let Some(l) = loc.as_mut() {
+                    push_reference(&mut l.text, &r);
+                }
+            }
+            Event::Eof => break,
+            // Comments, declarations, processing instructions, `<empty/>` elements.
+            _ => {}
+        }
     }
     out
 }
 
+/// Append what a reference stands for: a character reference (`&#38;`, `&#x26;`) or
+/// one of XML's five named entities. Any other (an entity of a DTD, which a sitemap
+/// has no business declaring, or a character reference to no character) is kept as
+/// written.
+fn push_reference(text: &mut String, r: &BytesRef<'_>) {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => text.push(c),
+        Ok(None) => match resolve_xml_entity(r) {
+            Some(s) => text.push_str(s),
+            None => {
+                text.push('&');
+                text.push_str(r);
+                text.push(';');
+            }
+        },
+        Err(_) => {
+            text.push('&');
+            text.push_str(r);
+            text.push(';');
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
+    use flate2::write::GzEncoder;
+    use flate2::Compression;
+
     use super::*;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut enc = GzEncoder::new(Vec::new(), Compression::default());
+        enc.write_all(data).expect("gzip into a Vec");
+        enc.finish().expect("gzip into a Vec")
+    }
 
     #[test]
     fn urlset_index_and_text() {
@@ -93,9 +258,59 @@ mod tests {
         let s =
             parse("<sitemapindex><sitemap><loc>http://a.cn/s1.xml</loc></sitemap></sitemapindex>");
         assert_eq!(s.sitemaps, vec!["http://a.cn/s1.xml"]);
+        assert!(s.pages.is_empty());
         let s = parse("http://a.cn/1.html\n\nhttp://a.cn/2.html\r\nftp://x\n");
-        assert_eq!(s.pages.len(), 2);
+        assert_eq!(s.pages, vec!["http://a.cn/1.html", "http://a.cn/2.html"]);
         assert_eq!(parse("<urlset><url><loc>unclosed").pages.len(), 0);
-        assert_eq!(parse("").pages.len(), 0);
+        assert_eq!(parse(""), Sitemap::default());
+    }
+
+    #[test]
+    fn bare_ampersands_are_read_as_written() {
+        let s = parse("<urlset><url><loc>http://a.cn/x?a=1&b=2&c</loc></url></urlset>");
+        assert_eq!(s.pages, vec!["http://a.cn/x?a=1&b=2&c"]);
+    }
+
+    #[test]
+    fn unknown_references_are_kept_as_written() {
+        let s = parse(
+            "<urlset><url><loc>http://a.cn/x?a=1&nbsp;&#0;&#xD800;&apos;&quot;</loc></url></urlset>",
+        );
+        assert_eq!(s.pages, vec!["http://a.cn/x?a=1&nbsp;&#0;&#xD800;'\""]);
+    }
+
+    #[test]
+    fn loc_only_as_child_of_url_or_sitemap() {
+        let s = parse(
+            r#"<urlset xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">
+            <loc>http://a.cn/stray</loc>
+            <url><loc>http://a.cn/page</loc>
+              <image:image><image:loc>http://a.cn/i.png</image:loc></image:image></url>
+            <url><loc>http://a.cn/<b>bold</b>tail</loc></url>
+            </urlset>"#,
+        );
+        assert_eq!(s.pages, vec!["http://a.cn/page", "http://a.cn/tail"]);
+    }
+
+    #[test]
+    fn gunzip_is_bounded_and_keeps_a_truncated_stream() {
+        let body = vec![b' '; 4 << 20];
+        let gz = gzip(&body);
+        assert_eq!(gunzip(&gz, 1 << 20).len(), 1 << 20);
+        assert_eq!(gunzip(&gz, 8 << 20).len(), 4 << 20);
+        let text = "http://a.cn/1\n".repeat(10_000);
+        let gz = gzip(text.as_bytes());
+        let cut = gunzip(&gz[..gz.len() / 2], usize::MAX);
+        assert!(!cut.is_empty() && cut.len() < text.len());
+        assert!(text.as_bytes().starts_with(&cut));
+        assert!(gunzip(&GZIP_MAGIC, 100).is_empty());
+    }
+
+    #[test]
+    fn plain_bodies_are_bounded_too() {
+        let mut body = b"<urlset><url><loc>http://a.cn/1</loc></url>".to_vec();
+        body.resize(MAX_UNCOMPRESSED_BYTES, b' ');
+        body.extend_from_slice(b"<url><loc>http://a.cn/2</loc></url></urlset>");
+        assert_eq!(read(&body, None).pages, vec!["http://a.cn/1"]);
     }
 }

@@ -21,7 +21,6 @@ use super::super::snapshot::Snapshot;
 use super::job::{Done, Job, Kind};
 use super::kept::{Answer, Fetched, Lookup};
 use crate::analyze::{analyze, AnalysisLimits};
-use crate::encoding;
 use crate::quirks::Quirks;
 
 /// Bodies up to this size, when no snapshot is written, are analysed on the runtime's
@@ -145,8 +144,7 @@ impl Analysis {
             }
             Kind::Sitemap { .. } => {
                 if (200..300).contains(&resp.status) {
-                    let text = encoding::decode(&resp.body, ct).text;
-                    done.sitemap = Some(sitemap::parse(&text));
+                    done.sitemap = Some(sitemap::read(&resp.body, ct));
                 }
                 return done;
             }
