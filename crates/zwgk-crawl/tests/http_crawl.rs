@@ -571,3 +571,60 @@ fn a_start_that_redirects_to_another_host_is_followed_there() {
     assert_eq!(x.title, "x");
     assert_eq!(s.hits_of("/x.html"), 1);
 }
+
+/// A sitemap index listing 1,500 sitemaps, each an index again: the crawl fetches at most
+/// 1,000 sitemaps in all, and still reads the pages the first ones list.
+#[test]
+fn sitemaps_fetched_are_bounded() {
+    let s = Server::start();
+    let base = s.base();
+    s.fixed(
+        "/robots.txt",
+        Resp::new(
+            200,
+            "text/plain",
+            format!("User-agent: *\nSitemap: {base}/index.xml\n"),
+        ),
+    );
+    let index = |prefix: &str, n: usize| {
+        let entries: String = (0..n)
+            .map(|i| format!("<sitemap><loc>{base}/{prefix}/{i}.xml</loc></sitemap>"))
+            .collect();
+        format!("<sitemapindex>{entries}</sitemapindex>")
+    };
+    s.fixed(
+        "/index.xml",
+        Resp::new(200, "application/xml", index("s", 1500)),
+    );
+    let nested = index("t", 3);
+    let page_base = base.clone();
+    s.route("/s/", true, move |target, _| {
+        if target == "/s/0.xml" {
+            Resp::new(
+                200,
+                "application/xml",
+                format!("<urlset><url><loc>{page_base}/listed.html</loc></url></urlset>"),
+            )
+        } else {
+            Resp::new(200, "application/xml", nested.clone())
+        }
+    });
+    s.route("/t/", true, |_, _| {
+        Resp::new(200, "application/xml", "<urlset></urlset>".to_string())
+    });
+    s.fixed("/", Resp::html("<title>首页</title>".to_string()));
+    s.fixed(
+        "/listed.html",
+        Resp::html("<title>列出</title>".to_string()),
+    );
+    let (_src, pages) = crawl(&s, fast());
+    let sitemaps: usize = s
+        .hits()
+        .iter()
+        .filter(|(t, _)| t.ends_with(".xml"))
+        .map(|(_, n)| n)
+        .sum();
+    assert!(sitemaps <= 1_000, "{sitemaps} sitemaps fetched");
+    assert!(sitemaps >= 900, "{sitemaps} sitemaps fetched");
+    assert!(pages.contains_key(&s.url("/listed.html")));
+}

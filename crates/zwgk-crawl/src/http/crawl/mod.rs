@@ -48,6 +48,11 @@ use task::{Analysis, Task};
 /// Sitemap indexes are followed this many levels deep.
 const MAX_SITEMAP_LEVEL: u8 = 3;
 
+/// At most this many sitemaps are fetched in one crawl (an index may list 50,000, each
+/// of them an index again): the pages they list count against the page limit, the
+/// sitemaps themselves would not.
+const MAX_SITEMAPS: usize = 1_000;
+
 /// What a crawl returns.
 pub(super) struct Finished {
     pub pages: Vec<PageFacts>,
@@ -82,6 +87,8 @@ struct Pace {
     max_depth: Option<u32>,
     /// Pages (and listings) handed to a fetch so far.
     pages_dispatched: usize,
+    /// Sitemaps queued so far (at most [`MAX_SITEMAPS`]).
+    sitemaps_offered: usize,
 }
 
 impl Pace {
@@ -203,6 +210,7 @@ impl Crawl {
                 max_pages: o.max_pages,
                 max_depth: o.max_depth,
                 pages_dispatched: 0,
+                sitemaps_offered: 0,
             },
             queue: Queue {
                 seen: Frontier::new(o.max_query_variants.max(1)),
@@ -545,11 +553,7 @@ impl Crawl {
             self.pace.politeness.gate(&host).raise_interval(delay);
         }
         for s in &robots.sitemaps {
-            if let Some(u) = frontier::normalize(s) {
-                if self.target.scope.contains(&u) {
-                    self.offer(u, 0, Kind::Sitemap { level: 0 });
-                }
-            }
+            self.offer_sitemap(s, 0);
         }
         let robots = Arc::new(robots);
         let ready = RobotsState::Ready(robots.clone());
@@ -562,14 +566,23 @@ impl Crawl {
         }
     }
 
+    /// Queue a sitemap at `level` of nesting, within scope and the crawl's sitemap limit.
+    fn offer_sitemap(&mut self, url: &str, level: u8) {
+        if self.pace.sitemaps_offered >= MAX_SITEMAPS {
+            return;
+        }
+        if let Some(u) = frontier::normalize(url) {
+            if self.target.scope.contains(&u) {
+                self.pace.sitemaps_offered += 1;
+                self.offer(u, 0, Kind::Sitemap { level });
+            }
+        }
+    }
+
     fn sitemap_entries(&mut self, map: Sitemap, level: u8) {
-        for s in map.sitemaps {
-            if level < MAX_SITEMAP_LEVEL {
-                if let Some(u) = frontier::normalize(&s) {
-                    if self.target.scope.contains(&u) {
-                        self.offer(u, 0, Kind::Sitemap { level: level + 1 });
-                    }
-                }
+        if level < MAX_SITEMAP_LEVEL {
+            for s in &map.sitemaps {
+                self.offer_sitemap(s, level + 1);
             }
         }
         for p in map.pages {
