@@ -85,6 +85,7 @@ pub mod ruletest;
 pub mod score;
 pub mod selectors;
 pub mod site;
+pub mod t2s;
 pub mod text;
 
 pub use eval::{evaluate, evaluate_with_calendar};

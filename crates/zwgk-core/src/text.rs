@@ -113,7 +113,7 @@ struct Folder {
     keep_lines: bool,
     line_start: usize,
     pending_space: bool,
-    /// Whether a kept character is one `fast2s` may change.
+    /// Whether a kept character is one [`crate::t2s`] may change.
     traditional: bool,
 }
 
@@ -211,31 +211,25 @@ impl Folder {
         // Simplified; text without a character the conversion would change (nearly all
         // portal text) is left as it is, without the per-character table lookups.
         if self.traditional {
-            out = fast2s::convert(&out);
+            out = crate::t2s::convert(&out);
         }
         out
     }
 }
 
-/// Characters `fast2s` converts in some context: every three-byte UTF-8 character
-/// that converts on its own, and those it converts only beside certain neighbours
-/// (`藉口` → `借口`, `看著` → `看着`, `苧麻` → `苎麻`). One bit per code point of
-/// U+0800..U+FFFF, found once by converting each of them.
+/// Characters [`crate::t2s`] converts in some word or on its own: one bit per code point
+/// of U+0800..U+FFFF, so that text without any (nearly all portal text) is checked
+/// without a table lookup per character.
 static TRADITIONAL: LazyLock<Vec<u64>> = LazyLock::new(|| {
     let mut bits = vec![0u64; 0x10000 / 64];
-    let mut one = String::with_capacity(4);
-    for c in ('\u{800}'..='\u{FFFF}').chain(['藉', '著', '苧']) {
-        one.clear();
-        one.push(c);
-        if matches!(c, '藉' | '著' | '苧') || fast2s::convert(&one) != one {
-            let i = c as usize;
-            bits[i / 64] |= 1 << (i % 64);
-        }
+    for c in ('\u{800}'..='\u{FFFF}').filter(|c| crate::t2s::may_change(*c)) {
+        let i = c as usize;
+        bits[i / 64] |= 1 << (i % 64);
     }
     bits
 });
 
-/// Whether `fast2s` may change this character (see [`TRADITIONAL`]).
+/// Whether [`crate::t2s`] may change this character (see [`TRADITIONAL`]).
 fn is_traditional(c: char) -> bool {
     let i = c as usize;
     c.len_utf8() == 3 && TRADITIONAL[i / 64] & (1 << (i % 64)) != 0
@@ -555,7 +549,7 @@ mod tests {
             "广东省文化和旅游厅",
             "苧麻",
         ] {
-            assert_eq!(normalize_line(s), fast2s::convert(s), "{s}");
+            assert_eq!(normalize_line(s), crate::t2s::convert(s), "{s}");
         }
     }
 
