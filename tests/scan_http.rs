@@ -234,8 +234,8 @@ fn tasks_with(report: &Value, outcome: &str) -> Vec<u64> {
 
 /// A blind fixture portal served with what every real site has: three dead links from
 /// its home page (a redirect loop, a connection closed unanswered, a body that never
-/// ends) and a 503 for one request in twenty. Its JSON report, after the scan's exit code
-/// is checked to be `want_exit`.
+/// ends) and a 503 for the first request of one page in twenty (a retry gets past it).
+/// Its JSON report, after the scan's exit code is checked to be `want_exit`.
 fn scan_noisy(portal: &str, want_exit: i32) -> Value {
     let mirror = root().join(format!("fixtures/portals/{portal}/whly.gd.gov.cn"));
     let server = Server::start()

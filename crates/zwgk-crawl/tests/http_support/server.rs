@@ -131,11 +131,12 @@ struct State {
     answers: Mutex<Vec<(String, u16)>>,
     /// Answers to `HEAD` requests by target, instead of the `GET` answer.
     head_routes: Mutex<HashMap<String, Resp>>,
-    /// With `n` > 0, every `n`th request is answered 503 instead (transient noise).
+    /// With `n` > 0, the first request of every `n`th distinct target is answered 503
+    /// instead (transient noise).
     noise_every: AtomicUsize,
     /// Mirror files without an ending are served as `application/octet-stream`.
     generic_types: AtomicBool,
-    /// Requests answered, for the noise.
+    /// Distinct targets asked for, for the noise.
     requests: AtomicUsize,
 }
 
@@ -250,8 +251,9 @@ impl Server {
         self
     }
 
-    /// Answer every `n`th request 503 (without `Retry-After`) instead of its answer: the
-    /// transient errors a busy real site gives.
+    /// Answer the first request of every `n`th distinct target 503 (without
+    /// `Retry-After`) instead of its answer: the transient errors a busy real site gives,
+    /// which a retry gets past.
     pub fn with_noise(self, n: usize) -> Server {
         self.state.noise_every.store(n, Ordering::SeqCst);
         self
@@ -538,8 +540,14 @@ fn handle(mut conn: TcpStream, st: &State) {
         (None, Some(h)) => h(&target, count),
         (None, None) => mirror_response(st, &target),
     };
+    // Transient noise: the first request of every `n`th distinct target is answered 503;
+    // asked again, the target answers as usual (a request-count rule could hit one page on
+    // every retry when the crawl's rhythm matches it, which no real glitch does).
     let noise = st.noise_every.load(Ordering::SeqCst);
-    let resp = if noise > 0 && st.requests.fetch_add(1, Ordering::SeqCst) % noise == noise - 1 {
+    let resp = if noise > 0
+        && count == 0
+        && st.requests.fetch_add(1, Ordering::SeqCst) % noise == noise - 1
+    {
         Resp::status(503)
     } else {
         resp
