@@ -230,22 +230,28 @@ fn documented_faults(list: &str) -> Vec<(String, String, Vec<u64>)> {
     faults
 }
 
+/// A temporary folder holding the variant portals that `fixtures/portals/SCRIPT` builds.
+fn built_variants(script: &str) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let built = Command::new("python3")
+        .arg(root().join("fixtures/portals").join(script))
+        .arg(out.path())
+        .output()
+        .expect("run python3");
+    assert!(
+        built.status.success(),
+        "{script}: {}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    out
+}
+
 /// Every fault a fixture list documents fails its tasks, and a failing rule's evidence names
 /// the fault's page; also on the blind families' faulty portals rewritten in other real
 /// shapes, each fault restated (`fixtures/portals/gen_faulty_variants.py`, FAULTY_VARIANTS.md).
 #[test]
 fn every_documented_fault_fails_its_tasks_naming_its_page() {
-    let variants = tempfile::tempdir().unwrap();
-    let built = Command::new("python3")
-        .arg(root().join("fixtures/portals/gen_faulty_variants.py"))
-        .arg(variants.path())
-        .output()
-        .expect("run python3");
-    assert!(
-        built.status.success(),
-        "gen_faulty_variants.py: {}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let variants = built_variants("gen_faulty_variants.py");
     let variant = |name: &str| variants.path().join(name).to_str().unwrap().to_string();
     for (list, portal, count) in [
         ("MINI.md", "mini-2021-faulty".to_string(), 19),
@@ -907,17 +913,7 @@ fn blind_family_verdicts_follow_their_manifests() {
 /// evidence file.
 #[test]
 fn compliant_variants_fail_no_task() {
-    let out = tempfile::tempdir().unwrap();
-    let built = Command::new("python3")
-        .arg(root().join("fixtures/portals/gen_variants.py"))
-        .arg(out.path())
-        .output()
-        .expect("run python3");
-    assert!(
-        built.status.success(),
-        "gen_variants.py: {}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let out = built_variants("gen_variants.py");
     for variant in ["szpt-2021-variant", "jyh-2021-variant"] {
         let path = out.path().join(variant);
         for evidence in [false, true] {
@@ -943,17 +939,7 @@ fn compliant_variants_fail_no_task() {
 /// evidence file, exactly the tasks their manifests mark violated fail.
 #[test]
 fn faulty_variants_follow_their_manifests() {
-    let out = tempfile::tempdir().unwrap();
-    let built = Command::new("python3")
-        .arg(root().join("fixtures/portals/gen_faulty_variants.py"))
-        .arg(out.path())
-        .output()
-        .expect("run python3");
-    assert!(
-        built.status.success(),
-        "gen_faulty_variants.py: {}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let out = built_variants("gen_faulty_variants.py");
     for family in ["jyh-2021-faulty", "szpt-2021-faulty"] {
         let path = out.path().join(format!("{family}-variant"));
         for evidence in [false, true] {

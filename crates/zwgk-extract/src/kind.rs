@@ -177,14 +177,8 @@ pub fn worth_reading(content_type: Option<&str>) -> bool {
 /// `/gkmlpt/guide` page) and for downloads (attachments). Such a body is read and told by
 /// its URL and bytes.
 fn is_generic(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
     matches!(
-        essence.as_str(),
+        essence(content_type).as_str(),
         "application/octet-stream"
             | "binary/octet-stream"
             | "application/unknown"
@@ -270,14 +264,18 @@ fn compatible(claimed: BodyKind, sniffed: BodyKind) -> bool {
     }
 }
 
-fn from_media_type(content_type: &str) -> Option<BodyKind> {
-    let essence = content_type
+/// A media type without its parameters, lower-cased: `text/html; charset=gbk` → `text/html`.
+fn essence(content_type: &str) -> String {
+    content_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
-    Some(match essence.as_str() {
+        .to_ascii_lowercase()
+}
+
+fn from_media_type(content_type: &str) -> Option<BodyKind> {
+    Some(match essence(content_type).as_str() {
         "application/pdf" | "application/x-pdf" => BodyKind::Pdf,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => BodyKind::Docx,
         "application/msword" => BodyKind::Doc,

@@ -260,6 +260,18 @@ fn agent_of(value: &str) -> String {
 /// A rule's path as RFC 9309 compares it: characters outside US-ASCII percent-encoded
 /// (UTF-8 octets), existing escapes with upper-case hex.
 fn escape_pattern(s: &str) -> String {
+    canonical(s, true)
+}
+
+/// A URL's path as it is compared: as given (the crawler passes it percent-encoded, as
+/// URLs are sent), with the hex of its escapes in upper case.
+fn canonical_path(s: &str) -> String {
+    canonical(s, false)
+}
+
+/// `s` with the hex of its escapes in upper case and, with `encode`, its characters
+/// outside US-ASCII percent-encoded.
+fn canonical(s: &str, encode: bool) -> String {
     let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -275,7 +287,7 @@ fn escape_pattern(s: &str) -> String {
             continue;
         }
         let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
-        if ch.is_ascii() {
+        if ch.is_ascii() || !encode {
             out.push(ch);
         } else {
             let mut buf = [0u8; 4];
@@ -283,30 +295,6 @@ fn escape_pattern(s: &str) -> String {
                 out.push_str(&format!("%{byte:02X}"));
             }
         }
-        i += ch.len_utf8();
-    }
-    out
-}
-
-/// A URL's path as it is compared: as given (the crawler passes it percent-encoded, as
-/// URLs are sent), with the hex of its escapes in upper case.
-fn canonical_path(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && b[i + 1].is_ascii_hexdigit()
-            && b[i + 2].is_ascii_hexdigit()
-        {
-            out.push('%');
-            out.push_str(&s[i + 1..i + 3].to_ascii_uppercase());
-            i += 3;
-            continue;
-        }
-        let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
-        out.push(ch);
         i += ch.len_utf8();
     }
     out
