@@ -230,6 +230,17 @@ fn documented_faults(list: &str) -> Vec<(String, String, Vec<u64>)> {
     faults
 }
 
+/// The failing tasks of a JSON report, each with its reason.
+fn failing_tasks(report: &Value) -> Vec<String> {
+    report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["outcome"] == "fail")
+        .map(|t| format!("{}: {}", t["task"], t["reason"]))
+        .collect()
+}
+
 /// A temporary folder holding the variant portals that `fixtures/portals/SCRIPT` builds.
 fn built_variants(script: &str) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
@@ -873,13 +884,7 @@ fn blind_family_verdicts_follow_their_manifests() {
         let faulty = format!("{family}-faulty");
         for evidence in [false, true] {
             let (good, exit) = scan(family, evidence);
-            let failing: Vec<String> = good["tasks"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|t| t["outcome"] == "fail")
-                .map(|t| format!("{}: {}", t["task"], t["reason"]))
-                .collect();
+            let failing = failing_tasks(&good);
             assert!(
                 failing.is_empty(),
                 "{family} (evidence {evidence}): {failing:#?}"
@@ -918,13 +923,7 @@ fn compliant_variants_fail_no_task() {
         let path = out.path().join(variant);
         for evidence in [false, true] {
             let (report, exit) = scan(path.to_str().unwrap(), evidence);
-            let failing: Vec<String> = report["tasks"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|t| t["outcome"] == "fail")
-                .map(|t| format!("{}: {}", t["task"], t["reason"]))
-                .collect();
+            let failing = failing_tasks(&report);
             assert!(
                 failing.is_empty(),
                 "{variant} (evidence {evidence}): {failing:#?}"
