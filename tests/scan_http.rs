@@ -277,6 +277,20 @@ fn scan_noisy(portal: &str, want_exit: i32) -> Value {
     let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let statuses: Vec<u16> = server.answers().iter().map(|(_, s)| *s).collect();
     assert!(statuses.contains(&503), "the noise was served");
+    let twice: Vec<(String, usize)> = server
+        .status_counts()
+        .into_iter()
+        .filter_map(|(target, by_status)| {
+            let ok = by_status.get(&200).copied().unwrap_or(0);
+            // The reset and the endless body are logged 200 before they fail, then retried.
+            let broken = ["/sjfb/reset.html", "/bsfw/endless.html"].contains(&target.as_str());
+            (ok > 1 && !broken).then_some((target, ok))
+        })
+        .collect();
+    assert!(
+        twice.is_empty(),
+        "{portal}: answered 200 more than once: {twice:?}"
+    );
     let unfetched: Vec<&str> = report["site"]["unfetched"]
         .as_array()
         .unwrap()
