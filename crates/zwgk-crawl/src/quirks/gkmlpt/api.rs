@@ -62,6 +62,24 @@ fn fields_of(article: &Value) -> BTreeMap<String, String> {
     fields
 }
 
+/// An article or attachment URL of the catalogue, on the site that answered for the
+/// catalogue. The API names its items by absolute URL on the site's public host
+/// (`https://whly.gd.gov.cn/gkmlpt/content/…`); a copy of the site served elsewhere (a
+/// mirror, a staging host, a local server) answers the same API, and its items are its
+/// own: a catalogue detail page or attachment named on another host is taken on this one.
+fn on_this_site(api: &Url, item: Url) -> Url {
+    let path = item.path();
+    let own = path.contains("/gkmlpt/content/") || path.starts_with("/attachment/");
+    if !own || (item.host_str() == api.host_str() && item.port() == api.port()) {
+        return item;
+    }
+    let mut moved = api.clone();
+    moved.set_path(item.path());
+    moved.set_query(item.query());
+    moved.set_fragment(None);
+    moved
+}
+
 /// Read a catalogue API response into page facts; `None` when the JSON is not a catalogue list.
 pub fn catalogue_page(url: &str, status: u16, json: &str) -> Option<PageFacts> {
     let value: Value = serde_json::from_str(json).ok()?;
@@ -82,6 +100,7 @@ pub fn catalogue_page(url: &str, status: u16, json: &str) -> Option<PageFacts> {
             continue;
         };
         abs.set_fragment(None);
+        let abs = on_this_site(&base, abs);
         let abs = abs.to_string();
         let title = a
             .get("title")
@@ -110,7 +129,7 @@ pub fn catalogue_page(url: &str, status: u16, json: &str) -> Option<PageFacts> {
                     continue;
                 };
                 let Ok(u) = base.join(h) else { continue };
-                let u = u.to_string();
+                let u = on_this_site(&base, u).to_string();
                 let name = att
                     .get("name")
                     .and_then(Value::as_str)
@@ -141,6 +160,43 @@ pub fn catalogue_page(url: &str, status: u16, json: &str) -> Option<PageFacts> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_served_elsewhere_keeps_its_items() {
+        let json = r#"{"articles":[
+            {"title":"规范性文件","url":"https://whly.gd.gov.cn/gkmlpt/content/1/1280/post_1280866.html","date":1467331200,"attachment":[{"name":"a.pdf","type":"pdf","url":"https://whly.gd.gov.cn/attachment/0/1/1.pdf"}]},
+            {"title":"别处","url":"https://www.gd.gov.cn/zwgk/wjk/content/post_1.html","date":1467331200}]}"#;
+        let p = catalogue_page(
+            "http://127.0.0.1:8080/gkmlpt/api/all/2622?page=1&sid=175",
+            200,
+            json,
+        )
+        .unwrap();
+        assert_eq!(
+            p.list_items[0].url,
+            "http://127.0.0.1:8080/gkmlpt/content/1/1280/post_1280866.html"
+        );
+        assert_eq!(
+            p.attachments[0].url,
+            "http://127.0.0.1:8080/attachment/0/1/1.pdf"
+        );
+        // Another site's page stays where it is.
+        assert_eq!(
+            p.list_items[1].url,
+            "https://www.gd.gov.cn/zwgk/wjk/content/post_1.html"
+        );
+        // On the site's own host the URLs are as given.
+        let p = catalogue_page(
+            "http://whly.gd.gov.cn/gkmlpt/api/all/2622?page=1&sid=175",
+            200,
+            json,
+        )
+        .unwrap();
+        assert_eq!(
+            p.list_items[0].url,
+            "https://whly.gd.gov.cn/gkmlpt/content/1/1280/post_1280866.html"
+        );
+    }
 
     #[test]
     fn api_page_becomes_a_list() {
