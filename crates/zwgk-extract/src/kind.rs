@@ -148,21 +148,32 @@ fn page_kind(url: &str, content_type: Option<&str>, bytes: &[u8]) -> Option<Body
     None
 }
 
-/// Whether a body announced with this `Content-Type` is worth downloading, before it
-/// arrives: a page (HTML, JSON), text, a document whose kind is read (PDF, Word, Excel),
-/// or a body whose type is not given or generic (`application/octet-stream`, which many
-/// servers send for pages without an ending and for attachments); not an image, an archive
-/// or another specific binary type.
+/// Whether a body from `url` announced with this `Content-Type` is worth downloading,
+/// before it arrives: a page (HTML, JSON), text, a document whose kind is read (PDF, Word,
+/// Excel), or a body whose type is not given; not an image, an archive or another binary
+/// type. A generic type (`application/octet-stream`, which many servers send for pages
+/// without an ending and for attachments) says nothing: the URL's ending decides, and a
+/// body without a known ending is read.
 ///
 /// Its list of types is its own, narrower than what [`detect`] recognises: an
 /// `application/x-pdf` body is not downloaded, though [`detect`] would tell a downloaded
 /// one by its bytes.
-pub fn worth_reading(content_type: Option<&str>) -> bool {
+pub fn worth_reading(url: &str, content_type: Option<&str>) -> bool {
     let Some(ct) = content_type else { return true };
     let ct = ct.trim().to_ascii_lowercase();
-    ct.is_empty()
-        || is_generic(&ct)
-        || ct.contains("html")
+    if ct.is_empty() {
+        return true;
+    }
+    if is_generic(&ct) {
+        let named = media_type_of(url);
+        return named == "application/octet-stream" || readable_type(named);
+    }
+    readable_type(&ct)
+}
+
+/// Whether a (specific, lower-case) media type is one whose bodies are read.
+fn readable_type(ct: &str) -> bool {
+    ct.contains("html")
         || ct.contains("json")
         || ct.starts_with("text/plain")
         || ct.starts_with("application/pdf")
@@ -210,6 +221,12 @@ pub fn media_type_of(url: &str) -> &'static str {
         "css" => "text/css",
         "js" => "application/javascript",
         "zip" => "application/zip",
+        "rar" => "application/vnd.rar",
+        "7z" => "application/x-7z-compressed",
+        "mp4" => "video/mp4",
+        "mp3" => "audio/mpeg",
+        "exe" => "application/vnd.microsoft.portable-executable",
+        "apk" => "application/vnd.android.package-archive",
         _ => "application/octet-stream",
     }
 }
@@ -394,10 +411,28 @@ mod tests {
             ),
             BodyKind::Html
         );
-        assert!(worth_reading(Some("application/octet-stream")));
-        assert!(worth_reading(Some("application/x-download; charset=utf-8")));
-        assert!(!worth_reading(Some("image/png")));
-        assert!(!worth_reading(Some("application/zip")));
+        assert!(worth_reading(
+            "http://x/gkmlpt/guide",
+            Some("application/octet-stream")
+        ));
+        assert!(worth_reading(
+            "http://x/a.pdf",
+            Some("application/x-download; charset=utf-8")
+        ));
+        assert!(worth_reading(
+            "http://x/a.xlsx",
+            Some("application/octet-stream")
+        ));
+        // A download that is an archive, an image or a video is still not fetched.
+        for name in ["a.zip", "a.rar", "a.jpg", "a.mp4"] {
+            let url = format!("http://x/{name}");
+            assert!(
+                !worth_reading(&url, Some("application/octet-stream")),
+                "{name}"
+            );
+        }
+        assert!(!worth_reading("http://x/a", Some("image/png")));
+        assert!(!worth_reading("http://x/a", Some("application/zip")));
         // A PDF sent as a download is still a PDF.
         assert_eq!(
             detect("http://x/a", Some("application/x-download"), b"%PDF-1.4\n"),
@@ -476,15 +511,16 @@ mod tests {
 
     #[test]
     fn worth_reading_types() {
-        assert!(worth_reading(None));
-        assert!(worth_reading(Some("text/html; charset=gbk")));
-        assert!(worth_reading(Some("application/json")));
-        assert!(worth_reading(Some("text/plain")));
-        assert!(worth_reading(Some("application/pdf")));
-        assert!(worth_reading(Some(
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        )));
-        assert!(!worth_reading(Some("application/zip")));
-        assert!(!worth_reading(Some("image/png")));
+        assert!(worth_reading("http://x/a", None));
+        assert!(worth_reading("http://x/a", Some("text/html; charset=gbk")));
+        assert!(worth_reading("http://x/a", Some("application/json")));
+        assert!(worth_reading("http://x/a", Some("text/plain")));
+        assert!(worth_reading("http://x/a", Some("application/pdf")));
+        assert!(worth_reading(
+            "http://x/a",
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        ));
+        assert!(!worth_reading("http://x/a", Some("application/zip")));
+        assert!(!worth_reading("http://x/a", Some("image/png")));
     }
 }

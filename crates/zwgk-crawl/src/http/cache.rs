@@ -463,7 +463,8 @@ impl Cache {
             status: resp.status,
             content_type: resp.content_type.clone(),
             validators,
-            complete: !skip_non_text || zwgk_extract::worth_reading(resp.content_type.as_deref()),
+            complete: !skip_non_text
+                || zwgk_extract::worth_reading(url.as_str(), resp.content_type.as_deref()),
             body: resp.body.clone(),
         };
         let action = entry

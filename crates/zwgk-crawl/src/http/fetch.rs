@@ -203,7 +203,7 @@ async fn attempt(
             header(reqwest::header::RETRY_AFTER).and_then(|v| retry_after(&v, SystemTime::now()));
         return AttemptResult::Busy { status, wait };
     }
-    if cfg.skip_non_text && !zwgk_extract::worth_reading(content_type.as_deref()) {
+    if cfg.skip_non_text && !zwgk_extract::worth_reading(url.as_str(), content_type.as_deref()) {
         return AttemptResult::Done(Response {
             status,
             content_type,
