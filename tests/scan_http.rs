@@ -385,3 +385,54 @@ fn a_start_page_refused_gives_no_verdicts() {
     assert!(err.contains("HTTP 403"), "{err}");
     assert!(err.contains("User-Agent") && err.contains("zwgk/"), "{err}");
 }
+
+/// `-v` says, one line each on standard error, why URLs were skipped: here a page that
+/// robots.txt disallows and an archive sent as a download. Without `-v` (and RUST_LOG)
+/// nothing of the kind is printed.
+#[test]
+fn verbose_scans_say_why_urls_were_skipped() {
+    let server = Server::start();
+    server.fixed(
+        "/robots.txt",
+        Resp::new(
+            200,
+            "text/plain",
+            "User-agent: *\nDisallow: /private/\n".to_string(),
+        ),
+    );
+    server.fixed(
+        "/",
+        Resp::html(
+            "<title>首页</title><a href=\"/private/a.html\">内部</a>\
+             <a href=\"/files/all.zip\">打包下载</a>"
+                .to_string(),
+        ),
+    );
+    server.fixed(
+        "/files/all.zip",
+        Resp::new(200, "application/octet-stream", "PK\u{3}\u{4}".to_string()),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report.json");
+    let o = scan_command(&server.url("/"), &out, &["--no-delay", "-q", "-v"])
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    let private = err
+        .lines()
+        .find(|l| l.contains("/private/a.html"))
+        .unwrap_or_else(|| panic!("no line for the disallowed page: {err}"));
+    assert!(private.contains("disallowed by robots.txt"), "{private}");
+    assert!(private.contains("DEBUG"), "{private}");
+    let zip = err
+        .lines()
+        .find(|l| l.contains("/files/all.zip"))
+        .unwrap_or_else(|| panic!("no line for the archive: {err}"));
+    assert!(zip.contains("not downloaded"), "{zip}");
+    let o = scan_command(&server.url("/"), &out, &["--no-delay", "-q"])
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(!stderr(&o).contains("skipped"), "{}", stderr(&o));
+}

@@ -79,6 +79,11 @@ pub struct ScanArgs {
     /// Print nothing but errors on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Log why URLs were skipped (robots.txt, trap guard, depth and page limits, body
+    /// types), one line each on standard error; RUST_LOG (e.g. `zwgk_crawl=trace`) chooses
+    /// other events.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     #[command(flatten)]
     pub crawl: Box<CrawlArgs>,
 }

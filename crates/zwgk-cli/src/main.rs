@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod exit;
+mod logging;
 mod memory;
 
 use clap::Parser;

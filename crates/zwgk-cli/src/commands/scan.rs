@@ -77,6 +77,7 @@ fn today_cst() -> NaiveDate {
 }
 
 pub fn run(args: ScanArgs) -> Code {
+    crate::logging::init(args.verbose);
     let outputs = match super::output::plan(&args) {
         Ok(o) => o,
         Err(e) => return bad(&e),

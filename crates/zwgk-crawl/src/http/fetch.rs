@@ -204,6 +204,12 @@ async fn attempt(
         return AttemptResult::Busy { status, wait };
     }
     if cfg.skip_non_text && !zwgk_extract::worth_reading(url.as_str(), content_type.as_deref()) {
+        tracing::debug!(
+            url = %url,
+            reason = "body not downloaded: a media type that is not read",
+            content_type = content_type.as_deref().unwrap_or(""),
+            "skipped"
+        );
         return AttemptResult::Done(Response {
             status,
             content_type,

@@ -238,6 +238,7 @@ impl Crawl {
 
     /// A page in scope that will not be fetched: a failed page (its rules are `incomplete`).
     fn give_up(&mut self, job: Job, why: &str) {
+        tracing::debug!(url = %job.url, reason = why, "skipped");
         if job.kind.is_page() {
             self.results.not_fetched += 1;
             if self.settles_start(&job.url) {
@@ -252,7 +253,18 @@ impl Crawl {
         // Listings are bounded by their platform's page caps, not the trap guard.
         let new = match kind {
             Kind::Listing(_) => self.queue.seen.mark_seen(&url),
-            _ => self.queue.seen.admit(&url) == Admit::New,
+            _ => match self.queue.seen.admit(&url) {
+                Admit::New => true,
+                Admit::Seen => false,
+                Admit::Trapped => {
+                    tracing::debug!(
+                        url = %url,
+                        reason = "link-trap guard: too many query variants of the path, or too long or deep a URL",
+                        "skipped"
+                    );
+                    false
+                }
+            },
         };
         if !new {
             return;
@@ -275,6 +287,7 @@ impl Crawl {
                     self.queue.jobs.push_back(job);
                 } else {
                     // Not a page of the scan, as an off-scope link is not.
+                    tracing::debug!(url = %job.url, reason = "disallowed by robots.txt", "skipped");
                     self.results.disallowed += 1;
                     if self.settles_start(&job.url) {
                         self.results.start_failure = Some(match &r.unreachable {
@@ -569,6 +582,11 @@ impl Crawl {
     /// Queue a sitemap at `level` of nesting, within scope and the crawl's sitemap limit.
     fn offer_sitemap(&mut self, url: &str, level: u8) {
         if self.pace.sitemaps_offered >= MAX_SITEMAPS {
+            tracing::debug!(
+                url,
+                reason = "sitemap limit of the crawl reached",
+                "skipped"
+            );
             return;
         }
         if let Some(u) = frontier::normalize(url) {
