@@ -155,13 +155,8 @@ impl Platform {
         self.names.iter().any(|n| text.contains(n.as_str()))
     }
 
-    fn hosts(&self, url: &str) -> bool {
-        let Some(host) = url::Url::parse(url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
-        else {
-            return false;
-        };
+    /// Whether `host` (lower case) is one of the platform's hosts or a sub-domain of one.
+    fn hosts(&self, host: &str) -> bool {
         self.hosts.iter().any(|h| {
             host == *h
                 || host
@@ -198,9 +193,13 @@ fn account_of<'p>(platforms: &'p [Platform], link: &Link) -> Option<&'p Platform
     if SHARE.is_match(&link.url) || SHARE.is_match(&link.text) {
         return None;
     }
+    let host = url::Url::parse(&link.url)
+        .ok()?
+        .host_str()?
+        .to_ascii_lowercase();
     platforms
         .iter()
-        .find(|p| p.hosts(&link.url) && p.named_in(&link.text))
+        .find(|p| p.hosts(&host) && p.named_in(&link.text))
 }
 
 /// The located page that is the current list: the newest document, else every located page.

@@ -93,7 +93,9 @@ impl Robots {
         // user-agent line then starts a new group.
         let mut rules_seen = true;
         let text = text.trim_start_matches('\u{feff}');
-        for raw in lines(text).take(100_000) {
+        // Lines end at CR, LF or CRLF (RFC 9309 section 2.2); the empty "line" between
+        // the CR and LF of a CRLF is skipped as any blank line is.
+        for raw in text.split(['\r', '\n']).take(200_000) {
             let Some((key, value)) = key_and_value(raw) else {
                 continue;
             };
@@ -180,25 +182,6 @@ enum Key {
     Disallow,
     CrawlDelay,
     Sitemap,
-}
-
-/// The lines of a robots.txt: ended by CR, LF or CRLF (RFC 9309 section 2.2).
-fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        match rest.find(['\r', '\n']) {
-            Some(i) => {
-                let line = &rest[..i];
-                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
-                rest = &rest[i + skip..];
-                Some(line)
-            }
-            None => Some(std::mem::take(&mut rest)),
-        }
-    })
 }
 
 /// A line's key and value, comment removed; `None` for an empty, comment or unknown line.

@@ -210,17 +210,17 @@ fn parse_xml(text: &str) -> Sitemap {
 /// has no business declaring, or a character reference to no character) is kept as
 /// written.
 fn push_reference(text: &mut String, r: &BytesRef<'_>) {
-    match r.resolve_char_ref() {
-        Ok(Some(c)) => text.push(c),
-        Ok(None) => match resolve_xml_entity(r) {
-            Some(s) => text.push_str(s),
-            None => {
-                text.push('&');
-                text.push_str(r);
-                text.push(';');
-            }
-        },
-        Err(_) => {
+    let named = match r.resolve_char_ref() {
+        Ok(Some(c)) => {
+            text.push(c);
+            return;
+        }
+        Ok(None) => resolve_xml_entity(r),
+        Err(_) => None,
+    };
+    match named {
+        Some(s) => text.push_str(s),
+        None => {
             text.push('&');
             text.push_str(r);
             text.push(';');
