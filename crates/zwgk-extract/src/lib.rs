@@ -19,6 +19,7 @@
 
 #![warn(missing_docs)]
 
+mod cid_collection;
 mod cmap;
 mod docx;
 pub mod kind;
@@ -26,6 +27,7 @@ mod ole;
 mod pdf;
 mod sfnt;
 mod sheet;
+mod simple_encoding;
 mod sink;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

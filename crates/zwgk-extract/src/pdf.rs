@@ -1,6 +1,8 @@
 //! PDF text: content streams interpreted for their text operators, codes mapped to Unicode
 //! through each font's `/ToUnicode` CMap (the Identity-H CID fonts of Chinese government
-//! PDFs), or through the predefined CMap its `/Encoding` names (UCS-2, GBK, Big5).
+//! PDFs); without one, through the predefined CMap its `/Encoding` names (UCS-2, GBK,
+//! Big5), the Adobe-GB1 or Adobe-CNS1 collection its CIDs number, the `cmap` table of its
+//! embedded font program, or, for a simple font, its base encoding and `/Differences`.
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -8,8 +10,10 @@ use std::rc::Rc;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
+use crate::cid_collection::Collection;
 use crate::cmap::ToUnicode;
 use crate::sfnt;
+use crate::simple_encoding::{Base, SimpleEncoding};
 use crate::sink::Sink;
 use crate::{malformed, BodyKind, DocumentLimits, ExtractError, Extracted};
 
@@ -124,8 +128,10 @@ enum Fallback {
     /// CIDs are glyph ids (through `/CIDToGIDMap`), read back through the embedded
     /// font's `cmap` table.
     Glyphs,
-    /// Single-byte codes read as Latin-1 (close to WinAnsi/Standard for text).
-    Latin1,
+    /// CIDs of an Adobe character collection, read through its CID → Unicode map.
+    Collection(Collection),
+    /// Single-byte codes read through the font's base encoding and `/Differences`.
+    Simple,
     /// CIDs with no known mapping: no text.
     None,
 }
@@ -139,6 +145,8 @@ struct Font {
     /// For [`Fallback::Glyphs`]: CID → glyph id (`None`: the identity) and glyph id → text.
     cid_to_gid: Option<Vec<u16>>,
     glyphs: HashMap<u16, char>,
+    /// For [`Fallback::Simple`]: code → text.
+    simple: Option<SimpleEncoding>,
 }
 
 /// Glyph advances in thousandths of the font size.
@@ -258,17 +266,14 @@ impl Font {
                 let (text, _) = enc.decode_without_bom_handling(code_bytes);
                 out.push_str(&text);
             }
-            Fallback::Latin1 => {
-                if code_bytes.len() == 1 {
-                    let b = code_bytes[0];
-                    match b {
-                        0x20..=0x7e | 0xa0..=0xff => out.push(char::from(b)),
-                        0x09 | 0x0a | 0x0d => out.push(' '),
-                        0x91 | 0x92 => out.push('\''),
-                        0x93 | 0x94 => out.push('"'),
-                        0x96 | 0x97 => out.push('-'),
-                        _ => {}
-                    }
+            Fallback::Collection(collection) => {
+                if let Some(text) = collection.to_unicode().lookup(code_bytes.len(), value) {
+                    out.extend(text.chars().filter(|c| *c != '\u{fffd}'));
+                }
+            }
+            Fallback::Simple => {
+                if let (Some(enc), [code]) = (&self.simple, code_bytes) {
+                    out.push_str(enc.text(*code));
                 }
             }
             Fallback::Glyphs => {
@@ -418,81 +423,98 @@ impl<'a> PageReader<'a> {
     fn load_font(&mut self, dict: &'a Dictionary) -> Font {
         let doc = self.doc;
         let subtype = name_of(dict_get(doc, dict, b"Subtype")).unwrap_or(b"");
-        let to_unicode = dict
-            .get(b"ToUnicode")
-            .ok()
-            .and_then(|o| self.stream_data(o))
-            .map(|d| ToUnicode::parse(&d))
-            .filter(|m| !m.is_empty());
-        if subtype == b"Type0" {
-            let encoding = name_of(dict_get(doc, dict, b"Encoding")).unwrap_or(b"");
-            let enc = String::from_utf8_lossy(encoding);
-            let fallback = if enc.contains("UCS2") || enc.contains("UTF16") {
-                Fallback::Utf16
-            } else if enc.starts_with("GB") {
-                Fallback::Gbk
-            } else if enc.contains("B5") {
-                Fallback::Big5
-            } else {
-                Fallback::None
-            };
-            let descendant = match dict_get(doc, dict, b"DescendantFonts") {
-                Some(Object::Array(a)) => a.first().and_then(|o| deref(doc, o)),
-                _ => None,
-            };
-            let mut default = 1000.0;
-            let mut ranges = Vec::new();
-            if let Some(Object::Dictionary(d)) = descendant {
-                if let Some(w) = dict_get(doc, d, b"DW").and_then(number) {
-                    default = w;
-                }
-                // Widths are only meaningful per code when codes are CIDs.
-                if encoding.starts_with(b"Identity") {
-                    if let Some(Object::Array(w)) = dict_get(doc, d, b"W") {
-                        ranges = cid_widths(doc, w);
-                    }
-                }
+        let mut named_collection = None;
+        let to_unicode = match dict.get(b"ToUnicode").ok().and_then(|o| deref(doc, o)) {
+            Some(Object::Name(n)) => {
+                named_collection = Collection::of_cmap_name(n);
+                None
             }
-            let mut font = Font {
-                default_len: 2,
-                to_unicode,
-                fallback,
-                widths: Widths::Cid { ranges, default },
-                cid_to_gid: None,
-                glyphs: HashMap::new(),
-            };
-            if font.to_unicode.is_none() && encoding.starts_with(b"Identity") {
-                if let Some(Object::Dictionary(d)) = descendant {
-                    self.embedded_glyphs(d, &mut font);
-                }
-            }
-            font
+            Some(o @ Object::Stream(_)) => self
+                .stream_data(o)
+                .map(|d| ToUnicode::parse(&d))
+                .filter(|m| !m.is_empty()),
+            _ => None,
+        };
+        let mut font = if subtype == b"Type0" {
+            self.composite_font(dict, to_unicode)
         } else {
-            let first = dict_get(doc, dict, b"FirstChar")
-                .and_then(number)
-                .unwrap_or(0.0)
-                .clamp(0.0, 255.0) as u32;
-            let widths = match dict_get(doc, dict, b"Widths") {
-                Some(Object::Array(a)) => a
-                    .iter()
-                    .take(256)
-                    .map(|o| deref(doc, o).and_then(number).unwrap_or(500.0))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            Font {
-                default_len: 1,
-                to_unicode,
-                fallback: Fallback::Latin1,
-                widths: Widths::Simple {
-                    first,
-                    widths,
-                    missing: 500.0,
-                },
-                cid_to_gid: None,
-                glyphs: HashMap::new(),
+            simple_font(doc, dict, subtype, to_unicode)
+        };
+        if let (None, Some(c)) = (&font.to_unicode, named_collection) {
+            font.fallback = Fallback::Collection(c);
+        }
+        font
+    }
+
+    /// A Type0 font: its codes through the predefined CMap its `/Encoding` names, its
+    /// descendant CID font's widths, and, without `/ToUnicode`, the best other source of
+    /// text its descendant offers.
+    fn composite_font(&mut self, dict: &'a Dictionary, to_unicode: Option<ToUnicode>) -> Font {
+        let doc = self.doc;
+        let encoding = name_of(dict_get(doc, dict, b"Encoding")).unwrap_or(b"");
+        let enc = String::from_utf8_lossy(encoding);
+        let fallback = if enc.contains("UCS2") || enc.contains("UTF16") {
+            Fallback::Utf16
+        } else if enc.starts_with("GB") {
+            Fallback::Gbk
+        } else if enc.contains("B5") {
+            Fallback::Big5
+        } else {
+            Fallback::None
+        };
+        let descendant = match dict_get(doc, dict, b"DescendantFonts") {
+            Some(Object::Array(a)) => a.first().and_then(|o| deref(doc, o)),
+            _ => None,
+        };
+        let descendant = match descendant {
+            Some(Object::Dictionary(d)) => Some(d),
+            _ => None,
+        };
+        let mut default = 1000.0;
+        let mut ranges = Vec::new();
+        if let Some(d) = descendant {
+            if let Some(w) = dict_get(doc, d, b"DW").and_then(number) {
+                default = w;
+            }
+            // Widths are only meaningful per code when codes are CIDs.
+            if encoding.starts_with(b"Identity") {
+                if let Some(Object::Array(w)) = dict_get(doc, d, b"W") {
+                    ranges = cid_widths(doc, w);
+                }
             }
         }
+        let mut font = Font {
+            default_len: 2,
+            to_unicode,
+            fallback,
+            widths: Widths::Cid { ranges, default },
+            cid_to_gid: None,
+            glyphs: HashMap::new(),
+            simple: None,
+        };
+        let (Some(d), None, true) = (
+            descendant,
+            &font.to_unicode,
+            encoding.starts_with(b"Identity"),
+        ) else {
+            return font;
+        };
+        // Codes are CIDs. A TrueType descendant's CIDs are glyph ids (through
+        // `/CIDToGIDMap`) whatever collection it names, so its embedded `cmap` is the
+        // truth when there is one; otherwise the collection the CIDs belong to.
+        let truetype = name_of(dict_get(doc, d, b"Subtype")) == Some(b"CIDFontType2");
+        if truetype {
+            self.embedded_glyphs(d, &mut font);
+        }
+        if matches!(font.fallback, Fallback::Glyphs) {
+            return font;
+        }
+        if let Some(c) = cid_collection(doc, d) {
+            font.fallback = Fallback::Collection(c);
+        } else if !truetype {
+            self.embedded_glyphs(d, &mut font);
+        }
+        font
     }
 
     /// Read the text of an Identity-H CID font without `/ToUnicode` from its embedded
@@ -743,6 +765,76 @@ impl<'a> PageReader<'a> {
             self.line = Some((end_x, end_y, size));
         }
     }
+}
+
+/// A simple font: one byte per code, its `/Widths`, and its text through `/ToUnicode`
+/// or else its encoding: the base encoding its `/Encoding` names (or its dictionary's
+/// `/BaseEncoding`; by default `StandardEncoding`, or `WinAnsiEncoding` for TrueType
+/// fonts, whose built-in encodings are mostly that) changed by `/Differences`.
+fn simple_font(
+    doc: &Document,
+    dict: &Dictionary,
+    subtype: &[u8],
+    to_unicode: Option<ToUnicode>,
+) -> Font {
+    let first = dict_get(doc, dict, b"FirstChar")
+        .and_then(number)
+        .unwrap_or(0.0)
+        .clamp(0.0, 255.0) as u32;
+    let widths = match dict_get(doc, dict, b"Widths") {
+        Some(Object::Array(a)) => a
+            .iter()
+            .take(256)
+            .map(|o| deref(doc, o).and_then(number).unwrap_or(500.0))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let default_base = if subtype == b"TrueType" {
+        Base::WinAnsi
+    } else {
+        Base::Standard
+    };
+    let encoding = dict_get(doc, dict, b"Encoding");
+    let (base, differences) = match encoding {
+        Some(Object::Name(n)) => (Base::named(n), None),
+        Some(Object::Dictionary(e)) => (
+            name_of(dict_get(doc, e, b"BaseEncoding")).and_then(Base::named),
+            match dict_get(doc, e, b"Differences") {
+                Some(Object::Array(a)) => Some(a),
+                _ => None,
+            },
+        ),
+        _ => (None, None),
+    };
+    let mut simple = SimpleEncoding::new(base.unwrap_or(default_base));
+    if let Some(d) = differences {
+        simple.apply_differences(d);
+    }
+    Font {
+        default_len: 1,
+        to_unicode,
+        fallback: Fallback::Simple,
+        widths: Widths::Simple {
+            first,
+            widths,
+            missing: 500.0,
+        },
+        cid_to_gid: None,
+        glyphs: HashMap::new(),
+        simple: Some(simple),
+    }
+}
+
+/// The bundled character collection a CID font's `/CIDSystemInfo` names, if any.
+fn cid_collection(doc: &Document, cid_font: &Dictionary) -> Option<Collection> {
+    let Some(Object::Dictionary(info)) = dict_get(doc, cid_font, b"CIDSystemInfo") else {
+        return None;
+    };
+    let text = |key: &[u8]| match dict_get(doc, info, key) {
+        Some(Object::String(s, _)) => Some(s.as_slice()),
+        _ => None,
+    };
+    Collection::of(text(b"Registry")?, text(b"Ordering")?)
 }
 
 /// CJK and full-width characters, where no space separates words.

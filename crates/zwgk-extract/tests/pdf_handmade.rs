@@ -113,6 +113,76 @@ fn gbk_encoded_cid_font_without_to_unicode() {
     assert_eq!(x.text, "部门预算2021");
 }
 
+/// A Type0 font over a non-embedded CID font of `ordering`, codes Identity-H, no
+/// `/ToUnicode` unless `to_unicode` (a dictionary entry) says.
+fn collection_font(subtype: &str, ordering: &str, to_unicode: &str) -> Vec<u8> {
+    format!(
+        "<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H {to_unicode} \
+         /DescendantFonts [<< /Type /Font /Subtype /{subtype} /BaseFont /STSong-Light \
+         /CIDSystemInfo << /Registry (Adobe) /Ordering ({ordering}) /Supplement 4 >> >>] >>"
+    )
+    .into_bytes()
+}
+
+fn text_of(content: &[u8], font: Vec<u8>) -> String {
+    extract(
+        BodyKind::Pdf,
+        &one_page(content, font, b"<< >>".to_vec(), vec![]),
+        &DocumentLimits::default(),
+    )
+    .unwrap()
+    .text
+}
+
+#[test]
+fn adobe_gb1_and_cns1_cids_without_to_unicode() {
+    // 政府信息公开年度报告 as Adobe-GB1 CIDs, 政府資訊公開年度報告 as Adobe-CNS1 CIDs.
+    let gb1 = b"BT /F1 12 Tf 72 800 Td <119F06A90F900F0F070409370B4D0607041106E1> Tj ET";
+    let cns1 = b"BT /F1 12 Tf 72 800 Td <074105B40F1F09C302AE0D9A03CB07130C1C0453> Tj ET";
+    for subtype in ["CIDFontType0", "CIDFontType2"] {
+        assert_eq!(
+            text_of(gb1, collection_font(subtype, "GB1", "")),
+            "政府信息公开年度报告"
+        );
+        assert_eq!(
+            text_of(cns1, collection_font(subtype, "CNS1", "")),
+            "政府資訊公開年度報告"
+        );
+    }
+    // The collection's map named in place of a /ToUnicode stream.
+    let named = collection_font("CIDFontType2", "Identity", "/ToUnicode /Adobe-GB1-UCS2");
+    assert_eq!(text_of(gb1, named), "政府信息公开年度报告");
+    // An ordering without a bundled map gives no text rather than wrong text.
+    assert_eq!(
+        text_of(gb1, collection_font("CIDFontType0", "Japan1", "")),
+        ""
+    );
+}
+
+#[test]
+fn simple_fonts_read_through_their_base_encoding_and_differences() {
+    let font = |encoding: &str| {
+        format!("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica {encoding} >>").into_bytes()
+    };
+    // WinAnsi (code page 1252): é at E9, an em dash at 97, curly quotes at 93/94.
+    let win = b"BT /F1 12 Tf 72 800 Td (Caf\\351 \\227 \\223ok\\224) Tj ET";
+    assert_eq!(
+        text_of(win, font("/Encoding /WinAnsiEncoding")),
+        "Café — “ok”"
+    );
+    // MacRoman: é at 8E, an em dash at D1.
+    let mac = b"BT /F1 12 Tf 72 800 Td (Caf\\216 \\321) Tj ET";
+    assert_eq!(text_of(mac, font("/Encoding /MacRomanEncoding")), "Café —");
+    // No /Encoding: a Type 1 font's default, StandardEncoding (a right quote at 27).
+    let std = b"BT /F1 12 Tf 72 800 Td (It\\047s) Tj ET";
+    assert_eq!(text_of(std, font("")), "It’s");
+    // /Differences over a base encoding: glyph names by the Adobe Glyph List rules.
+    let diff = b"BT /F1 12 Tf 72 800 Td (\\200\\201 \\202 2021) Tj ET";
+    let encoding = "/Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding \
+                    /Differences [128 /uni4E2D /uni6587 /eacute.sc] >>";
+    assert_eq!(text_of(diff, font(encoding)), "中文 é 2021");
+}
+
 #[test]
 fn deep_nesting_and_huge_operands_do_not_overflow() {
     let started = Instant::now();
