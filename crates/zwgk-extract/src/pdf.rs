@@ -4,7 +4,7 @@
 //! Big5), the Adobe-GB1 or Adobe-CNS1 collection its CIDs number, the `cmap` table of its
 //! embedded font program, or, for a simple font, its base encoding and `/Differences`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use lopdf::content::Content;
@@ -47,6 +47,7 @@ pub(crate) fn extract(bytes: &[u8], limits: &DocumentLimits) -> Result<Extracted
         cut: false,
         fonts: HashMap::new(),
         line: None,
+        recent: VecDeque::new(),
     };
     for (n, (_, &page_id)) in pages.iter().enumerate() {
         if n >= limits.max_pages {
@@ -224,15 +225,20 @@ impl Font {
         let mut i = 0;
         while i < bytes.len() {
             let rest = &bytes[i..];
-            let len = self
-                .to_unicode
-                .as_ref()
-                .and_then(|m| m.code_len(rest))
-                .unwrap_or(match self.fallback {
-                    Fallback::Gbk | Fallback::Big5 if rest[0] < 0x80 => 1,
-                    _ => self.default_len,
-                })
-                .min(rest.len());
+            // A simple font's codes are single bytes whatever code space its `/ToUnicode`
+            // declares (producers write `<0000> <FFFF>` over one-byte entries).
+            let len = match self.fallback {
+                Fallback::Simple => 1,
+                _ => self
+                    .to_unicode
+                    .as_ref()
+                    .and_then(|m| m.code_len(rest))
+                    .unwrap_or(match self.fallback {
+                        Fallback::Gbk | Fallback::Big5 if rest[0] < 0x80 => 1,
+                        _ => self.default_len,
+                    }),
+            }
+            .min(rest.len());
             let code_bytes = &rest[..len];
             let value = code_bytes.iter().fold(0u32, |a, b| a << 8 | u32::from(*b));
             i += len;
@@ -315,6 +321,9 @@ struct PageReader<'a> {
     fonts: HashMap<usize, Rc<Font>>,
     /// Where the last shown text ended: (x, y) in device space and the font size there.
     line: Option<(f64, f64, f64)>,
+    /// The last strings shown on this page: where (device space), at what size, and what,
+    /// to drop a string drawn again over itself.
+    recent: VecDeque<(f64, f64, f64, String)>,
 }
 
 #[derive(Clone)]
@@ -357,15 +366,19 @@ impl<'a> PageReader<'a> {
                 }
             }
         }
-        let data = match doc.get_page_content_with_limit(page_id, self.budget) {
-            Ok(d) => d,
-            Err(_) => {
-                self.cut = true;
+        // The page's content streams, each decoded as any other stream, newline-separated.
+        let mut data = Vec::new();
+        for id in doc.get_page_contents(page_id) {
+            if let Some(part) = self.stream_data(&Object::Reference(id)) {
+                data.extend_from_slice(&part);
+                data.push(b'\n');
+            }
+            if self.cut {
                 return;
             }
-        };
-        self.budget = self.budget.saturating_sub(data.len());
+        }
         self.line = None;
+        self.recent.clear();
         self.sink.newline();
         let gs = GState {
             ctm: Matrix::IDENTITY,
@@ -396,6 +409,8 @@ impl<'a> PageReader<'a> {
             Object::Stream(s) => s,
             _ => return None,
         };
+        let respelled = respelled_filters(stream);
+        let stream = respelled.as_ref().unwrap_or(stream);
         match stream.decompressed_content_with_limit(self.budget) {
             Ok(d) => {
                 self.budget = self.budget.saturating_sub(d.len());
@@ -741,7 +756,7 @@ impl<'a> PageReader<'a> {
             .map(|c| if c.is_whitespace() { ' ' } else { c })
             .filter(|c| !c.is_control())
             .collect();
-        if text.is_empty() {
+        if text.is_empty() || self.drawn_again(x, y, size, &text) {
             return;
         }
         if let Some((lx, ly, lsize)) = self.line {
@@ -765,6 +780,53 @@ impl<'a> PageReader<'a> {
             self.line = Some((end_x, end_y, size));
         }
     }
+}
+
+/// The stream with its `/Filter` spelled as the decoder reads it, when it is not: the
+/// abbreviated names of inline images (`/Fl`, `/AHx`, `/A85`, `/LZW`, `/RL`), which some
+/// producers write on streams, spelled out; an empty filter array removed (it means no
+/// filter, which the decoder would read as no content).
+fn respelled_filters(stream: &lopdf::Stream) -> Option<lopdf::Stream> {
+    let full = |name: &[u8]| -> Option<&'static [u8]> {
+        Some(match name {
+            b"Fl" => b"FlateDecode",
+            b"AHx" => b"ASCIIHexDecode",
+            b"A85" => b"ASCII85Decode",
+            b"LZW" => b"LZWDecode",
+            b"RL" => b"RunLengthDecode",
+            _ => return None,
+        })
+    };
+    let mut names: Vec<Vec<u8>> = match stream.dict.get(b"Filter").ok()? {
+        Object::Name(n) => vec![n.clone()],
+        Object::Array(a) => a
+            .iter()
+            .map(|o| match o {
+                Object::Name(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect::<Option<_>>()?,
+        _ => return None,
+    };
+    let abbreviated = names.iter().any(|n| full(n).is_some());
+    if !abbreviated && !names.is_empty() {
+        return None;
+    }
+    for n in &mut names {
+        if let Some(f) = full(n) {
+            *n = f.to_vec();
+        }
+    }
+    let mut copy = stream.clone();
+    if names.is_empty() {
+        copy.dict.remove(b"Filter");
+    } else {
+        copy.dict.set(
+            "Filter",
+            Object::Array(names.into_iter().map(Object::Name).collect()),
+        );
+    }
+    Some(copy)
 }
 
 /// A simple font: one byte per code, its `/Widths`, and its text through `/ToUnicode`
@@ -835,6 +897,34 @@ fn cid_collection(doc: &Document, cid_font: &Dictionary) -> Option<Collection> {
         _ => None,
     };
     Collection::of(text(b"Registry")?, text(b"Ordering")?)
+}
+
+impl PageReader<'_> {
+    /// Whether the same text was just shown at (nearly) the same place: the "fake bold"
+    /// of word processors (WPS, PDFCreator, …), which draw a heading two to four times a
+    /// fraction of a point apart. Read once, as a viewer shows it once; kept, it would turn
+    /// "2021年年度报告" into "2021202120212021年年度报告年年度报告…".
+    fn drawn_again(&mut self, x: f64, y: f64, size: f64, text: &str) -> bool {
+        /// How many recent strings are compared: fake bold draws its copies one after the
+        /// other, each a run of strings (a `TJ` array shows one string per kerned glyph).
+        const WINDOW: usize = 128;
+        let near = |rx: f64, ry: f64, rsize: f64| {
+            let tolerance = 0.25 * size.min(rsize);
+            (rx - x).abs() < tolerance && (ry - y).abs() < tolerance
+        };
+        if self
+            .recent
+            .iter()
+            .any(|(rx, ry, rsize, rtext)| near(*rx, *ry, *rsize) && rtext == text)
+        {
+            return true;
+        }
+        if self.recent.len() == WINDOW {
+            self.recent.pop_front();
+        }
+        self.recent.push_back((x, y, size, text.to_string()));
+        false
+    }
 }
 
 /// CJK and full-width characters, where no space separates words.
