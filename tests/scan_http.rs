@@ -430,6 +430,13 @@ fn verbose_scans_say_why_urls_were_skipped() {
         .find(|l| l.contains("/files/all.zip"))
         .unwrap_or_else(|| panic!("no line for the archive: {err}"));
     assert!(zip.contains("not downloaded"), "{zip}");
+    // The report's fetch counts each reason.
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let skipped = &report["fetch"]["skipped"];
+    assert_eq!(skipped["robots"], 1, "{skipped}");
+    assert_eq!(skipped["body_type"], 1, "{skipped}");
+    assert_eq!(report["fetch"]["disallowed"], 1);
     let o = scan_command(&server.url("/"), &out, &["--no-delay", "-q"])
         .env_remove("RUST_LOG")
         .output()

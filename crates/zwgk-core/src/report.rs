@@ -263,6 +263,12 @@ pub struct FetchStats {
     pub disallowed: u64,
     /// URLs dropped by the link-trap guard.
     pub trapped: u64,
+    /// URLs skipped, or fetched with their body unread, by reason: `robots`, `link_trap`,
+    /// `depth_limit`, `page_limit`, `stopped`, `sitemap_limit`, `body_type`,
+    /// `fetch_aborted` (reasons that did not occur are absent; `zwgk scan -v` logs each
+    /// URL). Absent from older reports, read as none.
+    #[serde(default)]
+    pub skipped: std::collections::BTreeMap<String, u64>,
     /// Whether the crawl stopped before its end (deadline or Ctrl-C).
     pub stopped_early: bool,
     /// Crawl time, in milliseconds.

@@ -317,6 +317,7 @@ impl Entry {
             etag: self.validators.etag,
             last_modified: self.validators.last_modified,
             no_store: false,
+            body_not_read: false,
         }
     }
 }
@@ -608,6 +609,7 @@ mod tests {
             etag: Some("\"v1\"".into()),
             last_modified: Some("Wed, 21 Oct 2015 07:28:00 GMT".into()),
             no_store: false,
+            body_not_read: false,
         }
     }
 
@@ -676,6 +678,7 @@ mod tests {
         let base = resp(&url, b"x");
         let no_store = Response {
             no_store: true,
+            body_not_read: false,
             ..base.clone()
         };
         let cut = Response {
@@ -834,6 +837,7 @@ mod tests {
             tries: 1,
             truncated: false,
             not_modified: false,
+            body_not_read: false,
         };
         let not_modified = Response {
             status: 304,

@@ -119,6 +119,7 @@ mod tests {
             etag: Some("\"e1\"".into()),
             last_modified: None,
             no_store: false,
+            body_not_read: false,
         }
     }
 

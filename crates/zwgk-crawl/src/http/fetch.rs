@@ -8,7 +8,7 @@ use url::Url;
 
 use super::cache::{forbids_store, Validators};
 use super::politeness::HostGate;
-use super::record::{FetchRecord, StatusClass};
+use super::record::{FetchRecord, SkipReason, StatusClass};
 
 /// Redirects followed per request before giving up (a redirect loop ends here).
 pub const MAX_REDIRECTS: usize = 10;
@@ -79,6 +79,9 @@ pub struct Response {
     pub last_modified: Option<String>,
     /// Whether `Cache-Control` says `no-store`.
     pub no_store: bool,
+    /// Whether the body was left unread: a media type that is not read
+    /// ([`zwgk_extract::worth_reading`], with `skip_non_text`).
+    pub body_not_read: bool,
 }
 
 /// Why a request got no usable answer.
@@ -206,7 +209,7 @@ async fn attempt(
     if cfg.skip_non_text && !zwgk_extract::worth_reading(url.as_str(), content_type.as_deref()) {
         tracing::debug!(
             url = %url,
-            reason = "body not downloaded: a media type that is not read",
+            reason = SkipReason::BodyType.explanation(),
             content_type = content_type.as_deref().unwrap_or(""),
             "skipped"
         );
@@ -219,6 +222,7 @@ async fn attempt(
             etag,
             last_modified,
             no_store,
+            body_not_read: true,
         });
     }
     // Room for the announced length (within the limit, and not more than a
@@ -263,6 +267,7 @@ async fn attempt(
         etag,
         last_modified,
         no_store,
+        body_not_read: false,
     })
 }
 
@@ -307,6 +312,7 @@ pub async fn fetch_conditional(
         tries: 0,
         truncated: false,
         not_modified: false,
+        body_not_read: false,
     };
     let mut backoff = cfg.backoff;
     let result = loop {
@@ -323,6 +329,7 @@ pub async fn fetch_conditional(
             AttemptResult::Done(resp) => {
                 record.status = Some(resp.status);
                 record.class = StatusClass::of(resp.status);
+                record.body_not_read = resp.body_not_read;
                 record.bytes = resp.body.len() as u64;
                 record.truncated = resp.truncated;
                 break Ok(resp);

@@ -44,7 +44,7 @@ use crate::quirks::{gkmlpt, Quirks};
 use crate::{PageSource, TargetError};
 
 pub use progress::ProgressMode;
-pub use record::{FetchRecord, FetchSummary, StatusClass};
+pub use record::{FetchRecord, FetchSummary, SkipReason, StatusClass};
 pub use snapshot::SnapshotSummary;
 
 /// The product token of the `User-Agent`, also the name looked for in robots.txt.

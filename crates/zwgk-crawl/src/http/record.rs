@@ -71,6 +71,62 @@ pub struct FetchRecord {
     /// Whether the server answered `304 Not Modified` and the cached body was used
     /// (counted as 2xx, with no body bytes transferred).
     pub not_modified: bool,
+    /// Whether the body was left unread: a media type that is not read.
+    pub body_not_read: bool,
+}
+
+/// Why a URL the crawl met was not fetched, or its body not read. Each skip is counted in
+/// [`FetchSummary::skipped`] and logged at debug level (`zwgk scan -v`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipReason {
+    /// robots.txt disallows it.
+    Robots,
+    /// The link-trap guard: too many query variants of one path, or too long or deep a URL.
+    LinkTrap,
+    /// Beyond the link-depth limit.
+    DepthLimit,
+    /// The page limit was reached.
+    PageLimit,
+    /// The crawl stopped first (deadline, Ctrl-C).
+    Stopped,
+    /// A sitemap beyond the crawl's sitemap limit.
+    SitemapLimit,
+    /// Fetched, its body not downloaded: a media type that is not read.
+    BodyType,
+    /// Its fetch task ended without a result.
+    FetchAborted,
+}
+
+impl SkipReason {
+    /// The reason's key in the report's `fetch.skipped`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Robots => "robots",
+            SkipReason::LinkTrap => "link_trap",
+            SkipReason::DepthLimit => "depth_limit",
+            SkipReason::PageLimit => "page_limit",
+            SkipReason::Stopped => "stopped",
+            SkipReason::SitemapLimit => "sitemap_limit",
+            SkipReason::BodyType => "body_type",
+            SkipReason::FetchAborted => "fetch_aborted",
+        }
+    }
+
+    /// The reason in words, as `-v` logs it.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            SkipReason::Robots => "disallowed by robots.txt",
+            SkipReason::LinkTrap => {
+                "link-trap guard: too many query variants of the path, or too long or deep a URL"
+            }
+            SkipReason::DepthLimit => "not fetched: beyond the link-depth limit",
+            SkipReason::PageLimit => "not fetched: page limit reached",
+            SkipReason::Stopped => "not fetched: the crawl stopped first",
+            SkipReason::SitemapLimit => "sitemap limit of the crawl reached",
+            SkipReason::BodyType => "body not downloaded: a media type that is not read",
+            SkipReason::FetchAborted => "the fetch stopped unexpectedly",
+        }
+    }
 }
 
 /// Counts and totals over every fetch of a crawl; the report holds them as
@@ -97,6 +153,8 @@ pub struct FetchSummary {
     pub disallowed: u64,
     /// URLs dropped by the link-trap guard (too many query strings on one path).
     pub trapped: u64,
+    /// URLs skipped, or fetched with their body unread, by reason.
+    pub skipped: BTreeMap<SkipReason, u64>,
     /// Whether the crawl stopped early (deadline or Ctrl-C).
     pub stopped_early: bool,
     /// Wall time of the crawl in milliseconds.
@@ -130,6 +188,9 @@ impl FetchSummary {
             if r.not_modified {
                 s.not_modified += 1;
             }
+            if r.body_not_read {
+                *s.skipped.entry(SkipReason::BodyType).or_default() += 1;
+            }
         }
         if s.fetches > 0 {
             s.mean_millis = total_ms as f64 / s.fetches as f64;
@@ -162,6 +223,11 @@ impl From<&FetchSummary> for FetchStats {
             not_fetched: s.not_fetched,
             disallowed: s.disallowed,
             trapped: s.trapped,
+            skipped: s
+                .skipped
+                .iter()
+                .map(|(reason, n)| (reason.as_str().to_string(), *n))
+                .collect(),
             stopped_early: s.stopped_early,
             elapsed_millis: s.elapsed_millis,
             external_checked: s.external_checked,
@@ -208,6 +274,15 @@ impl fmt::Display for FetchSummary {
         if self.not_fetched > 0 {
             write!(f, ", {} not fetched", self.not_fetched)?;
         }
+        let skipped = |reason| self.skipped.get(&reason).copied().unwrap_or(0);
+        if skipped(SkipReason::BodyType) > 0 {
+            let n = skipped(SkipReason::BodyType);
+            write!(f, ", {n} bodies not read (media type)")?;
+        }
+        if skipped(SkipReason::SitemapLimit) > 0 {
+            let n = skipped(SkipReason::SitemapLimit);
+            write!(f, ", {n} sitemaps beyond the limit")?;
+        }
         if self.external_checked + self.external_unchecked > 0 {
             write!(
                 f,
@@ -242,6 +317,7 @@ mod tests {
             tries: 1,
             truncated: false,
             not_modified: false,
+            body_not_read: false,
         }
     }
 

@@ -17,7 +17,7 @@ mod job;
 mod kept;
 mod task;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -34,7 +34,7 @@ use super::fetch::FetchConfig;
 use super::frontier::{self, Admit, Frontier, Scope};
 use super::politeness::Politeness;
 use super::progress::{Counts, Progress};
-use super::record::{FetchRecord, FetchSummary, StatusClass};
+use super::record::{FetchRecord, FetchSummary, SkipReason, StatusClass};
 use super::robots::Robots;
 use super::sitemap::Sitemap;
 use super::snapshot::Snapshot;
@@ -151,6 +151,8 @@ struct Results {
     not_fetched: u64,
     /// In-scope URLs robots.txt disallows.
     disallowed: u64,
+    /// URLs skipped, by reason.
+    skipped: BTreeMap<SkipReason, u64>,
     /// Fetches that had no answer or a 5xx.
     errors: u64,
     /// Whether the start URL's fate is known.
@@ -236,9 +238,15 @@ impl Crawl {
         settles
     }
 
+    /// Count and log (debug level) a URL skipped.
+    fn skip(&mut self, url: &str, reason: SkipReason, why: &str) {
+        tracing::debug!(url, reason = why, "skipped");
+        *self.results.skipped.entry(reason).or_default() += 1;
+    }
+
     /// A page in scope that will not be fetched: a failed page (its rules are `incomplete`).
-    fn give_up(&mut self, job: Job, why: &str) {
-        tracing::debug!(url = %job.url, reason = why, "skipped");
+    fn give_up(&mut self, job: Job, reason: SkipReason, why: &str) {
+        self.skip(job.url.as_str(), reason, why);
         if job.kind.is_page() {
             self.results.not_fetched += 1;
             if self.settles_start(&job.url) {
@@ -257,11 +265,8 @@ impl Crawl {
                 Admit::New => true,
                 Admit::Seen => false,
                 Admit::Trapped => {
-                    tracing::debug!(
-                        url = %url,
-                        reason = "link-trap guard: too many query variants of the path, or too long or deep a URL",
-                        "skipped"
-                    );
+                    let reason = SkipReason::LinkTrap;
+                    self.skip(url.as_str(), reason, reason.explanation());
                     false
                 }
             },
@@ -271,7 +276,8 @@ impl Crawl {
         }
         let job = Job { url, depth, kind };
         if self.pace.too_deep(depth) {
-            self.give_up(job, "not fetched: beyond the link-depth limit");
+            let reason = SkipReason::DepthLimit;
+            self.give_up(job, reason, reason.explanation());
             return;
         }
         self.route(job);
@@ -287,7 +293,8 @@ impl Crawl {
                     self.queue.jobs.push_back(job);
                 } else {
                     // Not a page of the scan, as an off-scope link is not.
-                    tracing::debug!(url = %job.url, reason = "disallowed by robots.txt", "skipped");
+                    let reason = SkipReason::Robots;
+                    self.skip(job.url.as_str(), reason, reason.explanation());
                     self.results.disallowed += 1;
                     if self.settles_start(&job.url) {
                         self.results.start_failure = Some(match &r.unreachable {
@@ -336,7 +343,8 @@ impl Crawl {
                 return;
             };
             if !self.pace.admit(&job.kind) {
-                self.give_up(job, "not fetched: page limit reached");
+                let reason = SkipReason::PageLimit;
+                self.give_up(job, reason, reason.explanation());
                 continue;
             }
             let task = self.task_for(&job);
@@ -382,7 +390,8 @@ impl Crawl {
             Err(e) => {
                 if let Some(job) = self.inflight.jobs.remove(&e.id()) {
                     self.results.errors += 1;
-                    self.give_up(job, "the fetch stopped unexpectedly");
+                    let reason = SkipReason::FetchAborted;
+                    self.give_up(job, reason, reason.explanation());
                 }
             }
         }
@@ -582,11 +591,8 @@ impl Crawl {
     /// Queue a sitemap at `level` of nesting, within scope and the crawl's sitemap limit.
     fn offer_sitemap(&mut self, url: &str, level: u8) {
         if self.pace.sitemaps_offered >= MAX_SITEMAPS {
-            tracing::debug!(
-                url,
-                reason = "sitemap limit of the crawl reached",
-                "skipped"
-            );
+            let reason = SkipReason::SitemapLimit;
+            self.skip(url, reason, reason.explanation());
             return;
         }
         if let Some(u) = frontier::normalize(url) {
@@ -628,7 +634,7 @@ impl Crawl {
             .flatten()
             .collect();
         for job in inflight.into_iter().chain(queued).chain(waiting) {
-            self.give_up(job, why);
+            self.give_up(job, SkipReason::Stopped, why);
         }
     }
 
@@ -780,6 +786,9 @@ impl Crawl {
         let mut summary = FetchSummary::of(&self.results.records);
         summary.not_fetched = self.results.not_fetched;
         summary.disallowed = self.results.disallowed;
+        for (reason, n) in &self.results.skipped {
+            *summary.skipped.entry(*reason).or_default() += n;
+        }
         summary.trapped = self.queue.seen.trapped();
         summary.stopped_early = stopped;
         summary.elapsed_millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
