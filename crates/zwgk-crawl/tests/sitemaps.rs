@@ -324,3 +324,23 @@ fn entries_are_capped_at_max_entries() {
         MAX_ENTRIES
     );
 }
+
+#[test]
+fn rss_and_atom_feeds_list_their_items_links() {
+    let rss = sitemap::read(&data("rss2-feed.xml"), Some("application/rss+xml"));
+    assert_eq!(
+        pages(&rss),
+        [
+            "http://whly.gd.gov.cn/gkmlpt/content/3/3271/post_3271001.html",
+            "http://whly.gd.gov.cn/gkmlpt/content/3/3250/post_3250777.html?a=1&b=2",
+        ]
+    );
+    let atom = sitemap::read(&data("atom-feed.xml"), Some("application/atom+xml"));
+    assert_eq!(
+        pages(&atom),
+        [
+            "http://whly.gd.gov.cn/zcjd/content/post_3400001.html",
+            "http://whly.gd.gov.cn/zcjd/content/post_3400002.html?p=1&q=2",
+        ]
+    );
+}

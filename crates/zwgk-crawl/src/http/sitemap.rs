@@ -1,6 +1,6 @@
 //! Sitemaps named in robots.txt, read as the sitemaps.org protocol describes them: XML
-//! `<urlset>` / `<sitemapindex>`, or plain text (one URL a line), either of them
-//! possibly gzipped.
+//! `<urlset>` / `<sitemapindex>`, an RSS 2.0 or Atom 1.0 feed (each item's or entry's
+//! link), or plain text (one URL a line), any of them possibly gzipped.
 //!
 //! The XML is read with a real parser ([`quick_xml`]): elements are matched by their
 //! local names (so `<sm:urlset xmlns:sm=…><sm:url><sm:loc>` reads as `<urlset><url><loc>`),
@@ -117,7 +117,10 @@ enum Element {
     Url,
     /// `<sitemap>`: its `<loc>` is a further sitemap.
     Sitemap,
-    /// `<loc>` as the child of a `<url>` or `<sitemap>`.
+    /// An RSS `<item>` or an Atom `<entry>`: its link is a page.
+    Item,
+    /// `<loc>` as the child of a `<url>` or `<sitemap>`, or an RSS `<link>` of an item:
+    /// its text is a URL.
     Loc,
     /// Anything else (a `<loc>` elsewhere included).
     Other,
@@ -163,16 +166,43 @@ fn parse_xml(text: &str) -> Sitemap {
                 let element = match (e.local_name().as_ref(), open.last()) {
                     ("url", _) => Element::Url,
                     ("sitemap", _) => Element::Sitemap,
+                    ("item" | "entry", _) => Element::Item,
                     ("loc", Some(Element::Url | Element::Sitemap)) => Element::Loc,
+                    ("link", Some(Element::Item)) => match atom_link(&e) {
+                        // An Atom `<link href=…>` written with an end tag.
+                        Some(href) => {
+                            if !out.add(&OpenLoc {
+                                text: href,
+                                page: true,
+                            }) {
+                                break;
+                            }
+                            Element::Other
+                        }
+                        None => Element::Loc,
+                    },
                     _ => Element::Other,
                 };
                 if element == Element::Loc {
                     loc = Some(OpenLoc {
                         text: String::new(),
-                        page: open.last() == Some(&Element::Url),
+                        page: matches!(open.last(), Some(Element::Url | Element::Item)),
                     });
                 }
                 open.push(element);
+            }
+            // An Atom entry's `<link href=… />`.
+            Event::Empty(e)
+                if e.local_name().as_ref() == "link" && open.last() == Some(&Element::Item) =>
+            {
+                if let Some(href) = atom_link(&e) {
+                    if !out.add(&OpenLoc {
+                        text: href,
+                        page: true,
+                    }) {
+                        break;
+                    }
+                }
             }
             Event::End(_) => {
                 let closed = open.pop();
@@ -203,6 +233,23 @@ fn parse_xml(text: &str) -> Sitemap {
         }
     }
     out
+}
+
+/// The page an Atom `<link>` names: its `href`, when its `rel` is absent or `alternate`
+/// (an enclosure, a comment feed or the entry's own feed is not the page).
+fn atom_link(e: &quick_xml::events::BytesStart<'_>) -> Option<String> {
+    let mut href = None;
+    for attr in e.attributes().flatten() {
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .ok()?;
+        match attr.key.local_name().as_ref() {
+            "href" => href = Some(value.into_owned()),
+            "rel" if value.trim() != "alternate" => return None,
+            _ => {}
+        }
+    }
+    href
 }
 
 /// Append what a reference stands for: a character reference (`&#38;`, `&#x26;`) or
