@@ -443,3 +443,42 @@ fn verbose_scans_say_why_urls_were_skipped() {
         .unwrap();
     assert!(!stderr(&o).contains("skipped"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_strained_host_is_asked_less_often_and_the_report_says_so() {
+    let site = |busy_answers: usize| {
+        let server = Server::start();
+        server.fixed(
+            "/",
+            Resp::html(
+                "<title>首页</title><a href=\"/a.html\">甲</a><a href=\"/b.html\">乙</a>"
+                    .to_string(),
+            ),
+        );
+        server.route("/a.html", false, move |_, n| {
+            if n < busy_answers {
+                Resp::status(503)
+            } else {
+                Resp::html("<title>甲</title>".to_string())
+            }
+        });
+        server.fixed("/b.html", Resp::html("<title>乙</title>".to_string()));
+        server
+    };
+    let longest = |server: &Server| {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("report.json");
+        let o = scan_command(&server.url("/"), &out, &["--delay", "20", "-q"])
+            .output()
+            .unwrap();
+        assert!(o.status.code().is_some(), "{}", stderr(&o));
+        let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        report["fetch"]["longest_interval_millis"].as_u64().unwrap()
+    };
+    // A calm host is asked at the configured pace, no slower.
+    assert_eq!(longest(&site(0)), 20);
+    // Two 503s: the interval doubled at least to the adaptation's smallest step.
+    let strained = site(2);
+    assert!(longest(&strained) >= 250);
+    assert_eq!(strained.status_counts()["/a.html"][&200], 1);
+}

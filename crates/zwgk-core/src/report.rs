@@ -269,6 +269,12 @@ pub struct FetchStats {
     /// URL). Absent from older reports, read as none.
     #[serde(default)]
     pub skipped: std::collections::BTreeMap<String, u64>,
+    /// The longest interval between two request starts to one host, in milliseconds: the
+    /// configured delay, or longer where robots.txt's `Crawl-delay` asked for more or the
+    /// host showed strain (429, 503, 504, timeouts, answers much slower than its usual) and
+    /// the crawl slowed down. Absent from older reports, read as 0.
+    #[serde(default)]
+    pub longest_interval_millis: u64,
     /// Whether the crawl stopped before its end (deadline or Ctrl-C).
     pub stopped_early: bool,
     /// Crawl time, in milliseconds.

@@ -175,16 +175,30 @@ const BODY_RESERVE_MAX: usize = 1 << 20;
 
 async fn attempt(
     client: &reqwest::Client,
+    gate: &HostGate,
     url: &Url,
     cfg: &FetchConfig,
     validators: Option<&Validators>,
 ) -> AttemptResult {
     let max_body = cfg.max_body;
+    let sent = tokio::time::Instant::now();
     let mut resp = match request(client, url, validators).send().await {
         Ok(r) => r,
-        Err(e) => return AttemptResult::Failed(classify(&e)),
+        Err(e) => {
+            let failure = classify(&e);
+            // A timeout, a refused or reset connection: the host may be overwhelmed.
+            if matches!(failure, Failure::Transient(_)) {
+                gate.strained();
+            }
+            return AttemptResult::Failed(failure);
+        }
     };
     let status = resp.status().as_u16();
+    if matches!(status, 429 | 503 | 504) {
+        gate.strained();
+    } else {
+        gate.answered(sent.elapsed());
+    }
     let final_url = resp.url().clone();
     let header = |name: reqwest::header::HeaderName| {
         resp.headers()
@@ -322,7 +336,7 @@ pub async fn fetch_conditional(
                 break Err("no request slot for the host".to_string());
             };
             started.get_or_insert_with(tokio::time::Instant::now);
-            attempt(client, url, cfg, validators).await
+            attempt(client, gate, url, cfg, validators).await
         };
         let last = record.tries >= tries;
         match outcome {

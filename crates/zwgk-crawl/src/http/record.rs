@@ -155,6 +155,10 @@ pub struct FetchSummary {
     pub trapped: u64,
     /// URLs skipped, or fetched with their body unread, by reason.
     pub skipped: BTreeMap<SkipReason, u64>,
+    /// The longest interval between two request starts to one host, in milliseconds: the
+    /// configured delay, or longer where robots.txt's `Crawl-delay` asked for more or the
+    /// host showed strain (see [`super::politeness::AdaptiveInterval`]).
+    pub longest_interval_millis: u64,
     /// Whether the crawl stopped early (deadline or Ctrl-C).
     pub stopped_early: bool,
     /// Wall time of the crawl in milliseconds.
@@ -228,6 +232,7 @@ impl From<&FetchSummary> for FetchStats {
                 .iter()
                 .map(|(reason, n)| (reason.as_str().to_string(), *n))
                 .collect(),
+            longest_interval_millis: s.longest_interval_millis,
             stopped_early: s.stopped_early,
             elapsed_millis: s.elapsed_millis,
             external_checked: s.external_checked,

@@ -786,6 +786,8 @@ impl Crawl {
         let mut summary = FetchSummary::of(&self.results.records);
         summary.not_fetched = self.results.not_fetched;
         summary.disallowed = self.results.disallowed;
+        summary.longest_interval_millis =
+            u64::try_from(self.pace.politeness.longest_interval().as_millis()).unwrap_or(u64::MAX);
         for (reason, n) in &self.results.skipped {
             *summary.skipped.entry(*reason).or_default() += n;
         }
