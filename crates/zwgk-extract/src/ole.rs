@@ -8,6 +8,11 @@
 //! the file has sectors. Without a cycle every chain visits each sector at most once, so
 //! what calamine reads is bounded by the file's size.
 //!
+//! calamine's sector reader also panics on a sector that starts past the end of the file
+//! (it slices its buffer from the sector's start to where the short read stopped). The
+//! guard refuses such a file rather than leave it to `catch_unwind`, which a program
+//! embedding this library with `panic = "abort"` would not have.
+//!
 //! calamine also reserves room for every cell a sheet's DIMENSIONS record claims (up to
 //! 2^32 rows), and computes `last - first + 1` without checking the order: a crafted
 //! record aborts the process on allocation. The guard reads the workbook stream as calamine
@@ -35,11 +40,11 @@ struct Sectors<'a> {
 }
 
 impl Sectors<'_> {
-    /// The bytes calamine's `Sectors::get` returns for `id`, or `None` where it errs or
-    /// panics.
-    fn get(&mut self, id: u32) -> Option<Vec<u8>> {
+    /// The bytes calamine's `Sectors::get` returns for `id`: `Ok(None)` where it returns
+    /// an error, `Err` where it would panic.
+    fn get(&mut self, id: u32) -> Result<Option<Vec<u8>>, String> {
         if self.maxid < id {
-            return None;
+            return Ok(None);
         }
         let start = id as usize * self.size;
         let end = start + self.size;
@@ -47,12 +52,15 @@ impl Sectors<'_> {
             let read_to = self.loaded.max(end.min(self.file.len()));
             self.loaded = end;
             if read_to < end {
-                // A short read returns what the buffer holds up to there (calamine panics
-                // when that is before the sector's start).
-                return (start <= read_to).then(|| self.bytes(start, read_to));
+                // A short read returns what the buffer holds up to there; calamine panics
+                // when that is before the sector's start.
+                if read_to < start {
+                    return Err(format!("sector {id} starts past the end of the file"));
+                }
+                return Ok(Some(self.bytes(start, read_to)));
             }
         }
-        Some(self.bytes(start, end))
+        Ok(Some(self.bytes(start, end)))
     }
 
     /// The buffer's bytes `start..end`: the file's, then zeros.
@@ -90,7 +98,7 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
         if difat_sectors > maxid.saturating_add(1) {
             return Ok(()); // calamine stops here with an error.
         }
-        let Some(sector) = sectors.get(sector_id) else {
+        let Some(sector) = sectors.get(sector_id)? else {
             return Ok(());
         };
         difat.extend(u32s(&sector));
@@ -109,7 +117,7 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
     }
     let mut fats: Vec<u32> = Vec::new();
     for id in fat_sectors {
-        match sectors.get(id) {
+        match sectors.get(id)? {
             Some(sector) => fats.extend(u32s(&sector)),
             None => return Ok(()),
         }
@@ -142,11 +150,19 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
     check_workbook(header, &mut sectors, &fats, bytes)
 }
 
-/// Read a chain as calamine's `get_chain` does (the FAT is known to have no cycle).
-fn chain(sectors: &mut Sectors<'_>, fats: &[u32], mut id: u32, len: usize) -> Vec<u8> {
+/// Read a chain as calamine's `get_chain` does (the FAT is known to have no cycle); `Err`
+/// where calamine would panic.
+fn chain(
+    sectors: &mut Sectors<'_>,
+    fats: &[u32],
+    mut id: u32,
+    len: usize,
+) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     while id != ENDOFCHAIN {
-        let Some(sector) = sectors.get(id) else { break };
+        let Some(sector) = sectors.get(id)? else {
+            break;
+        };
         let take = sector.len().min(len - out.len());
         out.extend_from_slice(&sector[..take]);
         if out.len() >= len {
@@ -157,7 +173,7 @@ fn chain(sectors: &mut Sectors<'_>, fats: &[u32], mut id: u32, len: usize) -> Ve
             None => break,
         }
     }
-    out
+    Ok(out)
 }
 
 /// Find the workbook stream as calamine does and check its DIMENSIONS records.
@@ -169,7 +185,7 @@ fn check_workbook(
 ) -> Result<(), String> {
     let u32_at = |b: &[u8], at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
     let large = sectors.size == 4096;
-    let dirs = chain(sectors, fats, u32_at(header, 48), usize::MAX);
+    let dirs = chain(sectors, fats, u32_at(header, 48), usize::MAX)?;
     let entries: Vec<(String, u32, u64)> = dirs
         .chunks_exact(128)
         .map(|e| {
@@ -201,13 +217,13 @@ fn check_workbook(
             fats,
             root.1,
             usize::try_from(root.2).unwrap_or(usize::MAX),
-        );
+        )?;
         let minifat = chain(
             sectors,
             fats,
             u32_at(header, 60),
             mini_fat_len.saturating_mul(sectors.size),
-        );
+        )?;
         (u32s(&minifat).collect::<Vec<u32>>(), ministream)
     } else {
         (Vec::new(), Vec::new())
@@ -246,7 +262,7 @@ fn check_workbook(
         fats,
         start,
         usize::try_from(len).unwrap_or(usize::MAX),
-    );
+    )?;
     check_records(&stream)
 }
 
