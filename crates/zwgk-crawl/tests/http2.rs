@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+#[path = "http_support/numbered_site.rs"]
+mod numbered_site;
+
 use zwgk_core::Selectors;
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::PageSource;
@@ -22,21 +25,6 @@ struct Counts {
     streams: AtomicUsize,
     in_flight: AtomicUsize,
     most_in_flight: AtomicUsize,
-}
-
-fn body_for(path: &str) -> Option<String> {
-    if path == "/" {
-        let links: String = (0..PAGES)
-            .map(|i| format!("<a href=\"/p{i}.html\">第{i}页</a>"))
-            .collect();
-        return Some(format!("<title>首页</title>{links}"));
-    }
-    let n: usize = path
-        .strip_prefix("/p")?
-        .strip_suffix(".html")?
-        .parse()
-        .ok()?;
-    (n < PAGES).then(|| format!("<title>第{n}页</title>"))
 }
 
 /// Start the server on its own runtime; returns its address.
@@ -98,7 +86,7 @@ async fn answer(
     // Long enough for the crawl's next requests to overlap this one.
     tokio::time::sleep(Duration::from_millis(20)).await;
     counts.in_flight.fetch_sub(1, Ordering::SeqCst);
-    let (status, body) = match body_for(request.uri().path()) {
+    let (status, body) = match numbered_site::body_for(request.uri().path(), PAGES) {
         Some(b) => (200, b),
         None => (404, String::new()),
     };
@@ -128,12 +116,7 @@ fn one_connection_carries_the_requests_in_flight_as_streams() {
     };
     let src = HttpSource::new(&format!("https://{addr}/"), opts).expect("source");
     let pages = src.pages(&Selectors::none()).expect("crawl");
-    let fetched = |path: &str| {
-        pages
-            .iter()
-            .any(|p| p.url.ends_with(path) && p.status() == Some(200))
-    };
-    assert!(fetched("/") && (0..PAGES).all(|i| fetched(&format!("/p{i}.html"))));
+    assert!(numbered_site::all_fetched(&pages, PAGES));
     let streams = counts.streams.load(Ordering::SeqCst);
     assert!(streams > PAGES, "{streams} streams");
     assert_eq!(counts.connections.load(Ordering::SeqCst), 1);

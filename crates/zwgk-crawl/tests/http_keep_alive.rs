@@ -8,6 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+#[path = "http_support/numbered_site.rs"]
+mod numbered_site;
+
 use zwgk_core::Selectors;
 use zwgk_crawl::http::{CrawlOptions, HttpSource, ProgressMode};
 use zwgk_crawl::PageSource;
@@ -18,21 +21,6 @@ const PAGES: usize = 40;
 struct Counts {
     connections: AtomicUsize,
     requests: AtomicUsize,
-}
-
-fn body_for(target: &str) -> Option<String> {
-    if target == "/" {
-        let links: String = (0..PAGES)
-            .map(|i| format!("<a href=\"/p{i}.html\">第{i}页</a>"))
-            .collect();
-        return Some(format!("<title>首页</title>{links}"));
-    }
-    let n: usize = target
-        .strip_prefix("/p")?
-        .strip_suffix(".html")?
-        .parse()
-        .ok()?;
-    (n < PAGES).then(|| format!("<title>第{n}页</title>"))
 }
 
 /// Answer requests on one connection until the client closes it.
@@ -63,7 +51,7 @@ fn serve(stream: TcpStream, counts: &Counts) {
         let mut skip = vec![0; length];
         let _ = reader.read_exact(&mut skip);
         counts.requests.fetch_add(1, Ordering::SeqCst);
-        let (status, body) = match body_for(&target) {
+        let (status, body) = match numbered_site::body_for(&target, PAGES) {
             Some(b) => ("200 OK", b),
             None => ("404 Not Found", String::new()),
         };
@@ -105,12 +93,7 @@ fn one_connection_serves_many_requests() {
     };
     let src = HttpSource::new(&format!("http://127.0.0.1:{port}/"), opts).expect("source");
     let pages = src.pages(&Selectors::none()).expect("crawl");
-    let fetched = |path: &str| {
-        pages
-            .iter()
-            .any(|p| p.url.ends_with(path) && p.status() == Some(200))
-    };
-    assert!(fetched("/") && (0..PAGES).all(|i| fetched(&format!("/p{i}.html"))));
+    assert!(numbered_site::all_fetched(&pages, PAGES));
     let requests = counts.requests.load(Ordering::SeqCst);
     let connections = counts.connections.load(Ordering::SeqCst);
     // The home page, its 40 links, robots.txt (and whatever else the crawl asks for).
