@@ -9,9 +9,11 @@
 //! what calamine reads is bounded by the file's size.
 //!
 //! calamine's sector reader also panics on a sector that starts past the end of the file
-//! (it slices its buffer from the sector's start to where the short read stopped). The
-//! guard refuses such a file rather than leave it to `catch_unwind`, which a program
-//! embedding this library with `panic = "abort"` would not have.
+//! (it slices its buffer from the sector's start to where the short read stopped), and on
+//! a table of sector numbers (DIFAT, FAT, mini FAT) cut off mid-entry by the end of the
+//! file (it asserts a whole number of 4-byte entries). The guard refuses such files
+//! rather than leave them to `catch_unwind`, which a program embedding this library with
+//! `panic = "abort"` would not have.
 //!
 //! calamine also reserves room for every cell a sheet's DIMENSIONS record claims (up to
 //! 2^32 rows), and computes `last - first + 1` without checking the order: a crafted
@@ -27,6 +29,15 @@ const MAX_CLAIMED_CELLS: u64 = 8 << 20;
 fn u32s(b: &[u8]) -> impl Iterator<Item = u32> + '_ {
     b.chunks_exact(4)
         .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+}
+
+/// The entries of a table of sector numbers, `Err` when the table is cut off mid-entry
+/// (calamine asserts it is not, and panics).
+fn table<'a>(b: &'a [u8], what: &str) -> Result<impl Iterator<Item = u32> + 'a, String> {
+    if !b.len().is_multiple_of(4) {
+        return Err(format!("the {what} ends mid-entry at the end of the file"));
+    }
+    Ok(u32s(b))
 }
 
 /// The sector store as calamine's reader fills it: the bytes after the header, read in
@@ -101,7 +112,7 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
         let Some(sector) = sectors.get(sector_id)? else {
             return Ok(());
         };
-        difat.extend(u32s(&sector));
+        difat.extend(table(&sector, "DIFAT")?);
         match difat.pop() {
             Some(next) => sector_id = next,
             None => return Ok(()),
@@ -118,7 +129,7 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
     let mut fats: Vec<u32> = Vec::new();
     for id in fat_sectors {
         match sectors.get(id)? {
-            Some(sector) => fats.extend(u32s(&sector)),
+            Some(sector) => fats.extend(table(&sector, "FAT")?),
             None => return Ok(()),
         }
     }
@@ -224,7 +235,8 @@ fn check_workbook(
             u32_at(header, 60),
             mini_fat_len.saturating_mul(sectors.size),
         )?;
-        (u32s(&minifat).collect::<Vec<u32>>(), ministream)
+        let minifat: Vec<u32> = table(&minifat, "mini FAT")?.collect();
+        (minifat, ministream)
     } else {
         (Vec::new(), Vec::new())
     };
