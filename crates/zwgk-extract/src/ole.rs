@@ -11,7 +11,8 @@
 //! calamine's sector reader also panics on a sector that starts past the end of the file
 //! (it slices its buffer from the sector's start to where the short read stopped), and on
 //! a table of sector numbers (DIFAT, FAT, mini FAT) cut off mid-entry by the end of the
-//! file (it asserts a whole number of 4-byte entries). The guard refuses such files
+//! file (it asserts a whole number of 4-byte entries), and on a BOUNDSHEET record shorter
+//! than its fixed fields (it indexes them unchecked). The guard refuses such files
 //! rather than leave them to `catch_unwind`, which a program embedding this library with
 //! `panic = "abort"` would not have.
 //!
@@ -291,7 +292,14 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
             let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
             match typ {
                 0x0200 => dimensions(data)?,
-                0x0085 if k == 0 && data.len() >= 4 => {
+                // calamine reads a BOUNDSHEET's offset, state and type (6 bytes) unchecked.
+                0x0085 if k == 0 && data.len() < 6 => {
+                    return Err(format!(
+                        "a BOUNDSHEET record of {} bytes, shorter than its fixed fields",
+                        data.len()
+                    ));
+                }
+                0x0085 if k == 0 => {
                     let pos = u32::from_le_bytes([data[0], data[1], data[2], data[3]]);
                     starts.push(pos as usize);
                 }
