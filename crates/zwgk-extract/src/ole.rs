@@ -11,8 +11,9 @@
 //! calamine's sector reader also panics on a sector that starts past the end of the file
 //! (it slices its buffer from the sector's start to where the short read stopped), and on
 //! a table of sector numbers (DIFAT, FAT, mini FAT) cut off mid-entry by the end of the
-//! file (it asserts a whole number of 4-byte entries), and on a BOUNDSHEET record shorter
-//! than its fixed fields (it indexes them unchecked). The guard refuses such files
+//! file (it asserts a whole number of 4-byte entries), on a sector or mini sector chain
+//! that reaches a sector its FAT does not cover, and on a BOUNDSHEET record shorter than
+//! its fixed fields (it indexes both unchecked). The guard refuses such files
 //! rather than leave them to `catch_unwind`, which a program embedding this library with
 //! `panic = "abort"` would not have.
 //!
@@ -180,9 +181,10 @@ fn chain(
         if out.len() >= len {
             break;
         }
+        // calamine indexes the FAT with the sector number unchecked.
         match fats.get(id as usize) {
             Some(next) => id = *next,
-            None => break,
+            None => return Err(format!("a sector chain reaches sector {id}, past the FAT")),
         }
     }
     Ok(out)
@@ -263,7 +265,13 @@ fn check_workbook(
                     .get(at..(at + 64).min(ministream.len()))
                     .unwrap_or(&[]),
             );
-            id = mini_fats.get(id as usize).copied().unwrap_or(ENDOFCHAIN);
+            if stream.len() >= len as usize {
+                break;
+            }
+            // calamine indexes the mini FAT with the mini sector number unchecked.
+            id = *mini_fats.get(id as usize).ok_or_else(|| {
+                format!("a mini stream chain reaches mini sector {id}, past the mini FAT")
+            })?;
             steps += 1;
         }
         data.extend_from_slice(&stream);

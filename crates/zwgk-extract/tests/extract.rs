@@ -413,9 +413,9 @@ fn xlsx_zip_bomb_is_refused() {
 
 /// Inputs that once made calamine allocate without bound (a cyclic sector chain, a sheet
 /// claiming billions of cells) or panic (a sector starting past the end of the file, a FAT
-/// cut off mid-entry, a short BOUNDSHEET record; found by the `xls` fuzz target): refused
-/// before calamine reads them, not left to `catch_unwind` (which a program built with
-/// `panic = "abort"` does not have).
+/// cut off mid-entry, a short BOUNDSHEET record, a chain past the mini FAT; found by the
+/// `xls` fuzz target): refused before calamine reads them, not left to `catch_unwind`
+/// (which a program built with `panic = "abort"` does not have).
 #[test]
 fn hostile_xls_files_are_refused() {
     for name in [
@@ -424,6 +424,7 @@ fn hostile_xls_files_are_refused() {
         "hostile/sector_past_end.xls",
         "hostile/fat_cut_mid_entry.xls",
         "hostile/short_boundsheet.xls",
+        "hostile/chain_past_fat.xls",
     ] {
         let bytes = data(name);
         assert_eq!(detect("http://x/a", None, &bytes), BodyKind::Xls);
