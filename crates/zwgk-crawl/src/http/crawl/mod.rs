@@ -239,14 +239,24 @@ impl Crawl {
     }
 
     /// Count and log (debug level) a URL skipped.
-    fn skip(&mut self, url: &str, reason: SkipReason, why: &str) {
+    fn skip(&mut self, url: &str, reason: SkipReason) {
+        self.skip_because(url, reason, reason.explanation());
+    }
+
+    /// [`Self::skip`], logging a more particular `why` than the reason's own words.
+    fn skip_because(&mut self, url: &str, reason: SkipReason, why: &str) {
         tracing::debug!(url, reason = why, "skipped");
         *self.results.skipped.entry(reason).or_default() += 1;
     }
 
     /// A page in scope that will not be fetched: a failed page (its rules are `incomplete`).
-    fn give_up(&mut self, job: Job, reason: SkipReason, why: &str) {
-        self.skip(job.url.as_str(), reason, why);
+    fn give_up(&mut self, job: Job, reason: SkipReason) {
+        self.give_up_because(job, reason, reason.explanation());
+    }
+
+    /// [`Self::give_up`], with a more particular `why` (the stop's own reason).
+    fn give_up_because(&mut self, job: Job, reason: SkipReason, why: &str) {
+        self.skip_because(job.url.as_str(), reason, why);
         if job.kind.is_page() {
             self.results.not_fetched += 1;
             if self.settles_start(&job.url) {
@@ -265,8 +275,7 @@ impl Crawl {
                 Admit::New => true,
                 Admit::Seen => false,
                 Admit::Trapped => {
-                    let reason = SkipReason::LinkTrap;
-                    self.skip(url.as_str(), reason, reason.explanation());
+                    self.skip(url.as_str(), SkipReason::LinkTrap);
                     false
                 }
             },
@@ -276,8 +285,7 @@ impl Crawl {
         }
         let job = Job { url, depth, kind };
         if self.pace.too_deep(depth) {
-            let reason = SkipReason::DepthLimit;
-            self.give_up(job, reason, reason.explanation());
+            self.give_up(job, SkipReason::DepthLimit);
             return;
         }
         self.route(job);
@@ -293,8 +301,7 @@ impl Crawl {
                     self.queue.jobs.push_back(job);
                 } else {
                     // Not a page of the scan, as an off-scope link is not.
-                    let reason = SkipReason::Robots;
-                    self.skip(job.url.as_str(), reason, reason.explanation());
+                    self.skip(job.url.as_str(), SkipReason::Robots);
                     self.results.disallowed += 1;
                     if self.settles_start(&job.url) {
                         self.results.start_failure = Some(match &r.unreachable {
@@ -343,8 +350,7 @@ impl Crawl {
                 return;
             };
             if !self.pace.admit(&job.kind) {
-                let reason = SkipReason::PageLimit;
-                self.give_up(job, reason, reason.explanation());
+                self.give_up(job, SkipReason::PageLimit);
                 continue;
             }
             let task = self.task_for(&job);
@@ -390,8 +396,7 @@ impl Crawl {
             Err(e) => {
                 if let Some(job) = self.inflight.jobs.remove(&e.id()) {
                     self.results.errors += 1;
-                    let reason = SkipReason::FetchAborted;
-                    self.give_up(job, reason, reason.explanation());
+                    self.give_up(job, SkipReason::FetchAborted);
                 }
             }
         }
@@ -591,8 +596,7 @@ impl Crawl {
     /// Queue a sitemap at `level` of nesting, within scope and the crawl's sitemap limit.
     fn offer_sitemap(&mut self, url: &str, level: u8) {
         if self.pace.sitemaps_offered >= MAX_SITEMAPS {
-            let reason = SkipReason::SitemapLimit;
-            self.skip(url, reason, reason.explanation());
+            self.skip(url, SkipReason::SitemapLimit);
             return;
         }
         if let Some(u) = frontier::normalize(url) {
@@ -634,7 +638,7 @@ impl Crawl {
             .flatten()
             .collect();
         for job in inflight.into_iter().chain(queued).chain(waiting) {
-            self.give_up(job, SkipReason::Stopped, why);
+            self.give_up_because(job, SkipReason::Stopped, why);
         }
     }
 
