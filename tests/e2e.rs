@@ -548,7 +548,7 @@ fn a_changed_point_value_changes_the_score() {
 #[test]
 fn report_fields() {
     let (r, _) = scan("mini-2021", false);
-    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["schema_version"], 2);
     assert_eq!(r["as_of"], "2022-02-01");
     assert_eq!(r["rules_pack"]["id"], "gd-whly-2021");
     assert!(r["target"].as_str().unwrap().ends_with("whly.gd.gov.cn"));

@@ -219,10 +219,22 @@ pub struct CrawlArgs {
     /// A contact (e-mail or URL) for the site's operators, sent in the User-Agent.
     #[arg(long, value_name = "STRING")]
     pub contact: Option<String>,
-    /// Keep responses in this folder (created if needed) and re-scan with conditional
-    /// requests (ETag, Last-Modified): an unchanged page is not downloaded again.
+    /// Keep responses in this folder (created if needed) and re-scan incrementally: the
+    /// home page, lists and their pagination, catalogue pages and sitemaps are asked
+    /// again (conditional requests: an unchanged page is not downloaded again); a kept
+    /// detail page or attachment whose list entries are as they were is trusted
+    /// unchanged without a request, until it is due (--revalidate-after).
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
+    /// With --cache: ask the site again about a kept page confirmed longer ago than this
+    /// (e.g. 7d, 36h), whatever else says it did not change; each re-scan also asks about
+    /// its share of the oldest kept pages (a seventh of them when run nightly with 7d).
+    #[arg(long, value_name = "DURATION", default_value = "7d", value_parser = parse_duration)]
+    pub revalidate_after: std::time::Duration,
+    /// With --cache: ask the site about every kept page (conditional requests), trusting
+    /// none unchanged.
+    #[arg(long)]
+    pub full: bool,
     /// Also save what was fetched here as a mirror folder, which `zwgk scan DIR` reads
     /// back offline; an earlier snapshot there is replaced once the crawl is over.
     #[arg(long, value_name = "DIR")]
@@ -272,7 +284,8 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         "" | "s" => n.checked_mul(1000),
         "m" | "min" => n.checked_mul(60_000),
         "h" => n.checked_mul(3_600_000),
-        _ => return Err(format!("`{s}`: unknown unit (use ms, s, m or h)")),
+        "d" => n.checked_mul(86_400_000),
+        _ => return Err(format!("`{s}`: unknown unit (use ms, s, m, h or d)")),
     };
     ms.map(std::time::Duration::from_millis)
         .ok_or_else(|| format!("`{s}` is too long"))
@@ -371,7 +384,8 @@ mod tests {
         assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
-        assert!(parse_duration("1d").is_err());
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        assert!(parse_duration("1w").is_err());
         assert!(parse_duration("").is_err());
         assert!(parse_duration("-1s").is_err());
         assert!(parse_duration("99999999999999999h").is_err());

@@ -9,7 +9,7 @@ use crate::outcome::{Evidence, Outcome};
 use crate::pack::RulePack;
 use crate::report::{
     ColumnReport, DivisionReport, PackInfo, Report, RuleReport, SiteInfo, Summary, TaskReport,
-    UnfetchedPage, NO_RULE_YET, SCHEMA_VERSION,
+    TrustedPage, UnfetchedPage, NO_RULE_YET, SCHEMA_VERSION,
 };
 use crate::rule::{Mode, Rule};
 use crate::site::Site;
@@ -116,6 +116,7 @@ pub fn evaluate_with_calendar(
                     crate::page::FetchState::Fetched { .. } => None,
                 })
                 .collect(),
+            trusted: trusted_pages(site),
         },
         tasks,
         by_division,
@@ -239,10 +240,38 @@ pub fn evaluate_rule(
         found: result.message,
         findings,
         check: result.check,
-        evidence: result.evidence,
+        evidence: marked_trusted(result.evidence, site),
         source: rule.source.clone(),
         origin: format!("{}:{}", rule.origin.file, rule.origin.line),
     }
+}
+
+/// Evidence from a page the scan trusted from its cache says when the site last
+/// confirmed it.
+fn marked_trusted(mut evidence: Vec<Evidence>, site: &Site) -> Vec<Evidence> {
+    for e in &mut evidence {
+        if let Some(c) = site.page(&e.url).and_then(|p| p.confirmed) {
+            e.last_confirmed = c.trusted.then_some(c.at);
+        }
+    }
+    evidence
+}
+
+/// The pages the scan trusted from its cache, ordered by URL.
+fn trusted_pages(site: &Site) -> Vec<TrustedPage> {
+    let mut trusted: Vec<TrustedPage> = site
+        .pages()
+        .iter()
+        .filter_map(|p| {
+            let c = p.confirmed.filter(|c| c.trusted)?;
+            Some(TrustedPage {
+                url: p.url.clone(),
+                last_confirmed: c.at,
+            })
+        })
+        .collect();
+    trusted.sort_unstable_by(|a, b| a.url.cmp(&b.url));
+    trusted
 }
 
 fn by_division(tasks: &[TaskReport]) -> Vec<DivisionReport> {

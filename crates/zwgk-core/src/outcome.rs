@@ -95,6 +95,11 @@ pub struct Evidence {
     pub url: String,
     /// The text or value that decided, quoted from the page, normalised and shortened.
     pub excerpt: String,
+    /// For a page this scan took from its cache without asking the site (an incremental
+    /// re-scan trusted it unchanged): when the site last confirmed it, in UTC. Absent for
+    /// pages fetched or revalidated by the scan, and from older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_confirmed: Option<chrono::NaiveDateTime>,
 }
 
 impl Evidence {
@@ -103,6 +108,7 @@ impl Evidence {
         Evidence {
             url: url.into(),
             excerpt: crate::text::excerpt(excerpt.as_ref(), 160),
+            last_confirmed: None,
         }
     }
 }

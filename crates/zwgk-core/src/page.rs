@@ -4,7 +4,7 @@
 //! breadcrumb, headings, normalised text, links, the gkmlpt metadata block (read by
 //! [`crate::quirks::gkmlpt`]), the publication date, dated list items and attachments.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Node, Selector};
 use serde::{Deserialize, Serialize};
@@ -541,6 +541,25 @@ pub struct PageFacts {
     /// For each CSS selector of the rule pack, the texts of the matching elements
     /// (normalised, at most [`MAX_SELECTOR_MATCHES`] per selector); selectors with no match are absent.
     pub selected: BTreeMap<String, Vec<String>>,
+    /// When the site last vouched for these facts, for a page crawled over HTTP (`None`
+    /// for a page read from a folder, or one that could not be fetched).
+    #[serde(default)]
+    pub confirmed: Option<Confirmed>,
+}
+
+/// When the site last vouched for a page's facts, and whether this scan asked it.
+///
+/// A crawl confirms a page when it receives its body or a `304 Not Modified` to the
+/// validators of the copy it keeps. An incremental re-scan (`--cache`) may instead
+/// *trust* the kept copy of a page that shows no sign of change (a detail page or
+/// attachment whose list entries are as they were, confirmed within `--revalidate-after`):
+/// its facts are then as old as `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmed {
+    /// When the site last confirmed the facts (UTC).
+    pub at: NaiveDateTime,
+    /// Whether this scan took the facts from its cache without asking the site.
+    pub trusted: bool,
 }
 
 /// A table as a grid of normalised cell texts. A cell spanning several rows or
@@ -754,6 +773,7 @@ impl PageFacts {
             attachments: Vec::new(),
             tables: Vec::new(),
             selected: BTreeMap::new(),
+            confirmed: None,
         }
     }
 
@@ -875,6 +895,7 @@ impl PageFacts {
             attachments,
             tables,
             selected,
+            confirmed: None,
         }
     }
 

@@ -11,7 +11,7 @@ use crate::plan::Divisions;
 use crate::rule::{Mode, Provenance, Severity};
 
 /// Version of the report schema; bumped on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The reason given for a task that has no rule yet.
 pub const NO_RULE_YET: &str = "no rule yet";
@@ -257,6 +257,25 @@ pub struct FetchStats {
     /// Fetches answered `304 Not Modified` and served from the cache (`--cache`).
     #[serde(default)]
     pub not_modified: u64,
+    /// Fetches whose body the site sent (`fetches` less `not_modified`). Absent from
+    /// older reports, read as 0.
+    #[serde(default)]
+    pub fetched: u64,
+    /// Kept pages the site confirmed unchanged (`304 Not Modified`): the same count as
+    /// `not_modified`, under the name of the incremental re-scan's three ways a page's
+    /// facts come in (fetched, revalidated, trusted).
+    #[serde(default)]
+    pub revalidated: u64,
+    /// Kept pages an incremental re-scan (`--cache`, without `--full`) took unchanged
+    /// from its cache without a request: detail pages and attachments whose list entries
+    /// were as before and that the site had confirmed within `--revalidate-after`. They
+    /// are listed, each with when it was confirmed, under `site.trusted`.
+    #[serde(default)]
+    pub trusted: u64,
+    /// How long before the scan the site confirmed the oldest trusted page, in seconds
+    /// (never more than `--revalidate-after`; 0 when no page was trusted).
+    #[serde(default)]
+    pub oldest_trusted_age_secs: u64,
     /// Pages known but not fetched (deadline, interruption, page or depth limit).
     pub not_fetched: u64,
     /// URLs robots.txt disallowed.
@@ -393,6 +412,20 @@ pub struct SiteInfo {
     /// depend on them.
     #[serde(default)]
     pub unfetched: Vec<UnfetchedPage>,
+    /// The pages an incremental re-scan took from its cache without asking the site
+    /// (unchanged by every sign it had), each with when the site last confirmed it,
+    /// ordered by URL; absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trusted: Vec<TrustedPage>,
+}
+
+/// A page whose facts a re-scan trusted from its cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrustedPage {
+    /// Its URL.
+    pub url: String,
+    /// When the site last confirmed it (UTC).
+    pub last_confirmed: chrono::NaiveDateTime,
 }
 
 /// A page the scan could not fetch or read.

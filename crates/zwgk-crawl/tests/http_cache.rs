@@ -17,8 +17,15 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Options of a crawl that asks the site about every kept page (`--full`: these tests
+/// are of the conditional requests; `tests/incremental.rs` is of the pages trusted
+/// unchanged), all its pages confirmed at one fixed time.
 fn opts(cache: Option<&Path>, snapshot: Option<&Path>) -> CrawlOptions {
     CrawlOptions {
+        revalidate_all: true,
+        clock: NaiveDate::from_ymd_opt(2022, 2, 1)
+            .unwrap()
+            .and_hms_opt(2, 0, 0),
         delay: Duration::ZERO,
         backoff: Duration::from_millis(5),
         timeout: Duration::from_secs(5),

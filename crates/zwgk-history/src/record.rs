@@ -238,6 +238,7 @@ pub(crate) mod sample {
                 pages: 3,
                 failed_pages: 0,
                 unfetched: Vec::new(),
+                trusted: Vec::new(),
             },
             tasks: vec![TaskReport {
                 task: 1,

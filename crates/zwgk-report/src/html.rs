@@ -458,6 +458,10 @@ fn rule(s: &mut String, r: &RuleReport) {
             if !e.excerpt.is_empty() {
                 let _ = write!(s, " <q>{}</q>", esc(&e.excerpt));
             }
+            if let Some(at) = e.last_confirmed {
+                let when = at.format("%Y-%m-%d %H:%M");
+                let _ = write!(s, " <small>（缓存副本，网站最后确认于 {when} UTC）</small>");
+            }
             s.push_str("</li>");
         }
         s.push_str("</ul>");

@@ -215,6 +215,15 @@ fn header_section(s: &mut String, report: &Report) {
                 f.external_checked, f.external_broken, f.external_unreachable, f.external_unchecked
             );
         }
+        if f.trusted > 0 {
+            let _ = write!(
+                s,
+                "；增量复查：{}个页面沿用缓存未再请求（最早确认于{}天前），{}个经网站确认未变",
+                f.trusted,
+                f.oldest_trusted_age_secs / 86_400,
+                f.revalidated
+            );
+        }
         if f.stopped_early {
             s.push_str("；抓取提前停止，结果可能不完整");
         }
@@ -274,12 +283,20 @@ fn flagged_block(t: &zwgk_core::report::TaskReport, r: &zwgk_core::report::RuleR
         code(&r.origin)
     );
     for e in &r.evidence {
-        let _ = writeln!(
+        let _ = write!(
             b,
             "- 证据：{} — {}",
             url(&shorten(&e.url, MAX_QUOTE_CHARS)),
             esc(&shorten(&e.excerpt, MAX_QUOTE_CHARS))
         );
+        if let Some(at) = e.last_confirmed {
+            let _ = write!(
+                b,
+                "（缓存副本，网站最后确认于 {} UTC）",
+                at.format("%Y-%m-%d %H:%M")
+            );
+        }
+        b.push('\n');
     }
     let _ = writeln!(b);
     b
@@ -401,6 +418,44 @@ impl Renderer for Markdown {
 mod tests {
     use super::*;
     use crate::sample::sample;
+
+    #[test]
+    fn evidence_from_a_trusted_page_says_when_it_was_confirmed() {
+        let mut report = sample();
+        let confirmed = chrono::NaiveDate::from_ymd_opt(2022, 1, 28)
+            .unwrap()
+            .and_hms_opt(2, 5, 0);
+        report.tasks[0].rules[0].evidence[0].last_confirmed = confirmed;
+        report.fetch = Some(zwgk_core::report::FetchStats {
+            fetches: 40,
+            requests: 40,
+            not_modified: 30,
+            revalidated: 30,
+            fetched: 10,
+            trusted: 60,
+            oldest_trusted_age_secs: 4 * 86_400 + 3_600,
+            ..Default::default()
+        });
+        let md = to_string(&report);
+        assert!(
+            md.contains("（缓存副本，网站最后确认于 2022-01-28 02:05 UTC）\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "；增量复查：60个页面沿用缓存未再请求（最早确认于4天前），30个经网站确认未变"
+            ),
+            "{md}"
+        );
+        let html = crate::html::Html::new().to_html(&report);
+        assert!(html.contains("（缓存副本，网站最后确认于 2022-01-28 02:05 UTC）"));
+        let json = serde_json::to_value(&report).unwrap();
+        let e = &json["tasks"][0]["rules"][0]["evidence"][0];
+        assert_eq!(e["last_confirmed"], "2022-01-28T02:05:00");
+        // Absent from evidence of pages the scan fetched.
+        let plain = serde_json::to_string(&sample()).unwrap();
+        assert!(!plain.contains("last_confirmed"));
+    }
 
     #[test]
     fn unfetched_pages_are_listed_escaped() {

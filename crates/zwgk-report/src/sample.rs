@@ -16,7 +16,7 @@ pub fn sample() -> Report {
     let mut fail = OutcomeCounts::default();
     fail.add(Outcome::Fail);
     Report {
-        schema_version: 1,
+        schema_version: zwgk_core::report::SCHEMA_VERSION,
         target: "fixtures/portals/mini-2021".into(),
         as_of: NaiveDate::from_ymd_opt(2022, 2, 1).unwrap(),
         rules_pack: PackInfo {
@@ -33,6 +33,7 @@ pub fn sample() -> Report {
                 url: "http://whly.gd.gov.cn/<b>x</b>.html".into(),
                 reason: "HTTP 503 after 3 tries <script>alert(1)</script>".into(),
             }],
+            trusted: Vec::new(),
         },
         tasks: vec![
             TaskReport {

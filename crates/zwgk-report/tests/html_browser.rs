@@ -139,6 +139,7 @@ fn report() -> Report {
             pages: 3,
             failed_pages: 0,
             unfetched: Vec::new(),
+            trusted: Vec::new(),
         },
         tasks,
         by_division: vec![

@@ -33,6 +33,8 @@ fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
         },
         stop_on_ctrl_c: true,
         cache: c.cache.clone(),
+        revalidate_after: c.revalidate_after,
+        revalidate_all: c.full,
         snapshot: c.snapshot.clone(),
         check_external: c.check_external,
         max_external: c.max_external,

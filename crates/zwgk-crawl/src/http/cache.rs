@@ -527,7 +527,7 @@ impl Cache {
 /// Revision of the page analysis; bump it when the facts a body yields change, or the
 /// shape of [`PageFacts`] (kept in postcard's encoding, which does not describe itself),
 /// so that facts kept by an older build are not reused.
-pub const ANALYSIS_REVISION: u32 = 5;
+pub const ANALYSIS_REVISION: u32 = 6;
 
 /// What the facts of a body depend on besides the body: the analysis code, the
 /// selector probes of the rule pack and the limits.

@@ -114,6 +114,13 @@ impl IndexPlaces {
         Some(at)
     }
 
+    /// Put `url`'s page, taken from `place`, back.
+    pub fn put_back(&mut self, url: &str, place: usize) {
+        if let Ok(at) = u32::try_from(place) {
+            self.by_url.insert(url_key(url), at);
+        }
+    }
+
     /// The places of the pages not taken, in order; no page is left to take.
     pub fn not_taken(&mut self) -> Vec<usize> {
         let mut at: Vec<usize> = self.by_url.drain().map(|(_, p)| p as usize).collect();

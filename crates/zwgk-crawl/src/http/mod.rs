@@ -112,7 +112,23 @@ pub struct CrawlOptions {
     /// Off-site checks in flight per off-site host (default 1); `delay` applies between
     /// their starts too.
     pub external_concurrency: usize,
+    /// With a `cache`, a kept detail page or attachment confirmed by the site longer ago
+    /// than this is asked again, whatever else says it did not change (default 7 days);
+    /// each crawl also revalidates its share of the oldest kept pages (see
+    /// `revalidate_all`).
+    pub revalidate_after: Duration,
+    /// With a `cache`, ask the site about every kept page (conditional requests), trusting
+    /// none unchanged (`--full`). Without it, a re-scan takes a kept detail page or
+    /// attachment unchanged, without a request, when its list entries are as they were
+    /// and it is not due for revalidation.
+    pub revalidate_all: bool,
+    /// The crawl's clock (UTC): when the pages it confirms are confirmed, and what the
+    /// age of a kept page is measured against; `None` reads the system clock.
+    pub clock: Option<chrono::NaiveDateTime>,
 }
+
+/// A kept page is asked again at least this often (`--revalidate-after`): 7 days.
+pub const DEFAULT_REVALIDATE_AFTER: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 impl Default for CrawlOptions {
     fn default() -> Self {
@@ -141,6 +157,9 @@ impl Default for CrawlOptions {
             check_external: false,
             max_external: external::DEFAULT_MAX_EXTERNAL,
             external_concurrency: external::DEFAULT_CONCURRENCY,
+            revalidate_after: DEFAULT_REVALIDATE_AFTER,
+            revalidate_all: false,
+            clock: None,
         }
     }
 }

@@ -147,6 +147,12 @@ pub struct FetchSummary {
     pub truncated: u64,
     /// Fetches answered `304 Not Modified`, their bodies taken from the cache.
     pub not_modified: u64,
+    /// Kept pages taken unchanged from the cache without a request (an incremental
+    /// re-scan trusted them).
+    pub trusted: u64,
+    /// How long ago the site confirmed the oldest page trusted, in seconds (0 when none
+    /// was).
+    pub oldest_trusted_age_secs: u64,
     /// In-scope URLs never fetched (deadline, Ctrl-C, `max_pages`, `max_depth`).
     pub not_fetched: u64,
     /// In-scope URLs not fetched because robots.txt disallows them.
@@ -224,6 +230,10 @@ impl From<&FetchSummary> for FetchStats {
             mean_millis: s.mean_millis,
             truncated: s.truncated,
             not_modified: s.not_modified,
+            fetched: s.fetches - s.not_modified,
+            revalidated: s.not_modified,
+            trusted: s.trusted,
+            oldest_trusted_age_secs: s.oldest_trusted_age_secs,
             not_fetched: s.not_fetched,
             disallowed: s.disallowed,
             trapped: s.trapped,
@@ -241,6 +251,17 @@ impl From<&FetchSummary> for FetchStats {
             external_unchecked: s.external_unchecked,
             external_requests: s.external_requests,
         }
+    }
+}
+
+/// An age in seconds, in its largest unit: `3 d 4 h`, `5 h 2 min`, `40 s`.
+fn age(secs: u64) -> String {
+    let (d, h, m) = (secs / 86_400, secs % 86_400 / 3_600, secs % 3_600 / 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{secs} s"),
+        (0, 0, m) => format!("{m} min"),
+        (0, h, m) => format!("{h} h {m} min"),
+        (d, h, _) => format!("{d} d {h} h"),
     }
 }
 
@@ -266,6 +287,14 @@ impl fmt::Display for FetchSummary {
         )?;
         if self.not_modified > 0 {
             write!(f, ", {} not modified (cached)", self.not_modified)?;
+        }
+        if self.trusted > 0 {
+            write!(
+                f,
+                ", {} trusted unchanged (oldest confirmed {} ago)",
+                self.trusted,
+                age(self.oldest_trusted_age_secs)
+            )?;
         }
         if self.truncated > 0 {
             write!(f, ", {} cut at the body limit", self.truncated)?;

@@ -177,10 +177,27 @@ impl Kept {
         }
     }
 
+    /// The place among `pages` of `url`'s page of the facts index, if it was not taken.
+    pub fn indexed_place(&self, url: &str, pages: &[PageFacts]) -> Option<usize> {
+        self.index.place(url, pages)
+    }
+
     /// Take `url`'s page of the facts index (answered 304 to its validators): its place
     /// among `pages`, where it stays.
     pub fn take_indexed(&mut self, url: &str, pages: &[PageFacts]) -> Option<usize> {
         self.index.take(url, pages)
+    }
+
+    /// Put `url`'s page, taken at `place`, back among the index's pages not taken: a
+    /// page trusted unchanged that is to be revalidated after all.
+    pub fn put_back(&mut self, url: &str, place: usize) {
+        self.index.put_back(url, place);
+    }
+
+    /// Note that a page of the index was confirmed again by the site (answered 304): the
+    /// index is written again with the time of confirmation.
+    pub fn confirmed_again(&mut self) {
+        self.index_changed = true;
     }
 
     /// Account for a page that goes into the next facts index under `validators`

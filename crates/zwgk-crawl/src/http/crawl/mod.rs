@@ -16,6 +16,7 @@
 mod job;
 mod kept;
 mod task;
+mod trust;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
@@ -44,6 +45,7 @@ use crate::quirks::Found;
 use job::{Done, Job, Kind};
 use kept::Kept;
 use task::{Analysis, Task};
+use trust::{Trust, TrustSetup, TrustedPage};
 
 /// Sitemap indexes are followed this many levels deep.
 const MAX_SITEMAP_LEVEL: u8 = 3;
@@ -170,6 +172,9 @@ pub(super) struct Crawl {
     /// Shared with the fetch tasks.
     analysis: Arc<Analysis>,
     kept: Kept,
+    /// The crawl's clock, and which kept pages it takes unchanged.
+    trust_setup: TrustSetup,
+    trust: Trust,
     results: Results,
 }
 
@@ -222,6 +227,13 @@ impl Crawl {
                 outside: foldhash::HashSet::default(),
             },
             inflight: InFlight::default(),
+            trust_setup: TrustSetup {
+                now: o.clock.unwrap_or_else(trust::system_clock),
+                revalidate_after: chrono::TimeDelta::from_std(o.revalidate_after)
+                    .unwrap_or(chrono::TimeDelta::MAX),
+                full: o.revalidate_all,
+            },
+            trust: Trust::default(),
             results: Results::default(),
         }
     }
@@ -353,9 +365,60 @@ impl Crawl {
                 self.give_up(job, SkipReason::PageLimit);
                 continue;
             }
+            let job = match self.take_trusted(job) {
+                Some(job) => job,
+                None => continue,
+            };
             let task = self.task_for(&job);
             let handle = self.inflight.tasks.spawn(task.run(job.clone()));
             self.inflight.jobs.insert(handle.id(), job);
+        }
+    }
+
+    /// Take `job`'s kept page unchanged, without a request, when the crawl trusts it (see
+    /// [`trust`]); otherwise give the job back, to be fetched.
+    fn take_trusted(&mut self, job: Job) -> Option<Job> {
+        let trustable = matches!(job.kind, Kind::Page)
+            && !self.is_start(&job.url)
+            && !self.analysis.quirks.reads_body(&job.url)
+            && self.trust.trusts(&job.url);
+        let place = trustable
+            .then(|| {
+                self.kept
+                    .take_indexed(job.url.as_str(), &self.results.pages)
+            })
+            .flatten();
+        let Some(place) = place else {
+            return Some(job);
+        };
+        let Some(kept) = self.results.pages.get_mut(place) else {
+            return Some(job);
+        };
+        trust::mark_trusted(kept);
+        tracing::debug!(url = job.url.as_str(), "trusted unchanged");
+        // Lent to `follow` and put back, as a page answered 304 is.
+        let facts = std::mem::replace(kept, PageFacts::failed(String::new(), String::new()));
+        self.follow(&job, &facts, None, None);
+        self.results.pages[place] = facts;
+        self.trust.trusted(TrustedPage {
+            url: job.url,
+            depth: job.depth,
+            place,
+        });
+        None
+    }
+
+    /// Ask the site about pages trusted earlier in the crawl that a list fetched since
+    /// shows changed: their kept facts go back to the facts index, to be revalidated.
+    fn revalidate(&mut self, pages: Vec<TrustedPage>) {
+        for p in pages {
+            tracing::debug!(url = p.url.as_str(), "a list entry changed: revalidated");
+            self.kept.put_back(p.url.as_str(), p.place);
+            self.queue.jobs.push_back(Job {
+                url: p.url,
+                depth: p.depth,
+                kind: Kind::Page,
+            });
         }
     }
 
@@ -415,7 +478,7 @@ impl Crawl {
             found,
             robots,
             sitemap,
-            analysed: _,
+            analysed,
             from_index,
             validators,
         } = done;
@@ -443,8 +506,20 @@ impl Crawl {
         let Some(mut facts) = facts else {
             return;
         };
+        trust::confirmed_now(&mut facts, self.trust_setup.now);
+        if analysed {
+            // Compared with its kept facts, still in place until the index is written.
+            let url = job.url.as_str();
+            let was = self.kept.indexed_place(url, &self.results.pages);
+            let was = was.and_then(|at| self.results.pages.get(at));
+            let again = self.trust.observe(&facts, was);
+            self.revalidate(again);
+        }
         // The index's pages were read back shared.
-        if !from_index {
+        if from_index {
+            // Its time of confirmation changed.
+            self.kept.confirmed_again();
+        } else {
             self.results.links.intern(&mut facts);
             if let Some(v) = &validators {
                 // Not in the index, or changed since.
@@ -651,6 +726,8 @@ impl Crawl {
         if let Some(read) = self.kept.read_index().await {
             self.kept
                 .adopt(read, &mut self.results.pages, &mut self.results.links);
+            let (setup, start) = (&self.trust_setup, &self.target.start);
+            self.trust = Trust::new(setup, start, &self.results.pages);
         }
         let mut watch = Watch::new(&self.target.options);
         self.seed();
@@ -795,6 +872,21 @@ impl Crawl {
         for (reason, n) in &self.results.skipped {
             *summary.skipped.entry(*reason).or_default() += n;
         }
+        let trusted = self
+            .results
+            .pages
+            .iter()
+            .filter_map(|p| p.confirmed.filter(|c| c.trusted));
+        let (count, oldest) = trusted.fold((0u64, None), |(n, oldest), c| {
+            (
+                n + 1,
+                Some(oldest.map_or(c.at, |o: chrono::NaiveDateTime| o.min(c.at))),
+            )
+        });
+        summary.trusted = count;
+        summary.oldest_trusted_age_secs = oldest.map_or(0, |at| {
+            u64::try_from((self.trust_setup.now - at).num_seconds()).unwrap_or(0)
+        });
         summary.trapped = self.queue.seen.trapped();
         summary.stopped_early = stopped;
         summary.elapsed_millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

@@ -1,0 +1,262 @@
+//! Which kept pages a re-scan takes unchanged without asking the site.
+//!
+//! A portal shows its changes on the pages that list things: the home page, the
+//! columns' lists and their pagination, the catalogue's API pages, sitemaps. Those are
+//! always asked again. A detail page or an attachment kept from an earlier crawl (in the
+//! facts index of the cache) is *trusted* — its kept facts taken without a request —
+//! unless one of these says it may have changed:
+//!
+//! - its entry in a list changed: a list entry naming it (title, date, the columns of a
+//!   table list or the catalogue's fields, an attachment's name) that no page of the
+//!   kept crawl showed, or a list page that named it and no longer does (the item was
+//!   removed, or moved to the list's next page). Its place within a list page is not
+//!   compared: one new item moves every entry of a column down;
+//! - it is *due*: confirmed by the site longer ago than `--revalidate-after`, or among
+//!   the oldest kept pages that this crawl revalidates so that each crawl revalidates
+//!   its share of them (see [`Trust::new`]) rather than all of them on one night;
+//! - the crawl is `--full`, or the page is the start URL.
+//!
+//! A list entry that shows a change after the page was trusted (the list was fetched
+//! later than the page was dispatched) makes the crawl ask about the page after all:
+//! [`Trust::observe`] names the trusted pages to revalidate.
+
+use std::collections::hash_map::Entry;
+
+use chrono::{NaiveDateTime, TimeDelta};
+use url::Url;
+use zwgk_core::document::{self, Role};
+use zwgk_core::page::{Confirmed, FetchState};
+use zwgk_core::PageFacts;
+
+use super::super::frontier;
+
+/// What a crawl needs to decide which kept pages it trusts.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TrustSetup {
+    /// The crawl's clock: when it runs (UTC).
+    pub now: NaiveDateTime,
+    /// A kept page confirmed longer ago than this is always asked again.
+    pub revalidate_after: TimeDelta,
+    /// Ask the site about every page: trust none.
+    pub full: bool,
+}
+
+/// A page trusted by the crawl, for the case a list shows it changed after all.
+#[derive(Debug, Clone)]
+pub(super) struct TrustedPage {
+    /// Its URL.
+    pub url: Url,
+    /// Hops from a start URL.
+    pub depth: u32,
+    /// The place of its facts among the crawl's pages.
+    pub place: usize,
+}
+
+/// A hash of a URL, as the trust keeps it.
+type UrlKey = u64;
+
+/// A hash of what a list entry states of the page it names.
+type EntryKey = u64;
+
+/// The kept pages this crawl may trust, and what it has learned of them so far.
+#[derive(Debug, Default)]
+pub(super) struct Trust {
+    /// Kept detail pages and attachments not due for revalidation.
+    trustable: foldhash::HashSet<UrlKey>,
+    /// For each of them, the list entries naming it in the kept crawl.
+    entries: foldhash::HashMap<UrlKey, Vec<EntryKey>>,
+    /// Pages some entry of this crawl shows changed: asked again.
+    changed: foldhash::HashSet<UrlKey>,
+    /// Pages trusted so far, and where their facts are.
+    trusted: foldhash::HashMap<UrlKey, TrustedPage>,
+}
+
+fn url_key(url: &str) -> UrlKey {
+    xxhash_rust::xxh3::xxh3_64(url.as_bytes())
+}
+
+/// The key of a list entry: its title, its date and what else it states.
+fn entry_key(parts: &[&str]) -> EntryKey {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update(b"\x1f");
+    }
+    h.digest()
+}
+
+/// The list entries of a page, each as the URL it names and its key.
+fn entries_of(page: &PageFacts) -> impl Iterator<Item = (&str, EntryKey)> {
+    let listed = page.list_items.iter().map(|i| {
+        let date = i.date.to_string();
+        let mut parts: Vec<&str> = vec![&i.title, &date];
+        for (k, v) in &i.fields {
+            parts.extend([k.as_str(), v.as_str()]);
+        }
+        (i.url.as_str(), entry_key(&parts))
+    });
+    let month_day = page.month_day_items.iter().map(|i| {
+        let date = format!("{}-{}", i.month, i.day);
+        (i.url.as_str(), entry_key(&[&i.title, &date]))
+    });
+    let attachments = page
+        .attachments
+        .iter()
+        .map(|a| (a.url.as_str(), entry_key(&["attachment", &a.name])));
+    listed.chain(month_day).chain(attachments)
+}
+
+/// The key of the URL an entry names, as the crawl would fetch it.
+fn named_key(url: &str) -> Option<UrlKey> {
+    frontier::normalize(url).map(|u| url_key(u.as_str()))
+}
+
+/// Whether a kept page may be trusted at all: a fetched detail page or attachment
+/// (not a listing), confirmed by the site.
+fn may_be_trusted(page: &PageFacts, start: &Url) -> Option<NaiveDateTime> {
+    let confirmed = page.confirmed?;
+    let fetched =
+        matches!(page.fetch, FetchState::Fetched { status } if (200..300).contains(&status));
+    let html = page.content_type.is_empty() || page.content_type.contains("html");
+    let detail = !html || document::role(page) == Role::Document;
+    (fetched && detail && page.url != start.as_str()).then_some(confirmed.at)
+}
+
+impl Trust {
+    /// The trust of a crawl from `start` that holds the `kept` pages of the facts index.
+    ///
+    /// Due for revalidation, and so not trusted: every kept page confirmed
+    /// `revalidate_after` ago or longer, and, oldest first, as many more as make this
+    /// crawl's share of the kept pages — the time since the kept crawl over
+    /// `revalidate_after` (a seventh of them when the crawl runs nightly with the default
+    /// 7 days). Pages confirmed at the same time are taken in the order of a hash of
+    /// their URL, so the share differs from crawl to crawl.
+    pub fn new(setup: &TrustSetup, start: &Url, kept: &[PageFacts]) -> Self {
+        if setup.full {
+            return Trust::default();
+        }
+        let mut candidates: Vec<(NaiveDateTime, UrlKey)> = kept
+            .iter()
+            .filter_map(|p| Some((may_be_trusted(p, start)?, url_key(&p.url))))
+            .collect();
+        candidates.sort_unstable();
+        let last_crawl = kept.iter().filter_map(|p| p.confirmed.map(|c| c.at)).max();
+        let due = due_count(setup, &candidates, last_crawl);
+        let trustable: foldhash::HashSet<UrlKey> =
+            candidates[due..].iter().map(|&(_, k)| k).collect();
+        let mut entries: foldhash::HashMap<UrlKey, Vec<EntryKey>> = Default::default();
+        for page in kept {
+            for (url, entry) in entries_of(page) {
+                let Some(named) = named_key(url).filter(|k| trustable.contains(k)) else {
+                    continue;
+                };
+                let known = entries.entry(named).or_default();
+                if !known.contains(&entry) {
+                    known.push(entry);
+                }
+            }
+        }
+        Trust {
+            trustable,
+            entries,
+            ..Trust::default()
+        }
+    }
+
+    /// Whether the crawl may trust `url`'s kept page now.
+    pub fn trusts(&self, url: &Url) -> bool {
+        let key = url_key(url.as_str());
+        self.trustable.contains(&key) && !self.changed.contains(&key)
+    }
+
+    /// Note a page the crawl trusted.
+    pub fn trusted(&mut self, page: TrustedPage) {
+        self.trusted.insert(url_key(page.url.as_str()), page);
+    }
+
+    /// Take in the list entries of a page the crawl fetched and analysed anew (`was`:
+    /// its kept facts, if any): the pages they show changed, and those its kept facts
+    /// named that it no longer names (removed, or moved to another page of the list),
+    /// are asked again; returned are those of them already trusted, to be revalidated
+    /// now.
+    pub fn observe(&mut self, page: &PageFacts, was: Option<&PageFacts>) -> Vec<TrustedPage> {
+        let mut shown: Vec<UrlKey> = Vec::new();
+        let mut changed: Vec<UrlKey> = Vec::new();
+        for (url, entry) in entries_of(page) {
+            let Some(key) = named_key(url).filter(|k| self.trustable.contains(k)) else {
+                continue;
+            };
+            shown.push(key);
+            if !self.entries.get(&key).is_some_and(|e| e.contains(&entry)) {
+                changed.push(key);
+            }
+        }
+        if let Some(was) = was {
+            shown.sort_unstable();
+            let gone = entries_of(was)
+                .filter_map(|(url, _)| named_key(url).filter(|k| self.trustable.contains(k)))
+                .filter(|k| shown.binary_search(k).is_err());
+            changed.extend(gone);
+        }
+        let mut again = Vec::new();
+        for key in changed {
+            if !self.changed.insert(key) {
+                continue;
+            }
+            if let Entry::Occupied(trusted) = self.trusted.entry(key) {
+                again.push(trusted.remove());
+            }
+        }
+        again
+    }
+}
+
+/// How many of the `candidates` (by time confirmed, oldest first) are due.
+fn due_count(
+    setup: &TrustSetup,
+    candidates: &[(NaiveDateTime, UrlKey)],
+    last_crawl: Option<NaiveDateTime>,
+) -> usize {
+    let after = setup.revalidate_after;
+    if after <= TimeDelta::zero() {
+        return candidates.len();
+    }
+    // Sorted oldest first: the expired ones are at the front.
+    let expired = candidates
+        .iter()
+        .take_while(|&&(at, _)| setup.now - at >= after)
+        .count();
+    let since = last_crawl.map_or(after, |t| setup.now - t);
+    let share = (since.num_seconds().max(0) as f64 / after.num_seconds().max(1) as f64).min(1.0);
+    let share = (candidates.len() as f64 * share).ceil() as usize;
+    expired.max(share).min(candidates.len())
+}
+
+/// A page's facts as confirmed by the site just now.
+pub(super) fn confirmed_now(facts: &mut PageFacts, now: NaiveDateTime) {
+    facts.confirmed = match facts.fetch {
+        FetchState::Fetched { .. } => Some(Confirmed {
+            at: now,
+            trusted: false,
+        }),
+        FetchState::Failed { .. } => None,
+    };
+}
+
+/// A kept page's facts, trusted by this crawl.
+pub(super) fn mark_trusted(facts: &mut PageFacts) {
+    if let Some(c) = facts.confirmed.as_mut() {
+        c.trusted = true;
+    }
+}
+
+/// The system clock's time, in UTC.
+pub(super) fn system_clock() -> NaiveDateTime {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = i64::try_from(since_epoch.as_secs()).unwrap_or(i64::MAX);
+    chrono::DateTime::from_timestamp(secs, since_epoch.subsec_nanos())
+        .unwrap_or_default()
+        .naive_utc()
+}
