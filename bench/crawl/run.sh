@@ -8,7 +8,12 @@
 # Usage: bench/crawl/run.sh [PAGES ...]        (default: 10000)
 # Environment:
 #   TOOLS    which lines to run (default: all):
-#            zwgk64 zwgk4 wget wget2-4 wget2-64 scrapy cache
+#            zwgk64 zwgk4 wget wget2-4 wget2-64 scrapy cache nightly
+#            (nightly: incremental re-scans at the default politeness, on the first run
+#            only — a cold scan with --cache, a re-scan the next night of the unchanged
+#            site, then one new item and one page edited in place (change_site.py) and a
+#            re-scan the night after, side by side with a full scan of the changed site;
+#            the verdicts compared)
 #   TIMEOUT  seconds allowed per client run (default: 300 + PAGES/20)
 #   REPEAT   runs of each line (default: 3 up to 20,000 pages, else 1); the lines take turns
 #   CARGO_TARGET_DIR, JOBS  where and with how many jobs zwgk is built (default: target, 2)
@@ -24,7 +29,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 USER_TIMEOUT=${TIMEOUT:-}
-TOOLS=${TOOLS:-"zwgk64 zwgk4 wget wget2-4 wget2-64 scrapy cache"}
+TOOLS=${TOOLS:-"zwgk64 zwgk4 wget wget2-4 wget2-64 scrapy cache nightly"}
 PAGES_LIST=("$@")
 [ ${#PAGES_LIST[@]} -gt 0 ] || PAGES_LIST=(10000)
 
@@ -188,6 +193,51 @@ EOF2
   awk '$3 !~ /\.html$/ && $3 !~ /\/$/ { print "    nginx: not a page: " $1 " " $2 " " $3 }' "$work/slice" | sort | uniq -c | head -n 5 >&2
 }
 
+# Whether two reports give every rule the same outcome (the differences to stderr).
+same_verdicts() { # REPORT REPORT
+  python3 - "$1" "$2" <<'EOF2'
+import json, sys
+def outcomes(path):
+    r = json.load(open(path))
+    return {rule["id"]: rule["outcome"] for t in r["tasks"] for rule in t["rules"]}
+a, b = outcomes(sys.argv[1]), outcomes(sys.argv[2])
+diff = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+for k in diff:
+    print(f"    differs: {k}: {a.get(k)} / {b.get(k)}", file=sys.stderr)
+print("identical" if not diff else f"{len(diff)} rules differ")
+EOF2
+}
+
+# The nightly line (see TOOLS): its runs, then what they show.
+nightly() { # CACHE_DIR
+  local cache_dir=$1 polite
+  polite=("$ZWGK" scan "$url" --rules "$RULES" --as-of 2022-02-01 --format json --output "$work/report.json" -q)
+  rm -rf "$cache_dir"
+  measure nightly-cold "zwgk scan --cache DIR, cold, default politeness" 4 "${polite[@]}" --cache "$cache_dir" --clock 2022-02-01T02:00:00
+  cp "$work/report.json" "$work/nightly-cold.json"
+  measure nightly-rescan "zwgk scan --cache DIR, the next night, site unchanged" 4 "${polite[@]}" --cache "$cache_dir" --clock 2022-02-02T02:00:00
+  cp "$work/report.json" "$work/nightly-rescan.json"
+  NIGHTLY+=("unchanged site, the next night: verdicts of the re-scan and the cold scan $(same_verdicts "$work/nightly-cold.json" "$work/nightly-rescan.json")")
+  local changed
+  changed=$(python3 "$ROOT/bench/crawl/change_site.py" "$site")
+  measure nightly-changed "zwgk scan --cache DIR, the night after: 1 new item, 1 page edited in place" 4 "${polite[@]}" --cache "$cache_dir" --clock 2022-02-03T02:00:00
+  cp "$work/report.json" "$work/nightly-changed.json"
+  local new_item edited
+  new_item=$(sed -n 1p <<<"$changed"); edited=$(sed -n 2p <<<"$changed")
+  local fetched_new fetched_edited
+  fetched_new=$(awk -v u="$new_item" '$3 == u && $2 == 200' "$work/slice" | wc -l)
+  fetched_edited=$(awk -v u="$edited" '$3 == u' "$work/slice" | wc -l)
+  measure nightly-full "zwgk scan, no cache, the same night (full scan of the changed site)" 4 "${polite[@]}" --clock 2022-02-03T02:00:00
+  cp "$work/report.json" "$work/nightly-full.json"
+  NIGHTLY+=("changed site: the new item $new_item fetched by the re-scan: $fetched_new time(s); the page edited in place $edited asked: $fetched_edited time(s) (trusted until due otherwise); verdicts of the re-scan and the full scan $(same_verdicts "$work/nightly-changed.json" "$work/nightly-full.json")")
+  python3 - "$work/nightly-rescan.json" "$work/nightly-changed.json" >&2 <<'EOF2' || true
+import json, sys
+for path in sys.argv[1:]:
+    f = json.load(open(path)).get("fetch", {})
+    print(f"    {path.rsplit('/', 1)[-1]}: fetches {f.get('fetches')}, fetched {f.get('fetched')}, revalidated {f.get('revalidated')}, trusted {f.get('trusted')}, oldest trusted {f.get('oldest_trusted_age_secs')} s")
+EOF2
+}
+
 # One table row per line: best and median wall time of its runs, pages/s from the best,
 # CPU seconds (user + system) of the best run, the largest peak RSS, and the fewest pages.
 ROWS=()
@@ -212,6 +262,7 @@ echo "Cache folders (--cache) on: $CACHE_PARENT ($(df --output=fstype "$CACHE_PA
 echo "Versions: $("$ZWGK" --version 2>/dev/null | head -1); $("$NGINX" -v 2>&1 | sed 's/.*: //'); $(wget --version | head -1 | cut -d' ' -f1-3); $(wget2 --version | head -1 | sed 's/ - .*//'); Scrapy $(python3 -c 'import scrapy; print(scrapy.__version__)' 2>/dev/null || echo -)."
 
 mkdir -p "$work/cwd" "$work/res"
+NOTES=()
 for PAGES in "${PAGES_LIST[@]}"; do
   TIMEOUT=${USER_TIMEOUT:-$((300 + PAGES / 20))}
   REPEATS=${REPEAT:-$([ "$PAGES" -le 20000 ] && echo 3 || echo 1)}
@@ -236,7 +287,15 @@ for PAGES in "${PAGES_LIST[@]}"; do
     base=("$ZWGK_BASELINE" "${zwgk[@]:1}")
     base[4]=${ZWGK_BASELINE_RULES:-$RULES}
   fi
+  NIGHTLY=()
   for rep in $(seq "$REPEATS"); do
+    if want nightly && [ "$rep" -eq 1 ]; then
+      if "$ZWGK" scan --help 2>/dev/null | grep -q -- '--revalidate-after'; then
+        nightly "$CACHE_PARENT/nightly-$PAGES"
+      else
+        log "  (zwgk scan has no incremental re-scans: nightly line skipped)"
+      fi
+    fi
     ! want zwgk64 || measure zwgk64 "zwgk scan (crawl + rules)" 64 "${zwgk[@]}" --concurrency 64
     ! want zwgk64 || [ -z "${base[*]}" ] || measure zwgk64-base "baseline zwgk scan (crawl + rules)" 64 "${base[@]}" --concurrency 64
     ! want zwgk4 || measure zwgk4 "zwgk scan (crawl + rules)" 4 "${zwgk[@]}" --concurrency 4
@@ -269,6 +328,7 @@ for PAGES in "${PAGES_LIST[@]}"; do
     fi
   done
   summarise
+  for line in "${NIGHTLY[@]}"; do NOTES+=("$PAGES pages, $line"); done
   cd "$ROOT"
   stop_nginx
   rm -rf "$site" "$CACHE_PARENT"/zcache-*
@@ -278,3 +338,7 @@ echo
 echo '| pages | tool | concurrency | wall s (best) | wall s (median) | pages/s (best) | CPU s | peak RSS MB | HTML pages served | requests | MB sent |'
 echo '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'
 printf '%s\n' "${ROWS[@]}"
+if [ ${#NOTES[@]} -gt 0 ]; then
+  echo
+  printf -- '- %s\n' "${NOTES[@]}"
+fi

@@ -235,6 +235,11 @@ pub struct CrawlArgs {
     /// none unchanged.
     #[arg(long)]
     pub full: bool,
+    /// Crawl as if at this time (UTC, YYYY-MM-DDTHH:MM:SS) instead of the system clock:
+    /// the time the pages are confirmed at, and what kept pages' ages are measured against
+    /// (for replaying a nightly schedule on a cache).
+    #[arg(long, value_name = "DATETIME", value_parser = parse_utc)]
+    pub clock: Option<chrono::NaiveDateTime>,
     /// Also save what was fetched here as a mirror folder, which `zwgk scan DIR` reads
     /// back offline; an earlier snapshot there is replaced once the crawl is over.
     #[arg(long, value_name = "DIR")]
@@ -248,6 +253,13 @@ pub struct CrawlArgs {
     /// links first); the rest are counted as unchecked.
     #[arg(long, value_name = "N", default_value_t = zwgk_crawl::http::external::DEFAULT_MAX_EXTERNAL)]
     pub max_external: usize,
+}
+
+/// Parse a UTC date and time, `YYYY-MM-DDTHH:MM:SS` (or with a space for the `T`).
+pub fn parse_utc(s: &str) -> Result<chrono::NaiveDateTime, String> {
+    let t = s.trim().replacen(' ', "T", 1);
+    chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%dT%H:%M:%S")
+        .map_err(|_| format!("`{s}` is not a UTC date and time (e.g. 2022-02-01T02:00:00)"))
 }
 
 /// Parse a byte count: a number with an optional unit (B, KB, MB, GB; powers of 1024).
@@ -385,6 +397,13 @@ mod tests {
         assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
         assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
         assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(7 * 86_400)));
+        let two = chrono::NaiveDate::from_ymd_opt(2022, 2, 1)
+            .unwrap()
+            .and_hms_opt(2, 0, 0)
+            .unwrap();
+        assert_eq!(parse_utc("2022-02-01T02:00:00"), Ok(two));
+        assert_eq!(parse_utc("2022-02-01 02:00:00"), Ok(two));
+        assert!(parse_utc("2022-02-01").is_err());
         assert!(parse_duration("1w").is_err());
         assert!(parse_duration("").is_err());
         assert!(parse_duration("-1s").is_err());
@@ -469,24 +488,34 @@ mod tests {
         assert!(Cli::try_parse_from(["zwgk", "probe", "http://a.cn/", "--every", "soon"]).is_err());
     }
 
-    #[test]
-    fn cache_and_snapshot_folders() {
-        let cli = Cli::try_parse_from([
-            "zwgk",
-            "scan",
-            "http://a.cn/",
-            "--rules",
-            "r",
-            "--cache",
-            "c",
-            "--snapshot",
-            "s",
-        ])
-        .unwrap();
+    /// The crawl arguments of `zwgk scan http://a.cn/ --rules r` and `extra`.
+    fn crawl_args(extra: &[&str]) -> CrawlArgs {
+        let base = ["zwgk", "scan", "http://a.cn/", "--rules", "r"];
+        let cli = Cli::try_parse_from(base.iter().chain(extra)).unwrap();
         let Command::Scan(a) = cli.command else {
             panic!("scan")
         };
-        assert_eq!(a.crawl.cache, Some(PathBuf::from("c")));
-        assert_eq!(a.crawl.snapshot, Some(PathBuf::from("s")));
+        *a.crawl
+    }
+
+    #[test]
+    fn cache_and_snapshot_folders() {
+        let a = crawl_args(&["--cache", "c", "--snapshot", "s"]);
+        assert_eq!(a.cache, Some(PathBuf::from("c")));
+        assert_eq!(a.snapshot, Some(PathBuf::from("s")));
+        assert_eq!(a.revalidate_after, Duration::from_secs(7 * 86_400));
+        assert!(!a.full && a.clock.is_none());
+        let a = crawl_args(&[
+            "--cache",
+            "c",
+            "--revalidate-after",
+            "36h",
+            "--full",
+            "--clock",
+            "2022-02-01T02:00:00",
+        ]);
+        assert_eq!(a.revalidate_after, Duration::from_secs(36 * 3_600));
+        assert!(a.full);
+        assert_eq!(a.clock, parse_utc("2022-02-01T02:00:00").ok());
     }
 }

@@ -35,6 +35,7 @@ fn crawl_options(c: &CrawlArgs, quiet: bool) -> CrawlOptions {
         cache: c.cache.clone(),
         revalidate_after: c.revalidate_after,
         revalidate_all: c.full,
+        clock: c.clock,
         snapshot: c.snapshot.clone(),
         check_external: c.check_external,
         max_external: c.max_external,
