@@ -80,7 +80,8 @@ const REVALIDATE_AFTER: Duration = Duration::from_secs(3 * 24 * 60 * 60);
 const COLUMN: &str = "news_newtpxw/index.html";
 const NEW_ITEM: &str = "news_newtpxw/content/post_3790001.html";
 /// Pages edited in place on night 1, their list entries as they were: the budget page
-/// loses its attachment, the others gain a line.
+/// loses its attachment, the others gain a line. The last one is in the sitemap, whose
+/// `<lastmod>` for it moves to the time of the edit.
 const EDITED: [&str; 4] = [
     "open_newczyjs/content/post_3213895.html",
     "open_newjhgh/content/post_3641948.html",
@@ -90,6 +91,21 @@ const EDITED: [&str; 4] = [
 const EDIT_MARK: &str = "本文已于2022年2月2日更新";
 const REMOVED: &str = "news_newtpxw/content/post_3765068.html";
 const REPLACED: &str = "attachment/0/365/365118/3125403.pdf";
+
+/// The site's sitemap (named in robots.txt), listing the last edited page as modified at
+/// `lastmod`.
+fn sitemap(site: &Path, lastmod: &str) {
+    let page = EDITED[3];
+    std::fs::write(
+        site.join("sitemap.xml"),
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+             <url><loc>http://whly.gd.gov.cn/{page}</loc><lastmod>{lastmod}</lastmod></url></urlset>\n"
+        ),
+    )
+    .unwrap();
+}
 
 /// What changes on the portal before the night's scans.
 fn change(night: u32, site: &Path) {
@@ -101,6 +117,13 @@ fn change(night: u32, site: &Path) {
         std::fs::write(file, edited).unwrap();
     };
     match night {
+        0 => {
+            let robots = site.join("robots.txt");
+            let mut text = std::fs::read_to_string(&robots).unwrap();
+            text.push_str("\nSitemap: http://whly.gd.gov.cn/sitemap.xml\n");
+            std::fs::write(robots, text).unwrap();
+            sitemap(site, "2022-01-20");
+        }
         // A new item at the top of a column, and a page edited in place (its list entry
         // as it was): the budget page loses its attachment.
         1 => {
@@ -133,6 +156,7 @@ fn change(night: u32, site: &Path) {
                     t.replace("</body>", &format!("<p>{EDIT_MARK}。</p></body>"))
                 });
             }
+            sitemap(site, "2022-02-02T09:00:00+08:00");
         }
         // A page removed, with its list entry.
         3 => {
@@ -269,6 +293,8 @@ fn a_week_of_nightly_rescans_judges_as_full_scans_do() {
             }
         );
     }
+    // The sitemap said when it changed: seen the night of the edit.
+    assert_eq!(edit_seen[3], Some(1), "{}", EDITED[3]);
     for (path, seen) in EDITED.iter().zip(edit_seen) {
         let seen = seen.unwrap_or_else(|| panic!("{path}: the edit was not seen within the week"));
         assert!(

@@ -28,6 +28,10 @@ pub struct Sitemap {
     pub pages: Vec<String>,
     /// Further sitemaps (`<sitemapindex>`).
     pub sitemaps: Vec<String>,
+    /// The pages of `pages` listed with a `<lastmod>`: the URL and the date as written
+    /// (W3C Datetime, e.g. `2022-02-01` or `2022-02-01T10:30:00+08:00`; see
+    /// [`lastmod_utc`]).
+    pub modified: Vec<(String, String)>,
 }
 
 /// At most this many entries are read from one sitemap (the protocol's own limit).
@@ -96,7 +100,7 @@ fn parse_text(text: &str) -> Sitemap {
         .collect();
     Sitemap {
         pages,
-        sitemaps: Vec::new(),
+        ..Sitemap::default()
     }
 }
 
@@ -122,6 +126,8 @@ enum Element {
     /// `<loc>` as the child of a `<url>` or `<sitemap>`, or an RSS `<link>` of an item:
     /// its text is a URL.
     Loc,
+    /// `<lastmod>` as the child of a `<url>`: when its page last changed.
+    Lastmod,
     /// Anything else (a `<loc>` elsewhere included).
     Other,
 }
@@ -150,9 +156,17 @@ struct OpenLoc {
     page: bool,
 }
 
+/// The `<loc>` and `<lastmod>` of the `<url>` being read.
+#[derive(Default)]
+struct OpenUrl {
+    loc: Option<String>,
+    lastmod: String,
+}
+
 /// An XML sitemap (`<urlset>` or `<sitemapindex>`; elements matched by local name).
 fn parse_xml(text: &str) -> Sitemap {
     let mut out = Sitemap::default();
+    let mut url = OpenUrl::default();
     let mut reader = Reader::from_str(text);
     // Sitemaps written by hand or by careless scripts leave `&` bare in URLs
     // (`?a=1&b=2`): read such an `&` as itself rather than stop there.
@@ -168,6 +182,7 @@ fn parse_xml(text: &str) -> Sitemap {
                     ("sitemap", _) => Element::Sitemap,
                     ("item" | "entry", _) => Element::Item,
                     ("loc", Some(Element::Url | Element::Sitemap)) => Element::Loc,
+                    ("lastmod", Some(Element::Url)) => Element::Lastmod,
                     ("link", Some(Element::Item)) => match atom_link(&e) {
                         // An Atom `<link href=…>` written with an end tag.
                         Some(href) => {
@@ -183,6 +198,9 @@ fn parse_xml(text: &str) -> Sitemap {
                     },
                     _ => Element::Other,
                 };
+                if element == Element::Url {
+                    url = OpenUrl::default();
+                }
                 if element == Element::Loc {
                     loc = Some(OpenLoc {
                         text: String::new(),
@@ -206,10 +224,24 @@ fn parse_xml(text: &str) -> Sitemap {
             }
             Event::End(_) => {
                 let closed = open.pop();
-                let done = loc.take_if(|_| closed == Some(Element::Loc));
-                if done.is_some_and(|done| !out.add(&done)) {
-                    break;
+                if closed == Some(Element::Url) {
+                    let lastmod = std::mem::take(&mut url.lastmod);
+                    if let Some(loc) = url.loc.take().filter(|_| !lastmod.trim().is_empty()) {
+                        out.modified.push((loc, lastmod.trim().to_string()));
+                    }
                 }
+                let done = loc.take_if(|_| closed == Some(Element::Loc));
+                if let Some(done) = done {
+                    if done.page && open.last() == Some(&Element::Url) {
+                        url.loc = Some(done.text.trim().to_string());
+                    }
+                    if !out.add(&done) {
+                        break;
+                    }
+                }
+            }
+            Event::Text(t) if open.last() == Some(&Element::Lastmod) => {
+                url.lastmod.push_str(&t.xml10_content());
             }
             // Text directly inside the `<loc>` (not inside an element within it).
             Event::Text(t) if open.last() == Some(&Element::Loc) => {
@@ -233,6 +265,24 @@ fn parse_xml(text: &str) -> Sitemap {
         }
     }
     out
+}
+
+/// A `<lastmod>` value as a UTC time: a W3C Datetime with its offset (`2022-02-01T10:30:00+08:00`,
+/// `2022-02-01T02:30Z`, fractions of a second allowed), or a date alone, read as the end of
+/// that day in UTC (the latest it can mean, so that a page changed that day is not taken
+/// for older than it is); `None` when it is neither.
+pub fn lastmod_utc(value: &str) -> Option<chrono::NaiveDateTime> {
+    let v = value.trim();
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(v) {
+        return Some(at.naive_utc());
+    }
+    // Minutes without seconds, which the W3C profile allows.
+    let minutes = v.replacen('z', "Z", 1).replacen('Z', "+00:00", 1);
+    if let Ok(at) = chrono::DateTime::parse_from_str(&minutes, "%Y-%m-%dT%H:%M%:z") {
+        return Some(at.naive_utc());
+    }
+    let day = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()?;
+    day.and_hms_opt(23, 59, 59)
 }
 
 /// The page an Atom `<link>` names: its `href`, when its `rel` is absent or `alternate`
@@ -310,6 +360,53 @@ mod tests {
         assert_eq!(s.pages, vec!["http://a.cn/1.html", "http://a.cn/2.html"]);
         assert_eq!(parse("<urlset><url><loc>unclosed").pages.len(), 0);
         assert_eq!(parse(""), Sitemap::default());
+    }
+
+    #[test]
+    fn lastmod_is_kept_with_its_page_in_either_order() {
+        let s = parse(
+            r#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+            <url><loc>http://a.cn/x.html</loc><lastmod> 2022-02-01 </lastmod></url>
+            <url><lastmod>2022-02-01T10:30:00+08:00</lastmod><loc>http://a.cn/y.html</loc></url>
+            <url><loc>http://a.cn/z.html</loc></url>
+            <url><loc>http://a.cn/w.html</loc><lastmod></lastmod></url></urlset>"#,
+        );
+        assert_eq!(s.pages.len(), 4);
+        assert_eq!(
+            s.modified,
+            vec![
+                ("http://a.cn/x.html".to_string(), "2022-02-01".to_string()),
+                (
+                    "http://a.cn/y.html".to_string(),
+                    "2022-02-01T10:30:00+08:00".to_string()
+                ),
+            ]
+        );
+        // A sitemap index's <lastmod> is its sitemaps', not a page's.
+        let s = parse(
+            "<sitemapindex><sitemap><loc>http://a.cn/s.xml</loc><lastmod>2022-02-01</lastmod></sitemap></sitemapindex>",
+        );
+        assert!(s.modified.is_empty());
+    }
+
+    #[test]
+    fn lastmod_values_in_utc() {
+        let at = |d: u32, h: u32, m: u32, sec: u32| {
+            chrono::NaiveDate::from_ymd_opt(2022, 2, d)
+                .unwrap()
+                .and_hms_opt(h, m, sec)
+        };
+        assert_eq!(lastmod_utc("2022-02-01T10:30:00+08:00"), at(1, 2, 30, 0));
+        assert_eq!(
+            lastmod_utc("2022-02-01T10:30:00.25Z"),
+            at(1, 10, 30, 0).map(|t| t + chrono::TimeDelta::milliseconds(250))
+        );
+        assert_eq!(lastmod_utc("2022-02-01T10:30+08:00"), at(1, 2, 30, 0));
+        assert_eq!(lastmod_utc("2022-02-01T10:30Z"), at(1, 10, 30, 0));
+        assert_eq!(lastmod_utc(" 2022-02-01 "), at(1, 23, 59, 59));
+        assert_eq!(lastmod_utc("2022-02"), None);
+        assert_eq!(lastmod_utc("yesterday"), None);
+        assert_eq!(lastmod_utc("2022-02-30"), None);
     }
 
     #[test]

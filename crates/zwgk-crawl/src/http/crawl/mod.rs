@@ -37,7 +37,7 @@ use super::politeness::Politeness;
 use super::progress::{Counts, Progress};
 use super::record::{FetchRecord, FetchSummary, SkipReason, StatusClass};
 use super::robots::Robots;
-use super::sitemap::Sitemap;
+use super::sitemap::{self, Sitemap};
 use super::snapshot::Snapshot;
 use super::{CrawlOptions, HttpSource};
 use crate::analyze::AnalysisLimits;
@@ -695,6 +695,16 @@ impl Crawl {
                 }
             }
         }
+        // Kept pages the sitemap says changed since the site last confirmed them.
+        let again: Vec<TrustedPage> = map
+            .modified
+            .iter()
+            .filter_map(|(url, lastmod)| {
+                let at = sitemap::lastmod_utc(lastmod)?;
+                self.trust.modified(&frontier::normalize(url)?, at)
+            })
+            .collect();
+        self.revalidate(again);
     }
 
     /// Stop: every job not done becomes a failed page.

@@ -11,6 +11,7 @@
 //!   kept crawl showed, or a list page that named it and no longer does (the item was
 //!   removed, or moved to the list's next page). Its place within a list page is not
 //!   compared: one new item moves every entry of a column down;
+//! - a sitemap gives it a `<lastmod>` later than the site's last confirmation of it;
 //! - it is *due*: confirmed by the site longer ago than `--revalidate-after`, or among
 //!   the oldest kept pages that this crawl revalidates so that each crawl revalidates
 //!   its share of them (see [`Trust::new`]) rather than all of them on one night;
@@ -61,8 +62,9 @@ type EntryKey = u64;
 /// The kept pages this crawl may trust, and what it has learned of them so far.
 #[derive(Debug, Default)]
 pub(super) struct Trust {
-    /// Kept detail pages and attachments not due for revalidation.
-    trustable: foldhash::HashSet<UrlKey>,
+    /// Kept detail pages and attachments not due for revalidation, with when the site
+    /// last confirmed each.
+    trustable: foldhash::HashMap<UrlKey, NaiveDateTime>,
     /// For each of them, the list entries naming it in the kept crawl.
     entries: foldhash::HashMap<UrlKey, Vec<EntryKey>>,
     /// Pages some entry of this crawl shows changed: asked again.
@@ -135,19 +137,21 @@ impl Trust {
         if setup.full {
             return Trust::default();
         }
-        let mut candidates: Vec<(NaiveDateTime, UrlKey)> = kept
+        let mut candidates: Vec<(NaiveDateTime, u64, UrlKey)> = kept
             .iter()
-            .filter_map(|p| Some((may_be_trusted(p, start)?, url_key(&p.url))))
+            .filter_map(|p| Some((may_be_trusted(p, start)?, phase(&p.url), url_key(&p.url))))
             .collect();
         candidates.sort_unstable();
         let last_crawl = kept.iter().filter_map(|p| p.confirmed.map(|c| c.at)).max();
         let due = due_count(setup, &candidates, last_crawl);
-        let trustable: foldhash::HashSet<UrlKey> =
-            candidates[due..].iter().map(|&(_, k)| k).collect();
+        let trustable: foldhash::HashMap<UrlKey, NaiveDateTime> = candidates[due..]
+            .iter()
+            .map(|&(at, _, k)| (k, at))
+            .collect();
         let mut entries: foldhash::HashMap<UrlKey, Vec<EntryKey>> = Default::default();
         for page in kept {
             for (url, entry) in entries_of(page) {
-                let Some(named) = named_key(url).filter(|k| trustable.contains(k)) else {
+                let Some(named) = named_key(url).filter(|k| trustable.contains_key(k)) else {
                     continue;
                 };
                 let known = entries.entry(named).or_default();
@@ -166,7 +170,19 @@ impl Trust {
     /// Whether the crawl may trust `url`'s kept page now.
     pub fn trusts(&self, url: &Url) -> bool {
         let key = url_key(url.as_str());
-        self.trustable.contains(&key) && !self.changed.contains(&key)
+        self.trustable.contains_key(&key) && !self.changed.contains(&key)
+    }
+
+    /// Take in a sitemap's word that `url` changed at `at` (its `<lastmod>`): a kept
+    /// page confirmed before then is asked again; returned when it was already trusted,
+    /// to be revalidated now.
+    pub fn modified(&mut self, url: &Url, at: NaiveDateTime) -> Option<TrustedPage> {
+        let key = url_key(url.as_str());
+        let confirmed = *self.trustable.get(&key)?;
+        if confirmed >= at || !self.changed.insert(key) {
+            return None;
+        }
+        self.trusted.remove(&key)
     }
 
     /// Note a page the crawl trusted.
@@ -183,7 +199,7 @@ impl Trust {
         let mut shown: Vec<UrlKey> = Vec::new();
         let mut changed: Vec<UrlKey> = Vec::new();
         for (url, entry) in entries_of(page) {
-            let Some(key) = named_key(url).filter(|k| self.trustable.contains(k)) else {
+            let Some(key) = named_key(url).filter(|k| self.trustable.contains_key(k)) else {
                 continue;
             };
             shown.push(key);
@@ -194,7 +210,7 @@ impl Trust {
         if let Some(was) = was {
             shown.sort_unstable();
             let gone = entries_of(was)
-                .filter_map(|(url, _)| named_key(url).filter(|k| self.trustable.contains(k)))
+                .filter_map(|(url, _)| named_key(url).filter(|k| self.trustable.contains_key(k)))
                 .filter(|k| shown.binary_search(k).is_err());
             changed.extend(gone);
         }
@@ -211,10 +227,20 @@ impl Trust {
     }
 }
 
+/// Where a page comes among pages confirmed at the same time: a hash of its URL's path
+/// and query (not its host or port, so that a site's pages keep their order when it moves).
+fn phase(url: &str) -> u64 {
+    let path = url
+        .find("://")
+        .and_then(|i| url[i + 3..].find('/').map(|j| &url[i + 3 + j..]))
+        .unwrap_or(url);
+    xxhash_rust::xxh3::xxh3_64(path.as_bytes())
+}
+
 /// How many of the `candidates` (by time confirmed, oldest first) are due.
 fn due_count(
     setup: &TrustSetup,
-    candidates: &[(NaiveDateTime, UrlKey)],
+    candidates: &[(NaiveDateTime, u64, UrlKey)],
     last_crawl: Option<NaiveDateTime>,
 ) -> usize {
     let after = setup.revalidate_after;
@@ -224,7 +250,7 @@ fn due_count(
     // Sorted oldest first: the expired ones are at the front.
     let expired = candidates
         .iter()
-        .take_while(|&&(at, _)| setup.now - at >= after)
+        .take_while(|&&(at, _, _)| setup.now - at >= after)
         .count();
     let since = last_crawl.map_or(after, |t| setup.now - t);
     let share = (since.num_seconds().max(0) as f64 / after.num_seconds().max(1) as f64).min(1.0);
@@ -259,4 +285,128 @@ pub(super) fn system_clock() -> NaiveDateTime {
     chrono::DateTime::from_timestamp(secs, since_epoch.subsec_nanos())
         .unwrap_or_default()
         .naive_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: u32) -> NaiveDateTime {
+        chrono::NaiveDate::from_ymd_opt(2022, 2, day)
+            .unwrap()
+            .and_hms_opt(2, 0, 0)
+            .unwrap()
+    }
+
+    fn setup(now: NaiveDateTime) -> TrustSetup {
+        TrustSetup {
+            now,
+            revalidate_after: TimeDelta::days(7),
+            full: false,
+        }
+    }
+
+    /// A detail page confirmed at `confirmed`.
+    fn detail(path: &str, confirmed: NaiveDateTime) -> PageFacts {
+        let mut p = PageFacts::from_html(
+            &format!("http://a.cn{path}"),
+            200,
+            "<title>通知</title><p>正文</p>",
+        );
+        p.confirmed = Some(Confirmed {
+            at: confirmed,
+            trusted: false,
+        });
+        p
+    }
+
+    /// A list page naming `items` (path, title).
+    fn list(items: &[(&str, &str)], confirmed: NaiveDateTime) -> PageFacts {
+        let rows: String = items
+            .iter()
+            .map(|(path, title)| {
+                format!("<li><a href=\"{path}\">{title}</a><span>2022-01-20</span></li>")
+            })
+            .collect();
+        let mut p = PageFacts::from_html(
+            "http://a.cn/col/index.html",
+            200,
+            &format!("<ul>{rows}</ul>"),
+        );
+        p.confirmed = Some(Confirmed {
+            at: confirmed,
+            trusted: false,
+        });
+        p
+    }
+
+    fn url(path: &str) -> Url {
+        Url::parse(&format!("http://a.cn{path}")).unwrap()
+    }
+
+    #[test]
+    fn each_crawl_revalidates_its_share_oldest_first() {
+        let start = url("/");
+        let kept: Vec<PageFacts> = (0..70)
+            .map(|i| detail(&format!("/c/{i}.html"), at(1)))
+            .collect();
+        let trusted = |now| {
+            let t = Trust::new(&setup(now), &start, &kept);
+            (0..70)
+                .filter(|i| t.trusts(&url(&format!("/c/{i}.html"))))
+                .count()
+        };
+        // A night after: a seventh is due; the same night: none; a week after: all.
+        assert_eq!(trusted(at(2)), 60);
+        assert_eq!(trusted(at(1)), 70);
+        assert_eq!(trusted(at(8)), 0);
+        let full = TrustSetup {
+            full: true,
+            ..setup(at(2))
+        };
+        assert!(!Trust::new(&full, &start, &kept).trusts(&url("/c/1.html")));
+        // The oldest go first, whatever the share: a page confirmed 7 days ago is due.
+        let mut kept = kept;
+        kept.push(detail("/old.html", at(1) - TimeDelta::days(6)));
+        let t = Trust::new(&setup(at(2)), &start, &kept);
+        assert!(!t.trusts(&url("/old.html")));
+        // The start page is never trusted.
+        let t = Trust::new(&setup(at(2)), &url("/c/1.html"), &kept[1..2]);
+        assert!(!t.trusts(&url("/c/1.html")));
+    }
+
+    #[test]
+    fn a_changed_moved_or_dated_entry_makes_a_page_asked_again() {
+        let start = url("/");
+        let (a, b, c) = ("/col/a.html", "/col/b.html", "/col/c.html");
+        let old = list(&[(a, "甲"), (b, "乙"), (c, "丙")], at(1));
+        let kept = vec![
+            old.clone(),
+            detail(a, at(1)),
+            detail(b, at(1)),
+            detail(c, at(1)),
+        ];
+        // Confirmed the same night: none due.
+        let mut t = Trust::new(&setup(at(1)), &start, &kept);
+        assert!(t.trusts(&url(a)) && t.trusts(&url(b)) && t.trusts(&url(c)));
+        t.trusted(TrustedPage {
+            url: url(b),
+            depth: 1,
+            place: 2,
+        });
+        // The list again: b retitled (already trusted: revalidated now), c gone, a as it was.
+        let new = list(&[(a, "甲"), (b, "乙（修订）")], at(1));
+        let again = t.observe(&new, Some(&old));
+        assert_eq!(again.len(), 1);
+        assert_eq!((again[0].url.path(), again[0].place), (b, 2));
+        assert!(t.trusts(&url(a)));
+        assert!(!t.trusts(&url(b)) && !t.trusts(&url(c)));
+        // Seen once: not revalidated twice.
+        assert!(t.observe(&new, Some(&old)).is_empty());
+        // A sitemap's lastmod after the confirmation.
+        assert!(t.modified(&url(a), at(1) - TimeDelta::hours(1)).is_none());
+        assert!(t.trusts(&url(a)));
+        assert!(t.modified(&url(a), at(1) + TimeDelta::hours(1)).is_none());
+        assert!(!t.trusts(&url(a)));
+    }
 }
