@@ -313,3 +313,34 @@ fn a_week_of_nightly_rescans_judges_as_full_scans_do() {
         "{incremental_requests} requests in the week against {full_requests}"
     );
 }
+
+#[test]
+fn a_server_without_validators_is_rescanned_incrementally_too() {
+    let pack = load_pack(&repo().join("rules/gd-whly-2021")).expect("pack");
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("cache");
+    let mirror = repo().join("fixtures/portals/mini-2021/whly.gd.gov.cn");
+    // No ETag, no Last-Modified: nothing to revalidate conditionally.
+    let server = Server::start().serve_mirror(&mirror, "whly.gd.gov.cn");
+    let first_night = NaiveDate::from_ymd_opt(2022, 2, 1).unwrap();
+    let night = |n: u64| {
+        (first_night + chrono::Days::new(n))
+            .and_hms_opt(2, 0, 0)
+            .unwrap()
+    };
+    let cold = scan(&server, &pack, Some(&cache), night(0));
+    let before = server.log().len();
+    let next = scan(&server, &pack, Some(&cache), night(1));
+    let full = scan(&server, &pack, None, night(1));
+    let s = &next.summary;
+    assert!(s.trusted > 0, "{s}");
+    assert_eq!(s.not_modified, 0, "{s}");
+    assert!(next.requests * 4 < cold.requests * 3, "{s}");
+    assert!(server.log()[before..]
+        .iter()
+        .all(|r| r.if_none_match.is_none() && r.if_modified_since.is_none()));
+    assert_eq!(
+        outcomes(&pack, &server, &next.pages, first_night),
+        outcomes(&pack, &server, &full.pages, first_night)
+    );
+}

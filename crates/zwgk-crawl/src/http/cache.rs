@@ -452,8 +452,8 @@ impl Cache {
         facts: Option<(&str, &PageFacts)>,
     ) -> PreparedEntry {
         let path = self.path_of(url);
-        let Some(validators) = index_validators(url, resp) else {
-            // Stale validators must not be sent again.
+        // An entry is kept only under a validator; stale validators must not be sent again.
+        let Some(validators) = index_validators(url, resp).filter(|v| !v.is_empty()) else {
             return PreparedEntry {
                 path,
                 action: Prepared::Forget,
@@ -580,15 +580,16 @@ pub fn not_modified(url: &Url, resp: &Response, record: &mut FetchRecord) -> boo
     kept_stands
 }
 
-/// The validators under which a response of `url` (and the facts made from it) is
-/// kept, when it may be: a 2xx answer with a validator, not `no-store`, not cut at the
-/// body limit, not redirected.
+/// The validators under which a response of `url` (and the facts made from it) goes
+/// into the facts index, when it may: a 2xx answer, not `no-store`, not cut at the body
+/// limit, not redirected. They may be none (the server gave none): the page is then asked
+/// again without a condition, and only its facts are kept, not its entry (see
+/// [`Cache::prepare`]).
 pub fn index_validators(url: &Url, resp: &Response) -> Option<Validators> {
     let keep = (200..300).contains(&resp.status)
         && !resp.no_store
         && !resp.truncated
-        && not_redirected(&resp.final_url, url)
-        && (resp.etag.is_some() || resp.last_modified.is_some());
+        && not_redirected(&resp.final_url, url);
     keep.then(|| Validators {
         etag: resp.etag.clone(),
         last_modified: resp.last_modified.clone(),

@@ -9,6 +9,10 @@
 //! 304 takes the page's facts from it as they were kept (links and texts already
 //! shared). A page that changed is fetched and analysed as without the index.
 //!
+//! A page whose server gave no validators is indexed too, under none: it is asked again
+//! without a condition (and fetched in full), but an incremental re-scan may trust its
+//! facts meanwhile (see `crawl::trust`); its body is not kept in an entry.
+//!
 //! Validators and facts are written together from one response, so a 304 to the
 //! validators vouches for the facts beside them, whatever happened to the URL's entry
 //! file since. The file is written to a temporary name and renamed into place when a
@@ -50,12 +54,14 @@ const MAX_HEAD: u64 = 16 * 1024;
 pub struct PackedValidators(Box<str>);
 
 impl PackedValidators {
-    /// Packed validators; `None` when there are none, or a value holds a line break
-    /// (no HTTP header value does).
+    /// Packed validators (none at all packs too: a page its server gave no validators
+    /// is kept in the index, asked again without a condition and fetched in full, and an
+    /// incremental re-scan may trust it meanwhile); `None` when a value is empty or holds
+    /// a line break (no HTTP header value does).
     pub fn pack(v: &Validators) -> Option<Self> {
         let (etag, date) = (v.etag.as_deref(), v.last_modified.as_deref());
         let clean = |s: Option<&str>| s.is_none_or(|s| !s.is_empty() && !s.contains('\n'));
-        (!v.is_empty() && clean(etag) && clean(date)).then(|| {
+        (clean(etag) && clean(date)).then(|| {
             PackedValidators(format!("{}\n{}", etag.unwrap_or(""), date.unwrap_or("")).into())
         })
     }
@@ -513,10 +519,14 @@ mod tests {
     fn validators_of(pages: &[PageFacts]) -> Vec<Option<PackedValidators>> {
         (0..pages.len())
             .map(|i| {
-                PackedValidators::pack(&Validators {
-                    etag: (i != 3).then(|| format!("\"e{i}\"")),
-                    last_modified: (i % 2 == 0 && i != 3)
-                        .then(|| "Mon, 31 Jan 2022 03:33:20 GMT".into()),
+                // The fourth page is not in the index; the fifth has no validators.
+                (i != 3).then(|| {
+                    PackedValidators::pack(&Validators {
+                        etag: (i != 4).then(|| format!("\"e{i}\"")),
+                        last_modified: (i % 2 == 0 && i != 4)
+                            .then(|| "Mon, 31 Jan 2022 03:33:20 GMT".into()),
+                    })
+                    .unwrap()
                 })
             })
             .collect()
@@ -539,7 +549,8 @@ mod tests {
         for v in [both, etag, date] {
             assert_eq!(PackedValidators::pack(&v).unwrap().unpack(), v);
         }
-        assert!(PackedValidators::pack(&Validators::default()).is_none());
+        let none = Validators::default();
+        assert_eq!(PackedValidators::pack(&none).unwrap().unpack(), none);
         let broken = Validators {
             etag: Some("a\nb".into()),
             last_modified: None,
@@ -565,13 +576,18 @@ mod tests {
             mut places,
             interner,
         } = read(&path, "setup/1").expect("readable");
-        assert_eq!(facts.len(), 4, "the page without validators is not written");
+        assert_eq!(facts.len(), 4, "the page left out is not written");
         assert!(places.place("http://x.gov.cn/a/3.html", &facts).is_none());
+        let none = places.place("http://x.gov.cn/a/4.html", &facts);
+        assert!(kept[none.expect("written")]
+            .as_ref()
+            .unwrap()
+            .unpack()
+            .is_empty());
         for (p, v) in before.iter().zip(&validators) {
             let Some(v) = v else {
                 continue;
             };
-            assert!(v.unpack().etag.is_some());
             let at = places.place(&p.url, &facts).expect("written");
             assert_eq!(kept[at].as_ref(), Some(v));
             let got = &facts[at];

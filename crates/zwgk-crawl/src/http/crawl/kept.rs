@@ -200,24 +200,16 @@ impl Kept {
         self.index_changed = true;
     }
 
-    /// Account for a page that goes into the next facts index under `validators`
-    /// without having been taken from the one read: the same as the index's if its
-    /// validators are (it was fetched again, its facts made again from the same body).
-    pub fn account(&mut self, url: &str, validators: &Validators, pages: &[PageFacts]) {
+    /// Account for a page that goes into the next facts index without having been taken
+    /// from the one read: fetched again, its facts made again (and confirmed anew), so
+    /// the index is written again and its old version of the page dropped.
+    pub fn account(&mut self, url: &str, pages: &[PageFacts]) {
         if self.index_read == 0 {
             return;
         }
-        match self.index.take(url, pages) {
-            Some(at) => {
-                let same = self
-                    .page_validators
-                    .get(at)
-                    .and_then(Option::as_ref)
-                    .map(PackedValidators::unpack);
-                self.index_changed |= same.as_ref() != Some(validators);
-                self.index_replaced.push(at);
-            }
-            None => self.index_changed = true,
+        self.index_changed = true;
+        if let Some(at) = self.index.take(url, pages) {
+            self.index_replaced.push(at);
         }
     }
 

@@ -521,9 +521,9 @@ impl Crawl {
             self.kept.confirmed_again();
         } else {
             self.results.links.intern(&mut facts);
-            if let Some(v) = &validators {
-                // Not in the index, or changed since.
-                self.kept.account(job.url.as_str(), v, &self.results.pages);
+            if validators.is_some() {
+                // Not in the index, or fetched again.
+                self.kept.account(job.url.as_str(), &self.results.pages);
             }
         }
         if self.settles_start(&job.url) {
