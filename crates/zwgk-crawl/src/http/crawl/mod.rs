@@ -882,21 +882,8 @@ impl Crawl {
         for (reason, n) in &self.results.skipped {
             *summary.skipped.entry(*reason).or_default() += n;
         }
-        let trusted = self
-            .results
-            .pages
-            .iter()
-            .filter_map(|p| p.confirmed.filter(|c| c.trusted));
-        let (count, oldest) = trusted.fold((0u64, None), |(n, oldest), c| {
-            (
-                n + 1,
-                Some(oldest.map_or(c.at, |o: chrono::NaiveDateTime| o.min(c.at))),
-            )
-        });
-        summary.trusted = count;
-        summary.oldest_trusted_age_secs = oldest.map_or(0, |at| {
-            u64::try_from((self.trust_setup.now - at).num_seconds()).unwrap_or(0)
-        });
+        (summary.trusted, summary.oldest_trusted_age_secs) =
+            trust::trusted_count_and_oldest(&self.results.pages, self.trust_setup.now);
         summary.trapped = self.queue.seen.trapped();
         summary.stopped_early = stopped;
         summary.elapsed_millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

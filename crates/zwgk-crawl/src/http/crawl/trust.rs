@@ -276,6 +276,19 @@ pub(super) fn mark_trusted(facts: &mut PageFacts) {
     }
 }
 
+/// How many of `pages` the crawl trusted, and how long before `now` the site confirmed
+/// the oldest of them, in seconds (0 when none).
+pub(super) fn trusted_count_and_oldest(pages: &[PageFacts], now: NaiveDateTime) -> (u64, u64) {
+    let trusted = pages
+        .iter()
+        .filter_map(|p| p.confirmed.filter(|c| c.trusted));
+    let (count, oldest) = trusted.fold((0u64, None::<NaiveDateTime>), |(n, oldest), c| {
+        (n + 1, Some(oldest.map_or(c.at, |o| o.min(c.at))))
+    });
+    let age = oldest.map_or(0, |at| u64::try_from((now - at).num_seconds()).unwrap_or(0));
+    (count, age)
+}
+
 /// The system clock's time, in UTC.
 pub(super) fn system_clock() -> NaiveDateTime {
     let since_epoch = std::time::SystemTime::now()
