@@ -12,8 +12,9 @@
 //! (it slices its buffer from the sector's start to where the short read stopped), and on
 //! a table of sector numbers (DIFAT, FAT, mini FAT) cut off mid-entry by the end of the
 //! file (it asserts a whole number of 4-byte entries), on a sector or mini sector chain
-//! that reaches a sector its FAT does not cover, and on a BOUNDSHEET record shorter than
-//! its fixed fields (it indexes both unchecked). The guard refuses such files
+//! that reaches a sector its FAT does not cover, and on a workbook record shorter than the
+//! fixed fields it reads first (BOUNDSHEET, CODEPAGE, FILEPASS, DATEMODE, BOF, EXTERNSHEET,
+//! LBL: it indexes them unchecked). The guard refuses such files
 //! rather than leave them to `catch_unwind`, which a program embedding this library with
 //! `panic = "abort"` would not have.
 //!
@@ -288,7 +289,8 @@ fn check_workbook(
 }
 
 /// Walk the BIFF records from the start and from every sheet's offset (BOUNDSHEET), as
-/// calamine does, checking each DIMENSIONS record.
+/// calamine does, checking each DIMENSIONS record, and the workbook globals' records that
+/// calamine reads fixed fields of without checking their length.
 fn check_records(stream: &[u8]) -> Result<(), String> {
     let mut starts = vec![0usize];
     let mut k = 0;
@@ -298,25 +300,56 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
             let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
             let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
             let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
-            match typ {
-                0x0200 => dimensions(data)?,
-                // calamine reads a BOUNDSHEET's offset, state and type (6 bytes) unchecked.
-                0x0085 if k == 0 && data.len() < 6 => {
-                    return Err(format!(
-                        "a BOUNDSHEET record of {} bytes, shorter than its fixed fields",
-                        data.len()
-                    ));
-                }
-                0x0085 if k == 0 => {
+            if typ == 0x0200 {
+                dimensions(data)?;
+            }
+            if k == 0 {
+                global_record(typ, data)?;
+                if typ == 0x0085 {
                     let pos = u32::from_le_bytes([data[0], data[1], data[2], data[3]]);
                     starts.push(pos as usize);
                 }
-                0x000A if k > 0 => break,
-                _ => {}
+            }
+            // calamine reads the globals and each sheet up to its EOF.
+            if typ == 0x000A {
+                break;
             }
             at += 4 + len;
         }
         k += 1;
+    }
+    Ok(())
+}
+
+/// A record of the workbook globals, refused when it is shorter than the fields calamine
+/// reads from it unchecked: BOUNDSHEET (offset, state, type: 6 bytes), FILEPASS, CODEPAGE,
+/// DATEMODE, BOF and EXTERNSHEET (a 16-bit field first), LBL (14 bytes of fixed fields,
+/// then a formula whose length it gives, read from the record's end).
+fn global_record(typ: u16, data: &[u8]) -> Result<(), String> {
+    let (name, fixed) = match typ {
+        0x0085 => ("BOUNDSHEET", 6),
+        0x002F => ("FILEPASS", 2),
+        0x0042 => ("CODEPAGE", 2),
+        0x0022 => ("DATEMODE", 2),
+        0x0809 => ("BOF", 2),
+        0x0017 => ("EXTERNSHEET", 2),
+        0x0018 => ("LBL", 14),
+        _ => return Ok(()),
+    };
+    if data.len() < fixed {
+        return Err(format!(
+            "a {name} record of {} bytes, shorter than its fixed fields",
+            data.len()
+        ));
+    }
+    if typ == 0x0018 {
+        let formula = usize::from(u16::from_le_bytes([data[4], data[5]]));
+        if formula > data.len() - fixed {
+            return Err(format!(
+                "a LBL record of {} bytes whose formula claims {formula}",
+                data.len()
+            ));
+        }
     }
     Ok(())
 }
