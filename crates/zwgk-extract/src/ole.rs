@@ -14,7 +14,8 @@
 //! file (it asserts a whole number of 4-byte entries), on a sector or mini sector chain
 //! that reaches a sector its FAT does not cover, and on a workbook record shorter than the
 //! fixed fields it reads first (BOUNDSHEET, CODEPAGE, FILEPASS, DATEMODE, BOF, EXTERNSHEET,
-//! LBL: it indexes them unchecked). The guard refuses such files
+//! LBL: it indexes them unchecked), or on a BOUNDSHEET that puts its sheet past the end of
+//! the workbook stream. The guard refuses such files
 //! rather than leave them to `catch_unwind`, which a program embedding this library with
 //! `panic = "abort"` would not have.
 //!
@@ -306,8 +307,16 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
             if k == 0 {
                 global_record(typ, data)?;
                 if typ == 0x0085 {
-                    let pos = u32::from_le_bytes([data[0], data[1], data[2], data[3]]);
-                    starts.push(pos as usize);
+                    let pos = u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize;
+                    // calamine slices the stream from there unchecked.
+                    if pos > stream.len() {
+                        return Err(format!(
+                            "a BOUNDSHEET record puts a sheet at byte {pos}, past the end of the \
+                             {}-byte workbook stream",
+                            stream.len()
+                        ));
+                    }
+                    starts.push(pos);
                 }
             }
             // calamine reads the globals and each sheet up to its EOF.

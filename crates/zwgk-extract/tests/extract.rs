@@ -414,7 +414,8 @@ fn xlsx_zip_bomb_is_refused() {
 /// Inputs that once made calamine allocate without bound (a cyclic sector chain, a sheet
 /// claiming billions of cells) or panic (a sector starting past the end of the file, a FAT
 /// cut off mid-entry, a short BOUNDSHEET record, a chain past the mini FAT, a workbook
-/// record shorter than the field calamine reads first; found by the `xls` fuzz target): refused before calamine reads them, not left to `catch_unwind`
+/// record shorter than the field calamine reads first, a sheet offset past the workbook
+/// stream; found by the `xls` fuzz target): refused before calamine reads them, not left to `catch_unwind`
 /// (which a program built with `panic = "abort"` does not have).
 #[test]
 fn hostile_xls_files_are_refused() {
@@ -426,6 +427,7 @@ fn hostile_xls_files_are_refused() {
         "hostile/short_boundsheet.xls",
         "hostile/chain_past_fat.xls",
         "hostile/short_global_record.xls",
+        "hostile/sheet_past_stream.xls",
     ] {
         let bytes = data(name);
         assert_eq!(detect("http://x/a", None, &bytes), BodyKind::Xls);
