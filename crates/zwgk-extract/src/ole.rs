@@ -21,8 +21,10 @@
 //!
 //! calamine also reserves room for every cell a sheet's DIMENSIONS record claims (up to
 //! 2^32 rows), and computes `last - first + 1` without checking the order: a crafted
-//! record aborts the process on allocation. The guard reads the workbook stream as calamine
-//! will and refuses a DIMENSIONS record that claims an impossible or huge sheet.
+//! record aborts the process on allocation. It then makes each sheet one dense grid from
+//! its first to its last cell, so two cells far apart ask for gigabytes. The guard reads
+//! the workbook stream as calamine will and refuses a DIMENSIONS record that claims an
+//! impossible or huge sheet, and a sheet whose cells span more than a real one holds.
 
 const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
 const DIFSECT: u32 = 0xFFFF_FFFC;
@@ -296,15 +298,17 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
     let mut starts = vec![0usize];
     let mut k = 0;
     while k < starts.len() && k < 4096 {
+        let mut sheet = SheetWalk::default();
         let mut at = starts[k];
         while at + 4 <= stream.len() {
             let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
             let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
             let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
-            if typ == 0x0200 {
-                dimensions(data)?;
-            }
+            at += 4 + len;
             if k == 0 {
+                if typ == 0x0200 {
+                    dimensions(data)?;
+                }
                 global_record(typ, data)?;
                 if typ == 0x0085 {
                     let pos = u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize;
@@ -318,16 +322,90 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
                     }
                     starts.push(pos);
                 }
-            }
-            // calamine reads the globals and each sheet up to its EOF.
-            if typ == 0x000A {
+                // calamine reads the globals up to their EOF.
+                if typ == 0x000A {
+                    break;
+                }
+            } else if !sheet.record(typ, data)? {
                 break;
             }
-            at += 4 + len;
         }
+        sheet.check()?;
         k += 1;
     }
     Ok(())
+}
+
+/// A sheet's records as calamine walks them: up to the sheet's EOF, skipping nested
+/// substreams (an embedded chart's BOF … EOF), with the rows and columns its cells span.
+/// calamine makes each sheet one dense grid from the first to the last row and column
+/// that hold a cell: two cells far apart in a small file ask for gigabytes.
+#[derive(Default)]
+struct SheetWalk {
+    seen_bof: bool,
+    nested: usize,
+    /// The first and last row and column of the cells so far.
+    span: Option<((u32, u32), (u32, u32))>,
+}
+
+impl SheetWalk {
+    /// Take in a record; `false` at the sheet's end.
+    fn record(&mut self, typ: u16, data: &[u8]) -> Result<bool, String> {
+        if self.nested > 0 {
+            match typ {
+                0x0809 => self.nested += 1,
+                0x000A => self.nested -= 1,
+                _ => {}
+            }
+            return Ok(true);
+        }
+        let u16_at = |at: usize| {
+            data.get(at..at + 2)
+                .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        match typ {
+            0x0809 if self.seen_bof => self.nested += 1,
+            0x0809 => self.seen_bof = true,
+            0x0200 => dimensions(data)?,
+            0x000A => return Ok(false),
+            // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: row and column first.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                if let (Some(row), Some(col)) = (u16_at(0), u16_at(2)) {
+                    self.cell(row, col);
+                }
+            }
+            // MulRk: a row, its first column, and its last column in the last two bytes.
+            0x00BD => {
+                if let (Some(row), Some(first)) = (u16_at(0), u16_at(2)) {
+                    self.cell(row, first);
+                    if let Some(last) = data.len().checked_sub(2).and_then(u16_at) {
+                        self.cell(row, last);
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(true)
+    }
+
+    fn cell(&mut self, row: u32, col: u32) {
+        let ((r0, c0), (r1, c1)) = self.span.unwrap_or(((row, col), (row, col)));
+        self.span = Some(((r0.min(row), c0.min(col)), (r1.max(row), c1.max(col))));
+    }
+
+    /// Refuse a sheet whose cells span more than [`MAX_CLAIMED_CELLS`].
+    fn check(&self) -> Result<(), String> {
+        let Some(((r0, c0), (r1, c1))) = self.span else {
+            return Ok(());
+        };
+        let cells = (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1);
+        if cells > MAX_CLAIMED_CELLS {
+            return Err(format!(
+                "a sheet's cells span {cells} cells, rows {r0}-{r1} and columns {c0}-{c1}"
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A record of the workbook globals, refused when it is shorter than the fields calamine
