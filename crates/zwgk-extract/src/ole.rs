@@ -194,7 +194,7 @@ fn chain(
     Ok(out)
 }
 
-/// Find the workbook stream as calamine does and check its DIMENSIONS records.
+/// Find the workbook stream as calamine does and check its records.
 fn check_workbook(
     header: &[u8],
     sectors: &mut Sectors<'_>,
@@ -262,8 +262,18 @@ fn check_workbook(
         let mut id = start;
         let mut steps = 0;
         let mut stream = Vec::new();
-        while id != ENDOFCHAIN && stream.len() < len as usize && steps < 64 {
+        // Like calamine, read the first sector even of an empty stream.
+        while id != ENDOFCHAIN && steps < 64 {
             let at = id as usize * 64;
+            // calamine reads such a sector from wherever the file reader stands, and
+            // slices past its buffer when that is the end of the file.
+            if at >= ministream.len() {
+                return Err(format!(
+                    "a mini stream chain reaches mini sector {id}, past the end of the \
+                     {}-byte mini stream",
+                    ministream.len()
+                ));
+            }
             stream.extend_from_slice(
                 ministream
                     .get(at..(at + 64).min(ministream.len()))
@@ -278,6 +288,8 @@ fn check_workbook(
             })?;
             steps += 1;
         }
+        stream.truncate(len as usize);
+        check_records(&stream)?;
         data.extend_from_slice(&stream);
         data.extend_from_slice(file);
         return scan_every_offset(&data);

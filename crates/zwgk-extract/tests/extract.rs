@@ -416,7 +416,7 @@ fn xlsx_zip_bomb_is_refused() {
 /// cut off mid-entry, a short BOUNDSHEET record, a chain past the mini FAT, a workbook
 /// record shorter than the field calamine reads first, a sheet offset past the workbook
 /// stream, cells so far apart that calamine's dense grid of them takes gigabytes; found by
-/// the `xls` fuzz target): refused before calamine reads them, not left to `catch_unwind`
+/// the `xls` fuzz target, as was a mini sector past the end of the mini stream): refused before calamine reads them, not left to `catch_unwind`
 /// (which a program built with `panic = "abort"` does not have).
 #[test]
 fn hostile_xls_files_are_refused() {
@@ -430,6 +430,7 @@ fn hostile_xls_files_are_refused() {
         "hostile/short_global_record.xls",
         "hostile/sheet_past_stream.xls",
         "hostile/cells_far_apart.xls",
+        "hostile/mini_sector_past_stream.xls",
     ] {
         let bytes = data(name);
         assert_eq!(detect("http://x/a", None, &bytes), BodyKind::Xls);
