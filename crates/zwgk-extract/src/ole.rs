@@ -14,8 +14,9 @@
 //! file (it asserts a whole number of 4-byte entries), on a sector or mini sector chain
 //! that reaches a sector its FAT does not cover, and on a workbook record shorter than the
 //! fixed fields it reads first (BOUNDSHEET, CODEPAGE, FILEPASS, DATEMODE, BOF, EXTERNSHEET,
-//! LBL: it indexes them unchecked), or on a BOUNDSHEET that puts its sheet past the end of
-//! the workbook stream. The guard refuses such files
+//! LBL: it indexes them unchecked), on a BOUNDSHEET that puts its sheet past the end of
+//! the workbook stream, and on a shared string whose header is cut off or whose text
+//! continues into an empty CONTINUE record. The guard refuses such files
 //! rather than leave them to `catch_unwind`, which a program embedding this library with
 //! `panic = "abort"` would not have.
 //!
@@ -322,6 +323,9 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
                     dimensions(data)?;
                 }
                 global_record(typ, data)?;
+                if typ == 0x00FC && data.len() >= 8 {
+                    shared_strings(&data[8..], &continues(stream.get(at..).unwrap_or(&[])))?;
+                }
                 if typ == 0x0085 {
                     let pos = u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize;
                     // calamine slices the stream from there unchecked.
@@ -417,6 +421,96 @@ impl SheetWalk {
             ));
         }
         Ok(())
+    }
+}
+
+/// The data of the CONTINUE records that follow a record, as calamine gathers them
+/// (`rest`: the stream after the record).
+fn continues(mut rest: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    while rest.len() > 4 && u16::from_le_bytes([rest[0], rest[1]]) == 0x003C {
+        let len = usize::from(u16::from_le_bytes([rest[2], rest[3]]));
+        let Some(data) = rest.get(4..4 + len) else {
+            break;
+        };
+        out.push(data);
+        rest = &rest[4 + len..];
+    }
+    out
+}
+
+/// The strings of a shared-string table (SST) walked as calamine reads them, across its
+/// CONTINUE records: refused where calamine would index past a piece (a string's run or
+/// extension count cut off, a string continued into an empty piece). Where calamine stops
+/// with an error, the walk stops too.
+fn shared_strings(first: &[u8], pieces: &[&[u8]]) -> Result<(), String> {
+    let mut data = first;
+    let mut next = pieces.iter();
+    let cut = |what: &str| Err(format!("a shared string's {what} is cut off"));
+    loop {
+        if data.is_empty() {
+            match next.next() {
+                Some(piece) => data = piece,
+                None => return Ok(()),
+            }
+            if data.is_empty() {
+                continue;
+            }
+        }
+        if data.len() < 3 {
+            return Ok(()); // calamine: an error.
+        }
+        let mut chars = usize::from(u16::from_le_bytes([data[0], data[1]]));
+        let flags = data[2];
+        data = &data[3..];
+        let mut runs = 0usize;
+        if flags & 0x8 != 0 {
+            let Some(b) = data.get(..2) else {
+                return cut("count of formatting runs");
+            };
+            runs = usize::from(u16::from_le_bytes([b[0], b[1]]));
+            data = &data[2..];
+        }
+        let mut extension = 0usize;
+        if flags & 0x4 != 0 {
+            let Some(b) = data.get(..4) else {
+                return cut("extension length");
+            };
+            extension = i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+            data = &data[4..];
+        }
+        let mut wide = flags & 0x1 != 0;
+        loop {
+            let width = if wide { 2 } else { 1 };
+            let taken = chars.min(data.len() / width);
+            data = &data[taken * width..];
+            chars -= taken;
+            if chars == 0 {
+                break;
+            }
+            match next.next() {
+                // calamine reads the continued piece's first byte unchecked.
+                Some([]) => return cut("text (continued in an empty piece)"),
+                Some(piece) => {
+                    wide = piece[0] & 0x1 != 0;
+                    data = &piece[1..];
+                }
+                None => return Ok(()), // calamine: an error.
+            }
+        }
+        // The formatting runs (4 bytes each) and the extension are skipped across pieces.
+        let mut skip = runs.saturating_mul(4).saturating_add(extension);
+        while skip > 0 {
+            if data.is_empty() {
+                match next.next() {
+                    Some(piece) => data = piece,
+                    None => return Ok(()), // calamine: an error.
+                }
+            }
+            let n = skip.min(data.len());
+            data = &data[n..];
+            skip -= n;
+        }
     }
 }
 
