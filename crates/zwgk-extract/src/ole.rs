@@ -16,7 +16,8 @@
 //! fixed fields it reads first (BOUNDSHEET, CODEPAGE, FILEPASS, DATEMODE, BOF, EXTERNSHEET,
 //! LBL: it indexes them unchecked), on a BOUNDSHEET that puts its sheet past the end of
 //! the workbook stream, and on a shared string whose header is cut off or whose text
-//! continues into an empty CONTINUE record. The guard refuses such files
+//! continues into an empty CONTINUE record, and on a FORMULA record whose formula is
+//! longer than the record. The guard refuses such files
 //! rather than leave them to `catch_unwind`, which a program embedding this library with
 //! `panic = "abort"` would not have.
 //!
@@ -380,11 +381,26 @@ impl SheetWalk {
                 .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
         };
         match typ {
+            // Formula: calamine checks its 20 fixed bytes, then reads the formula's
+            // length and slices that many bytes unchecked.
+            0x0006 if data.len() >= 20 => {
+                let fits = u16_at(20).is_some_and(|cce| cce as usize <= data.len() - 22);
+                if !fits {
+                    return Err(format!(
+                        "a FORMULA record of {} bytes whose formula does not fit in it",
+                        data.len()
+                    ));
+                }
+                if let (Some(row), Some(col)) = (u16_at(0), u16_at(2)) {
+                    self.cell(row, col);
+                }
+            }
             0x0809 if self.seen_bof => self.nested += 1,
             0x0809 => self.seen_bof = true,
             0x0200 => dimensions(data)?,
             0x000A => return Ok(false),
-            // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: row and column first.
+            // Number, Label, RString, BoolErr, Rk, LabelSst, (short) Formula: row and
+            // column first.
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
                 if let (Some(row), Some(col)) = (u16_at(0), u16_at(2)) {
                     self.cell(row, col);

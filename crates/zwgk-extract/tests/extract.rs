@@ -416,8 +416,8 @@ fn xlsx_zip_bomb_is_refused() {
 /// cut off mid-entry, a short BOUNDSHEET record, a chain past the mini FAT, a workbook
 /// record shorter than the field calamine reads first, a sheet offset past the workbook
 /// stream, cells so far apart that calamine's dense grid of them takes gigabytes; found by
-/// the `xls` fuzz target, as were a mini sector past the end of the mini stream and a
-/// shared string whose header is cut off): refused before calamine reads them, not left to `catch_unwind`
+/// the `xls` fuzz target, as were a mini sector past the end of the mini stream, a shared
+/// string whose header is cut off and a formula longer than its record): refused before calamine reads them, not left to `catch_unwind`
 /// (which a program built with `panic = "abort"` does not have).
 #[test]
 fn hostile_xls_files_are_refused() {
@@ -433,6 +433,7 @@ fn hostile_xls_files_are_refused() {
         "hostile/cells_far_apart.xls",
         "hostile/mini_sector_past_stream.xls",
         "hostile/shared_string_cut.xls",
+        "hostile/formula_past_record.xls",
     ] {
         let bytes = data(name);
         assert_eq!(detect("http://x/a", None, &bytes), BodyKind::Xls);
