@@ -196,6 +196,10 @@ impl Trust {
     /// are asked again; returned are those of them already trusted, to be revalidated
     /// now.
     pub fn observe(&mut self, page: &PageFacts, was: Option<&PageFacts>) -> Vec<TrustedPage> {
+        // Nothing to trust (no cache, `--full`, a cold crawl): no entry's URL is read.
+        if self.trustable.is_empty() {
+            return Vec::new();
+        }
         let mut shown: Vec<UrlKey> = Vec::new();
         let mut changed: Vec<UrlKey> = Vec::new();
         for (url, entry) in entries_of(page) {
