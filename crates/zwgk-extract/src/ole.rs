@@ -16,8 +16,9 @@
 //! fixed fields it reads first (BOUNDSHEET, CODEPAGE, FILEPASS, DATEMODE, BOF, EXTERNSHEET,
 //! LBL: it indexes them unchecked), on a BOUNDSHEET that puts its sheet past the end of
 //! the workbook stream, and on a shared string whose header is cut off or whose text
-//! continues into an empty CONTINUE record, and on a FORMULA record whose formula is
-//! longer than the record. The guard refuses such files
+//! continues into an empty CONTINUE record, on a FORMULA record whose formula is longer
+//! than the record, and on a MERGECELLS record shorter than the ranges it counts. The guard
+//! refuses such files
 //! rather than leave them to `catch_unwind`, which a program embedding this library with
 //! `panic = "abort"` would not have.
 //!
@@ -393,6 +394,16 @@ impl SheetWalk {
                 }
                 if let (Some(row), Some(col)) = (u16_at(0), u16_at(2)) {
                     self.cell(row, col);
+                }
+            }
+            // MergeCells: a count, then that many 8-byte ranges, read unchecked.
+            0x00E5 => {
+                let fits = u16_at(0).is_some_and(|n| 2 + n as usize * 8 <= data.len());
+                if !fits {
+                    return Err(format!(
+                        "a MERGECELLS record of {} bytes shorter than the ranges it counts",
+                        data.len()
+                    ));
                 }
             }
             0x0809 if self.seen_bof => self.nested += 1,

@@ -417,7 +417,8 @@ fn xlsx_zip_bomb_is_refused() {
 /// record shorter than the field calamine reads first, a sheet offset past the workbook
 /// stream, cells so far apart that calamine's dense grid of them takes gigabytes; found by
 /// the `xls` fuzz target, as were a mini sector past the end of the mini stream, a shared
-/// string whose header is cut off and a formula longer than its record): refused before calamine reads them, not left to `catch_unwind`
+/// string whose header is cut off, a formula longer than its record and a MERGECELLS record
+/// shorter than its ranges): refused before calamine reads them, not left to `catch_unwind`
 /// (which a program built with `panic = "abort"` does not have).
 #[test]
 fn hostile_xls_files_are_refused() {
@@ -434,6 +435,7 @@ fn hostile_xls_files_are_refused() {
         "hostile/mini_sector_past_stream.xls",
         "hostile/shared_string_cut.xls",
         "hostile/formula_past_record.xls",
+        "hostile/merge_cells_cut.xls",
     ] {
         let bytes = data(name);
         assert_eq!(detect("http://x/a", None, &bytes), BodyKind::Xls);
