@@ -8,19 +8,22 @@
 //! the file has sectors. Without a cycle every chain visits each sector at most once, so
 //! what calamine reads is bounded by the file's size.
 //!
-//! calamine's sector reader also panics on a sector that starts past the end of the file
-//! (it slices its buffer from the sector's start to where the short read stopped), and on
-//! a table of sector numbers (DIFAT, FAT, mini FAT) cut off mid-entry by the end of the
-//! file (it asserts a whole number of 4-byte entries), on a sector or mini sector chain
-//! that reaches a sector its FAT does not cover, and on a workbook record shorter than the
-//! fixed fields it reads first (BOUNDSHEET, CODEPAGE, FILEPASS, DATEMODE, BOF, EXTERNSHEET,
-//! LBL: it indexes them unchecked), on a BOUNDSHEET that puts its sheet past the end of
-//! the workbook stream, and on a shared string whose header is cut off or whose text
-//! continues into an empty CONTINUE record, on a FORMULA record whose formula is longer
-//! than the record, and on a MERGECELLS record shorter than the ranges it counts. The guard
-//! refuses such files
-//! rather than leave them to `catch_unwind`, which a program embedding this library with
-//! `panic = "abort"` would not have.
+//! calamine also panics, indexing or slicing unchecked, on:
+//! - a sector that starts past the end of the file (it slices its buffer from the sector's
+//!   start to where the short read stopped), or a mini sector past the end of the mini stream;
+//! - a table of sector numbers (DIFAT, FAT, mini FAT) cut off mid-entry by the end of the
+//!   file (it asserts a whole number of 4-byte entries);
+//! - a sector or mini sector chain that reaches a sector its FAT does not cover;
+//! - a workbook record shorter than the fixed fields it reads first (BOUNDSHEET, CODEPAGE,
+//!   FILEPASS, DATEMODE, BOF, EXTERNSHEET, LBL), or a BOUNDSHEET that puts its sheet past the
+//!   end of the workbook stream;
+//! - a shared string whose header is cut off or whose text continues into an empty CONTINUE
+//!   record;
+//! - a FORMULA record whose formula is longer than the record, a MERGECELLS record shorter
+//!   than the ranges it counts.
+//!
+//! The guard refuses such files rather than leave them to `catch_unwind`, which a program
+//! embedding this library with `panic = "abort"` would not have.
 //!
 //! calamine also reserves room for every cell a sheet's DIMENSIONS record claims (up to
 //! 2^32 rows), and computes `last - first + 1` without checking the order: a crafted
