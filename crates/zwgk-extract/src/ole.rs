@@ -319,8 +319,10 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
         let mut sheet = SheetWalk::default();
         let mut at = starts[k];
         while at + 4 <= stream.len() {
-            let typ = u16::from_le_bytes([stream[at], stream[at + 1]]);
-            let len = usize::from(u16::from_le_bytes([stream[at + 2], stream[at + 3]]));
+            let (Some(typ), Some(len)) = (le16(stream, at), le16(stream, at + 2)) else {
+                break;
+            };
+            let len = usize::from(len);
             let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
             at += 4 + len;
             if k == 0 {
@@ -380,10 +382,7 @@ impl SheetWalk {
             }
             return Ok(true);
         }
-        let u16_at = |at: usize| {
-            data.get(at..at + 2)
-                .map(|b| u32::from(u16::from_le_bytes([b[0], b[1]])))
-        };
+        let u16_at = |at: usize| le16(data, at).map(u32::from);
         match typ {
             // Formula: calamine checks its 20 fixed bytes, then reads the formula's
             // length and slices that many bytes unchecked.
@@ -454,12 +453,18 @@ impl SheetWalk {
     }
 }
 
+/// The little-endian 16-bit number at `at` in `b`, if `b` holds it.
+fn le16(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at.checked_add(2)?)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+}
+
 /// The data of the CONTINUE records that follow a record, as calamine gathers them
 /// (`rest`: the stream after the record).
 fn continues(mut rest: &[u8]) -> Vec<&[u8]> {
     let mut out = Vec::new();
-    while rest.len() > 4 && u16::from_le_bytes([rest[0], rest[1]]) == 0x003C {
-        let len = usize::from(u16::from_le_bytes([rest[2], rest[3]]));
+    while rest.len() > 4 && le16(rest, 0) == Some(0x003C) {
+        let len = usize::from(le16(rest, 2).unwrap_or(0));
         let Some(data) = rest.get(4..4 + len) else {
             break;
         };
@@ -495,10 +500,10 @@ fn shared_strings(first: &[u8], pieces: &[&[u8]]) -> Result<(), String> {
         data = &data[3..];
         let mut runs = 0usize;
         if flags & 0x8 != 0 {
-            let Some(b) = data.get(..2) else {
+            let Some(n) = le16(data, 0) else {
                 return cut("count of formatting runs");
             };
-            runs = usize::from(u16::from_le_bytes([b[0], b[1]]));
+            runs = usize::from(n);
             data = &data[2..];
         }
         let mut extension = 0usize;
@@ -566,7 +571,7 @@ fn global_record(typ: u16, data: &[u8]) -> Result<(), String> {
         ));
     }
     if typ == 0x0018 {
-        let formula = usize::from(u16::from_le_bytes([data[4], data[5]]));
+        let formula = usize::from(le16(data, 4).unwrap_or(u16::MAX));
         if formula > data.len() - fixed {
             return Err(format!(
                 "a LBL record of {} bytes whose formula claims {formula}",
