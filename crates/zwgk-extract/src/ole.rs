@@ -25,12 +25,20 @@
 //! The guard refuses such files rather than leave them to `catch_unwind`, which a program
 //! embedding this library with `panic = "abort"` would not have.
 //!
+//! calamine parses the tokens of every formula (FORMULA records in the sheets, LBL records
+//! for defined names) and its token parser indexes its input unchecked throughout. zwgk
+//! reads cell values, never formulas: rather than mirror that parser token by token, the
+//! guard finds each formula's token length where calamine will read it and hands calamine a
+//! copy of the file with those lengths set to zero. A formula cell keeps its cached value.
+//!
 //! calamine also reserves room for every cell a sheet's DIMENSIONS record claims (up to
 //! 2^32 rows), and computes `last - first + 1` without checking the order: a crafted
 //! record aborts the process on allocation. It then makes each sheet one dense grid from
 //! its first to its last cell, so two cells far apart ask for gigabytes. The guard reads
 //! the workbook stream as calamine will and refuses a DIMENSIONS record that claims an
 //! impossible or huge sheet, and a sheet whose cells span more than a real one holds.
+
+use std::borrow::Cow;
 
 const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
 const DIFSECT: u32 = 0xFFFF_FFFC;
@@ -56,6 +64,8 @@ fn table<'a>(b: &'a [u8], what: &str) -> Result<impl Iterator<Item = u32> + 'a, 
 /// order, with zeros past the end of the file once a read has gone past it.
 struct Sectors<'a> {
     file: &'a [u8],
+    /// Where `file` starts in the whole file (after the header).
+    origin: usize,
     size: usize,
     maxid: u32,
     /// How much calamine's buffer holds (it grows, zero-filled past the end of the file).
@@ -96,19 +106,38 @@ impl Sectors<'_> {
     }
 }
 
-/// `Ok` when calamine can read the compound file's chains without looping; otherwise why not.
-pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
+/// The bytes calamine may be given for `bytes`: the file itself, or a copy with its
+/// formulas' token lengths set to zero; `Err` (why) when calamine would loop, run out of
+/// memory or panic on the file.
+pub(crate) fn guard(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
+    let blanks = check(bytes)?;
+    if blanks.is_empty() {
+        return Ok(Cow::Borrowed(bytes));
+    }
+    let mut copy = bytes.to_vec();
+    for at in blanks {
+        if let Some(b) = copy.get_mut(at) {
+            *b = 0;
+        }
+    }
+    Ok(Cow::Owned(copy))
+}
+
+/// `Ok` when calamine can read the compound file's chains without looping, with the
+/// offsets in the file of the bytes to blank (formulas' token lengths); otherwise why not.
+fn check(bytes: &[u8]) -> Result<Vec<usize>, String> {
     let header = bytes.get(..512).ok_or("shorter than an OLE2 header")?;
     let shift = u16::from_le_bytes([header[30], header[31]]);
     let (size, skip) = match shift {
         9 => (512usize, 512usize),
         12 => (4096, 4096),
-        _ => return Ok(()), // calamine refuses it itself.
+        _ => return Ok(Vec::new()), // calamine refuses it itself.
     };
     let after_header = bytes.get(skip..).unwrap_or(&[]);
     let maxid = bytes.len() / size;
     let mut sectors = Sectors {
         file: after_header,
+        origin: skip,
         size,
         maxid: maxid as u32,
         loaded: 0,
@@ -119,15 +148,15 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
     while sector_id < RESERVED_SECTORS {
         difat_sectors += 1;
         if difat_sectors > maxid.saturating_add(1) {
-            return Ok(()); // calamine stops here with an error.
+            return Ok(Vec::new()); // calamine stops here with an error.
         }
         let Some(sector) = sectors.get(sector_id)? else {
-            return Ok(());
+            return Ok(Vec::new());
         };
         difat.extend(table(&sector, "DIFAT")?);
         match difat.pop() {
             Some(next) => sector_id = next,
-            None => return Ok(()),
+            None => return Ok(Vec::new()),
         }
     }
     let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFSECT).collect();
@@ -142,7 +171,7 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
     for id in fat_sectors {
         match sectors.get(id)? {
             Some(sector) => fats.extend(table(&sector, "FAT")?),
-            None => return Ok(()),
+            None => return Ok(Vec::new()),
         }
     }
     // Cycle search over the functional graph i → fats[i] (iterative colouring).
@@ -170,23 +199,25 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
         }
     }
     drop(state);
-    check_workbook(header, &mut sectors, &fats, bytes)
+    check_workbook(header, &mut sectors, &fats)
 }
 
-/// Read a chain as calamine's `get_chain` does (the FAT is known to have no cycle); `Err`
-/// where calamine would panic.
+/// Read a chain as calamine's `get_chain` does (the FAT is known to have no cycle), with
+/// where each of its bytes lies in the file; `Err` where calamine would panic.
 fn chain(
     sectors: &mut Sectors<'_>,
     fats: &[u32],
     mut id: u32,
     len: usize,
-) -> Result<Vec<u8>, String> {
+) -> Result<(Vec<u8>, Layout), String> {
     let mut out = Vec::new();
+    let mut layout = Layout::default();
     while id != ENDOFCHAIN {
         let Some(sector) = sectors.get(id)? else {
             break;
         };
         let take = sector.len().min(len - out.len());
+        layout.push(out.len(), sectors.origin + id as usize * sectors.size, take);
         out.extend_from_slice(&sector[..take]);
         if out.len() >= len {
             break;
@@ -197,7 +228,30 @@ fn chain(
             None => return Err(format!("a sector chain reaches sector {id}, past the FAT")),
         }
     }
-    Ok(out)
+    Ok((out, layout))
+}
+
+/// Where a stream's bytes were read from: its pieces in order, each with the offset of its
+/// first byte in the stream and in the source (the file, or the mini stream).
+#[derive(Default)]
+struct Layout {
+    /// (offset in the stream, offset in the source, length)
+    pieces: Vec<(usize, usize, usize)>,
+}
+
+impl Layout {
+    fn push(&mut self, at: usize, source: usize, len: usize) {
+        if len > 0 {
+            self.pieces.push((at, source, len));
+        }
+    }
+
+    /// The source offset of the stream's byte `at`.
+    fn locate(&self, at: usize) -> Option<usize> {
+        let i = self.pieces.partition_point(|p| p.0 <= at).checked_sub(1)?;
+        let (start, source, len) = self.pieces[i];
+        (at < start + len).then(|| source + (at - start))
+    }
 }
 
 /// Find the workbook stream as calamine does and check its records.
@@ -205,11 +259,10 @@ fn check_workbook(
     header: &[u8],
     sectors: &mut Sectors<'_>,
     fats: &[u32],
-    file: &[u8],
-) -> Result<(), String> {
+) -> Result<Vec<usize>, String> {
     let u32_at = |b: &[u8], at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
     let large = sectors.size == 4096;
-    let dirs = chain(sectors, fats, u32_at(header, 48), usize::MAX)?;
+    let (dirs, _) = chain(sectors, fats, u32_at(header, 48), usize::MAX)?;
     let entries: Vec<(String, u32, u64)> = dirs
         .chunks_exact(128)
         .map(|e| {
@@ -232,17 +285,17 @@ fn check_workbook(
         })
         .collect();
     let Some(root) = entries.first() else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let mini_fat_len = u32_at(header, 64) as usize;
-    let (mini_fats, ministream) = if mini_fat_len > 0 {
+    let (mini_fats, (ministream, mini_layout)) = if mini_fat_len > 0 {
         let ministream = chain(
             sectors,
             fats,
             root.1,
             usize::try_from(root.2).unwrap_or(usize::MAX),
         )?;
-        let minifat = chain(
+        let (minifat, _) = chain(
             sectors,
             fats,
             u32_at(header, 60),
@@ -251,7 +304,7 @@ fn check_workbook(
         let minifat: Vec<u32> = table(&minifat, "mini FAT")?.collect();
         (minifat, ministream)
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), (Vec::new(), Layout::default()))
     };
     let find = |name: &str| {
         entries
@@ -259,33 +312,33 @@ fn check_workbook(
             .find(|e| e.0.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
     };
     let Some(&(_, start, len)) = find("Workbook").or_else(|| find("Book")) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     if len < 4096 {
-        // A small stream lives in the mini stream: check every offset of what it can be
-        // read from (the mini stream, and the file for reads past its end).
-        let mut data = ministream.clone();
+        // A small stream lives in the mini stream.
+        let len = len as usize;
         let mut id = start;
         let mut steps = 0;
         let mut stream = Vec::new();
+        let mut layout = Layout::default();
         // Like calamine, read the first sector even of an empty stream.
         while id != ENDOFCHAIN && steps < 64 {
             let at = id as usize * 64;
-            // calamine reads such a sector from wherever the file reader stands, and
-            // slices past its buffer when that is the end of the file.
-            if at >= ministream.len() {
+            let take = 64.min(len - stream.len());
+            // calamine reads the part of a mini sector past the end of the mini stream
+            // from wherever the file reader stands (a part of the file this guard does
+            // not see as the stream), and slices past its buffer when that is the end of
+            // the file and the sector starts past it, even for an empty stream.
+            if at >= ministream.len() || at + take > ministream.len() {
                 return Err(format!(
                     "a mini stream chain reaches mini sector {id}, past the end of the \
                      {}-byte mini stream",
                     ministream.len()
                 ));
             }
-            stream.extend_from_slice(
-                ministream
-                    .get(at..(at + 64).min(ministream.len()))
-                    .unwrap_or(&[]),
-            );
-            if stream.len() >= len as usize {
+            layout.push(stream.len(), at, take);
+            stream.extend_from_slice(&ministream[at..at + take]);
+            if stream.len() >= len {
                 break;
             }
             // calamine indexes the mini FAT with the mini sector number unchecked.
@@ -294,25 +347,36 @@ fn check_workbook(
             })?;
             steps += 1;
         }
-        stream.truncate(len as usize);
-        check_records(&stream)?;
-        data.extend_from_slice(&stream);
-        data.extend_from_slice(file);
-        return scan_every_offset(&data);
+        let blanks = check_records(&stream)?;
+        return Ok(locate_all(&blanks, |at| {
+            mini_layout.locate(layout.locate(at)?)
+        }));
     }
-    let stream = chain(
+    let (stream, layout) = chain(
         sectors,
         fats,
         start,
         usize::try_from(len).unwrap_or(usize::MAX),
     )?;
-    check_records(&stream)
+    let blanks = check_records(&stream)?;
+    Ok(locate_all(&blanks, |at| layout.locate(at)))
+}
+
+/// The file offsets of the two bytes at each of the stream offsets `blanks`.
+fn locate_all(blanks: &[usize], locate: impl Fn(usize) -> Option<usize>) -> Vec<usize> {
+    blanks
+        .iter()
+        .flat_map(|&at| [at, at + 1])
+        .filter_map(locate)
+        .collect()
 }
 
 /// Walk the BIFF records from the start and from every sheet's offset (BOUNDSHEET), as
 /// calamine does, checking each DIMENSIONS record, and the workbook globals' records that
-/// calamine reads fixed fields of without checking their length.
-fn check_records(stream: &[u8]) -> Result<(), String> {
+/// calamine reads fixed fields of without checking their length. `Ok` with the stream
+/// offsets of the formulas' 16-bit token lengths (FORMULA and LBL records).
+fn check_records(stream: &[u8]) -> Result<Vec<usize>, String> {
+    let mut blanks = Vec::new();
     let mut starts = vec![0usize];
     let mut k = 0;
     while k < starts.len() && k < 4096 {
@@ -324,6 +388,12 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
             };
             let len = usize::from(len);
             let data = &stream[at + 4..(at + 4 + len).min(stream.len())];
+            // LBL: its formula's length at byte 4; FORMULA: at byte 20.
+            match typ {
+                0x0018 if k == 0 && data.len() >= 6 => blanks.push(at + 4 + 4),
+                0x0006 if k > 0 && data.len() >= 22 => blanks.push(at + 4 + 20),
+                _ => {}
+            }
             at += 4 + len;
             if k == 0 {
                 if typ == 0x0200 {
@@ -356,7 +426,7 @@ fn check_records(stream: &[u8]) -> Result<(), String> {
         sheet.check()?;
         k += 1;
     }
-    Ok(())
+    Ok(blanks)
 }
 
 /// A sheet's records as calamine walks them: up to the sheet's EOF, skipping nested
@@ -577,19 +647,6 @@ fn global_record(typ: u16, data: &[u8]) -> Result<(), String> {
                 "a LBL record of {} bytes whose formula claims {formula}",
                 data.len()
             ));
-        }
-    }
-    Ok(())
-}
-
-/// Every place in `data` that reads as a DIMENSIONS record header.
-fn scan_every_offset(data: &[u8]) -> Result<(), String> {
-    for at in 0..data.len().saturating_sub(4) {
-        if data[at] == 0x00 && data[at + 1] == 0x02 && data[at + 3] == 0 {
-            let len = usize::from(data[at + 2]);
-            if let Some(rec) = data.get(at + 4..at + 4 + len) {
-                dimensions(rec)?;
-            }
         }
     }
     Ok(())

@@ -73,8 +73,8 @@ pub(crate) fn extract_xls(
     if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
         return Err(ExtractError::Encrypted);
     }
-    crate::ole::check(bytes).map_err(|e| malformed(BodyKind::Xls, e))?;
-    let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+    let bytes = crate::ole::guard(bytes).map_err(|e| malformed(BodyKind::Xls, e))?;
+    let mut book: Xls<_> = Xls::new(Cursor::new(bytes.as_ref())).map_err(|e| match e {
         XlsError::Password => ExtractError::Encrypted,
         e => malformed(BodyKind::Xls, e),
     })?;
