@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveDateTime};
 use http_support::server::Server;
 use zwgk_core::{evaluate, EvidenceSet, Outcome, PageFacts, RulePack, Site};
-use zwgk_crawl::http::{CrawlOptions, FetchSummary, HttpSource, ProgressMode};
+use zwgk_crawl::http::{CrawlOptions, FetchSummary, HttpSource, ProgressMode, SkipReason};
 use zwgk_crawl::inputs::load_pack;
 use zwgk_crawl::PageSource;
 
@@ -49,7 +49,18 @@ impl Scan {
 }
 
 fn scan(server: &Server, pack: &RulePack, cache: Option<&Path>, now: NaiveDateTime) -> Scan {
+    scan_with_limit(server, pack, cache, now, None)
+}
+
+fn scan_with_limit(
+    server: &Server,
+    pack: &RulePack,
+    cache: Option<&Path>,
+    now: NaiveDateTime,
+    max_pages: Option<usize>,
+) -> Scan {
     let options = CrawlOptions {
+        max_pages,
         delay: Duration::ZERO,
         backoff: Duration::from_millis(5),
         timeout: Duration::from_secs(5),
@@ -339,6 +350,78 @@ fn a_server_without_validators_is_rescanned_incrementally_too() {
     assert!(server.log()[before..]
         .iter()
         .all(|r| r.if_none_match.is_none() && r.if_modified_since.is_none()));
+    assert_eq!(
+        outcomes(&pack, &server, &next.pages, first_night),
+        outcomes(&pack, &server, &full.pages, first_night)
+    );
+}
+
+/// A page linked from the home page is trusted before its column's list is read; when
+/// the list then shows its entry changed, the page is asked again. It is one page of the
+/// crawl, counted once against `--max-pages`: a re-scan limited to the full scan's page
+/// count loses nothing.
+#[test]
+fn a_page_trusted_then_revalidated_counts_once_against_the_page_limit() {
+    let pack = load_pack(&repo().join("rules/gd-whly-2021")).expect("pack");
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    copy_dir(
+        &repo().join("fixtures/portals/mini-2021/whly.gd.gov.cn"),
+        &site,
+    );
+    let cache = tmp.path().join("cache");
+    let server = Server::start()
+        .serve_mirror(&site, "whly.gd.gov.cn")
+        .with_validators();
+    let first_night = NaiveDate::from_ymd_opt(2022, 2, 1).unwrap();
+    let night = |n: u64| {
+        (first_night + chrono::Days::new(n))
+            .and_hms_opt(2, 0, 0)
+            .unwrap()
+    };
+    scan(&server, &pack, Some(&cache), night(0));
+    // The home page links this item; its column's list now gives it a new title.
+    let item = "news_newtpxw/content/post_3774116.html";
+    let home = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(home.contains(item));
+    let column = site.join(COLUMN);
+    let list = std::fs::read_to_string(&column).unwrap();
+    let old_title = "全省“我们的中国梦——文化进万家”活动在清远启动";
+    let entry = list
+        .lines()
+        .find(|l| l.contains(item))
+        .expect("the column lists the item")
+        .to_string();
+    assert!(entry.contains(old_title), "{entry}");
+    let renamed = entry.replace(old_title, "全省“我们的中国梦——文化进万家”活动启动");
+    std::fs::write(&column, list.replace(&entry, &renamed)).unwrap();
+
+    let full = scan(&server, &pack, None, night(1));
+    let lost = |s: &Scan| s.summary.skipped.get(&SkipReason::PageLimit).copied();
+    // The full scan's page count as the crawl counts it: the least limit it keeps within.
+    let limit = (full.pages.len()..full.pages.len() + 20)
+        .find(|&limit| {
+            lost(&scan_with_limit(
+                &server,
+                &pack,
+                None,
+                night(1),
+                Some(limit),
+            ))
+            .is_none()
+        })
+        .expect("a limit the full scan keeps within");
+    let before = server.log().len();
+    let next = scan_with_limit(&server, &pack, Some(&cache), night(1), Some(limit));
+    let asked: Vec<_> = server.log()[before..]
+        .iter()
+        .filter(|r| r.target.ends_with(item))
+        .cloned()
+        .collect();
+    assert_eq!(asked.len(), 1, "{item} asked again once: {asked:?}");
+    assert!(next.summary.trusted > 0, "{}", next.summary);
+    assert_eq!(lost(&next), None, "{}", next.summary);
+    assert_eq!(next.pages.len(), full.pages.len());
     assert_eq!(
         outcomes(&pack, &server, &next.pages, first_night),
         outcomes(&pack, &server, &full.pages, first_night)

@@ -109,6 +109,12 @@ impl Pace {
         true
     }
 
+    /// Give back the place a page took against the page limit: it is handed to a fetch
+    /// again (a trusted page asked about after all) and is still one page of the crawl.
+    fn readmit(&mut self) {
+        self.pages_dispatched = self.pages_dispatched.saturating_sub(1);
+    }
+
     /// Whether a URL `depth` hops from a start URL is beyond the link-depth limit.
     fn too_deep(&self, depth: u32) -> bool {
         self.max_depth.is_some_and(|max| depth > max)
@@ -414,6 +420,7 @@ impl Crawl {
         for p in pages {
             tracing::debug!(url = p.url.as_str(), "a list entry changed: revalidated");
             self.kept.put_back(p.url.as_str(), p.place);
+            self.pace.readmit();
             self.queue.jobs.push_back(Job {
                 url: p.url,
                 depth: p.depth,
