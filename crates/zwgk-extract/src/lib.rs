@@ -22,6 +22,7 @@
 mod cid_collection;
 mod cmap;
 mod docx;
+mod font_program;
 pub mod kind;
 mod ole;
 mod pdf;

@@ -2,7 +2,8 @@
 //! through each font's `/ToUnicode` CMap (the Identity-H CID fonts of Chinese government
 //! PDFs); without one, through the predefined CMap its `/Encoding` names (UCS-2, GBK,
 //! Big5), the Adobe-GB1 or Adobe-CNS1 collection its CIDs number, the `cmap` table of its
-//! embedded font program, or, for a simple font, its base encoding and `/Differences`.
+//! embedded font program, or, for a simple font, its base encoding (or the built-in
+//! encoding of its embedded Type 1 or CFF program) and `/Differences`.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
@@ -12,6 +13,7 @@ use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
 use crate::cid_collection::Collection;
 use crate::cmap::ToUnicode;
+use crate::font_program::{self, GlyphNames};
 use crate::sfnt;
 use crate::simple_encoding::{Base, SimpleEncoding};
 use crate::sink::Sink;
@@ -453,7 +455,8 @@ impl<'a> PageReader<'a> {
         let mut font = if subtype == b"Type0" {
             self.composite_font(dict, to_unicode)
         } else {
-            simple_font(doc, dict, subtype, to_unicode)
+            let builtin = self.builtin_encoding(dict, subtype);
+            simple_font(doc, dict, subtype, to_unicode, builtin)
         };
         if let (None, Some(c)) = (&font.to_unicode, named_collection) {
             font.fallback = Fallback::Collection(c);
@@ -534,6 +537,33 @@ impl<'a> PageReader<'a> {
 
     /// Read the text of an Identity-H CID font without `/ToUnicode` from its embedded
     /// font program's `cmap` table, when it has one.
+    /// The built-in encoding of a Type 1 font's embedded program (CFF or Type 1), where
+    /// it is not `StandardEncoding`.
+    fn builtin_encoding(&mut self, dict: &'a Dictionary, subtype: &[u8]) -> Option<GlyphNames> {
+        if !matches!(subtype, b"Type1" | b"MMType1") {
+            return None;
+        }
+        let doc = self.doc;
+        let Some(Object::Dictionary(descriptor)) = dict_get(doc, dict, b"FontDescriptor") else {
+            return None;
+        };
+        if let Ok(program) = descriptor.get(b"FontFile3") {
+            let is_cff = match deref(doc, program) {
+                Some(Object::Stream(s)) => {
+                    name_of(dict_get(doc, &s.dict, b"Subtype")) == Some(b"Type1C".as_slice())
+                }
+                _ => false,
+            };
+            return is_cff
+                .then(|| self.stream_data(program))
+                .flatten()
+                .and_then(|d| font_program::cff_encoding(&d));
+        }
+        let program = descriptor.get(b"FontFile").ok()?;
+        self.stream_data(program)
+            .and_then(|d| font_program::type1_encoding(&d))
+    }
+
     fn embedded_glyphs(&mut self, cid_font: &'a Dictionary, font: &mut Font) {
         let doc = self.doc;
         let Some(Object::Dictionary(descriptor)) = dict_get(doc, cid_font, b"FontDescriptor")
@@ -831,13 +861,16 @@ fn respelled_filters(stream: &lopdf::Stream) -> Option<lopdf::Stream> {
 
 /// A simple font: one byte per code, its `/Widths`, and its text through `/ToUnicode`
 /// or else its encoding: the base encoding its `/Encoding` names (or its dictionary's
-/// `/BaseEncoding`; by default `StandardEncoding`, or `WinAnsiEncoding` for TrueType
-/// fonts, whose built-in encodings are mostly that) changed by `/Differences`.
+/// `/BaseEncoding`) changed by `/Differences`. Without a base encoding, a Type 1 font
+/// whose embedded program has its own encoding (`builtin`) uses that one when it has no
+/// `/Encoding` or is symbolic (ISO 32000-1, 9.6.6.2); otherwise `StandardEncoding`, or
+/// `WinAnsiEncoding` for TrueType fonts, whose built-in encodings are mostly that.
 fn simple_font(
     doc: &Document,
     dict: &Dictionary,
     subtype: &[u8],
     to_unicode: Option<ToUnicode>,
+    builtin: Option<GlyphNames>,
 ) -> Font {
     let first = dict_get(doc, dict, b"FirstChar")
         .and_then(number)
@@ -868,7 +901,21 @@ fn simple_font(
         ),
         _ => (None, None),
     };
-    let mut simple = SimpleEncoding::new(base.unwrap_or(default_base));
+    let symbolic = || {
+        let Some(Object::Dictionary(descriptor)) = dict_get(doc, dict, b"FontDescriptor") else {
+            return false;
+        };
+        // Flags bit 3: the font uses glyphs outside the standard Latin set.
+        dict_get(doc, descriptor, b"Flags")
+            .and_then(number)
+            .is_some_and(|f| (f as i64) & 4 != 0)
+    };
+    let mut simple = match (base, builtin) {
+        (None, Some(names)) if encoding.is_none() || symbolic() => {
+            SimpleEncoding::from_glyph_names(&names)
+        }
+        _ => SimpleEncoding::new(base.unwrap_or(default_base)),
+    };
     if let Some(d) = differences {
         simple.apply_differences(d);
     }

@@ -58,6 +58,21 @@ impl SimpleEncoding {
         SimpleEncoding { texts }
     }
 
+    /// The texts of a font program's own encoding: each code's glyph name read through
+    /// the glyph list; a code without a name, or a name without text, has none.
+    pub(crate) fn from_glyph_names(names: &[Option<String>]) -> SimpleEncoding {
+        let texts = (0..256)
+            .map(|code| {
+                names
+                    .get(code)
+                    .and_then(Option::as_deref)
+                    .and_then(glyph_text)
+                    .unwrap_or_default()
+            })
+            .collect();
+        SimpleEncoding { texts }
+    }
+
     /// Apply a `/Differences` array: a code, then the glyph names of that code and the
     /// ones after it, then another code, and so on. A name with no known text leaves
     /// its code without text.

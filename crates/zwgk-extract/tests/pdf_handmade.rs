@@ -183,6 +183,66 @@ fn simple_fonts_read_through_their_base_encoding_and_differences() {
     assert_eq!(text_of(diff, font(encoding)), "中文 é 2021");
 }
 
+/// A CFF font program (`/FontFile3 /Subtype /Type1C`), as TeX's math fonts are embedded:
+/// four glyphs (.notdef, period, a glyph named by the font's own string "arrowright",
+/// and A) encoded at 58, 33 and 65, and period at 46 too by a supplement.
+const CFF_PROGRAM: &str = "0100040100010200010007434d4d493130000102000100131d0000003d0f1d00000044\
+    101d0000004d110001020001000b6172726f777269676874000000000f0187002280033a2141012e000f\
+    000402000100020003000400050e0e0e0e";
+
+#[test]
+fn type1_fonts_without_encoding_read_their_programs_own_encoding() {
+    let hex = |s: &str| -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|k| u8::from_str_radix(&s[k..k + 2], 16).unwrap())
+            .collect()
+    };
+    let font = |flags: u32, encoding: &str, file: &str| {
+        format!(
+            "<< /Type /Font /Subtype /Type1 /BaseFont /CMMI10 /FirstChar 0 /LastChar 255 {encoding} \
+             /FontDescriptor << /Type /FontDescriptor /FontName /CMMI10 /Flags {flags} {file} >> >>"
+        )
+        .into_bytes()
+    };
+    let content = b"BT /F1 12 Tf 72 800 Td (A\\072\\072\\041\\056) Tj ET";
+    let text = |font: Vec<u8>, program: Vec<u8>| {
+        extract(
+            BodyKind::Pdf,
+            &one_page(content, font, b"<< >>".to_vec(), vec![program]),
+            &DocumentLimits::default(),
+        )
+        .unwrap()
+        .text
+    };
+    let cff = || stream("/Subtype /Type1C", &hex(CFF_PROGRAM));
+    // No /Encoding: the program's encoding (58 is a period in TeX's CMMI, not a colon).
+    assert_eq!(text(font(4, "", "/FontFile3 7 0 R"), cff()), "A..→.");
+    // A symbolic font's /Differences change its own encoding.
+    let differences = "/Encoding << /Differences [46 /bullet] >>";
+    assert_eq!(
+        text(font(4, differences, "/FontFile3 7 0 R"), cff()),
+        "A..→•"
+    );
+    // A non-symbolic font with an /Encoding but no /BaseEncoding: StandardEncoding.
+    assert_eq!(
+        text(font(32, differences, "/FontFile3 7 0 R"), cff()),
+        "A::!•"
+    );
+    // A Type 1 program's clear-text encoding.
+    let type1 = stream(
+        "/Length1 200 /Length2 0 /Length3 0",
+        b"%!PS-AdobeFont-1.0: CMSY10\n/Encoding 256 array\n\
+          0 1 255 {1 index exch /.notdef put} for\n\
+          dup 65 /minus put\ndup 58 /multiply put\ndup 33 /arrowright put\ndup 46 /bullet put\n\
+          readonly def\ncurrentfile eexec\n",
+    );
+    assert_eq!(text(font(4, "", "/FontFile 7 0 R"), type1), "−××→•");
+    // A damaged program: StandardEncoding, as before.
+    let damaged = stream("/Subtype /Type1C", b"\x01\x00\x04");
+    assert_eq!(text(font(4, "", "/FontFile3 7 0 R"), damaged), "A::!.");
+}
+
 #[test]
 fn fake_bold_copies_are_read_once() {
     // WPS and PDFCreator embolden a heading by drawing it again a quarter point away,
