@@ -144,8 +144,11 @@ impl Trust {
         candidates.sort_unstable();
         let last_crawl = kept.iter().filter_map(|p| p.confirmed.map(|c| c.at)).max();
         let due = due_count(setup, &candidates, last_crawl);
+        // A page confirmed after this crawl's clock (a clock set back, or `--clock`
+        // before the kept crawl) is of unknown age: asked again.
         let trustable: foldhash::HashMap<UrlKey, NaiveDateTime> = candidates[due..]
             .iter()
+            .filter(|&&(at, _, _)| at <= setup.now)
             .map(|&(at, _, k)| (k, at))
             .collect();
         let mut entries: foldhash::HashMap<UrlKey, Vec<EntryKey>> = Default::default();
@@ -377,6 +380,8 @@ mod tests {
         assert_eq!(trusted(at(2)), 60);
         assert_eq!(trusted(at(1)), 70);
         assert_eq!(trusted(at(8)), 0);
+        // A clock set back before the kept crawl: no kept page's age is known.
+        assert_eq!(trusted(at(1) - TimeDelta::hours(1)), 0);
         let full = TrustSetup {
             full: true,
             ..setup(at(2))
