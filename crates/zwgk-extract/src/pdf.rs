@@ -323,9 +323,9 @@ struct PageReader<'a> {
     fonts: HashMap<usize, Rc<Font>>,
     /// Where the last shown text ended: (x, y) in device space and the font size there.
     line: Option<(f64, f64, f64)>,
-    /// The last strings shown on this page: where (device space), at what size, and what,
-    /// to drop a string drawn again over itself.
-    recent: VecDeque<(f64, f64, f64, String)>,
+    /// The last strings shown on this page: where (device space), at what size, how long
+    /// (device space), and what, to drop a string drawn again over itself.
+    recent: VecDeque<(f64, f64, f64, f64, String)>,
 }
 
 #[derive(Clone)]
@@ -786,7 +786,8 @@ impl<'a> PageReader<'a> {
             .map(|c| if c.is_whitespace() { ' ' } else { c })
             .filter(|c| !c.is_control())
             .collect();
-        if text.is_empty() || self.drawn_again(x, y, size, &text) {
+        let span = (end_x - x).hypot(end_y - y);
+        if text.is_empty() || self.drawn_again(x, y, size, span, &text) {
             return;
         }
         if let Some((lx, ly, lsize)) = self.line {
@@ -950,26 +951,29 @@ impl PageReader<'_> {
     /// Whether the same text was just shown at (nearly) the same place: the "fake bold"
     /// of word processors (WPS, PDFCreator, …), which draw a heading two to four times a
     /// fraction of a point apart. Read once, as a viewer shows it once; kept, it would turn
-    /// "2021年年度报告" into "2021202120212021年年度报告年年度报告…".
-    fn drawn_again(&mut self, x: f64, y: f64, size: f64, text: &str) -> bool {
+    /// "2021年年度报告" into "2021202120212021年年度报告年年度报告…". A copy starts
+    /// within a quarter em of the string it copies and within half that string's length
+    /// (`span`): the next of a row of narrow glyphs ("……", "--", one per `TJ` string)
+    /// starts a whole glyph further on, and is text.
+    fn drawn_again(&mut self, x: f64, y: f64, size: f64, span: f64, text: &str) -> bool {
         /// How many recent strings are compared: fake bold draws its copies one after the
         /// other, each a run of strings (a `TJ` array shows one string per kerned glyph).
         const WINDOW: usize = 128;
-        let near = |rx: f64, ry: f64, rsize: f64| {
-            let tolerance = 0.25 * size.min(rsize);
+        let near = |rx: f64, ry: f64, rsize: f64, rspan: f64| {
+            let tolerance = (0.25 * size.min(rsize)).min(0.5 * rspan);
             (rx - x).abs() < tolerance && (ry - y).abs() < tolerance
         };
         if self
             .recent
             .iter()
-            .any(|(rx, ry, rsize, rtext)| near(*rx, *ry, *rsize) && rtext == text)
+            .any(|(rx, ry, rsize, rspan, rtext)| near(*rx, *ry, *rsize, *rspan) && rtext == text)
         {
             return true;
         }
         if self.recent.len() == WINDOW {
             self.recent.pop_front();
         }
-        self.recent.push_back((x, y, size, text.to_string()));
+        self.recent.push_back((x, y, size, span, text.to_string()));
         false
     }
 }

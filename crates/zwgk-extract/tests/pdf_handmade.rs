@@ -271,6 +271,21 @@ fn fake_bold_copies_are_read_once() {
 }
 
 #[test]
+fn a_row_of_narrow_glyphs_is_not_fake_bold() {
+    // Dot leaders and double hyphens, one glyph per TJ string, each glyph a fifth of an
+    // em wide: the next starts less than a quarter em on, but a whole glyph on.
+    let font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 45 /LastChar 46 \
+                 /Widths [200 200] >>"
+        .to_vec();
+    let row = b"BT /F1 12 Tf 72 800 Td [(1) (.) (.) (.) (.) (2) (-) (-) (3)] TJ ET";
+    assert_eq!(text_of(row, font.clone()), "1....2--3");
+    // Drawn twice a tenth of a point apart, the row is still read once.
+    let twice =
+        b"BT /F1 12 Tf 72 800 Td [(.) (.) (.)] TJ ET BT /F1 12 Tf 72.1 800 Td [(.) (.) (.)] TJ ET";
+    assert_eq!(text_of(twice, font), "...");
+}
+
+#[test]
 fn abbreviated_and_empty_filter_names_are_read() {
     // /Fl is FlateDecode's inline-image abbreviation, which pdfFactory writes on page
     // streams; an empty filter array means no filter.
