@@ -115,10 +115,15 @@ pub(crate) fn guard(bytes: &[u8]) -> Result<Cow<'_, [u8]>, String> {
         return Ok(Cow::Borrowed(bytes));
     }
     let mut copy = bytes.to_vec();
-    for at in blanks {
+    for &at in &blanks {
         if let Some(b) = copy.get_mut(at) {
             *b = 0;
         }
+    }
+    // A crafted file can place a formula's bytes in its own FAT or directory: blanked,
+    // they would change the chains calamine follows. The copy must check as the file did.
+    if check(&copy)? != blanks {
+        return Err("the workbook's formulas share bytes with its structure".to_string());
     }
     Ok(Cow::Owned(copy))
 }
