@@ -535,15 +535,21 @@ impl<'a> PageReader<'a> {
         font
     }
 
-    /// Read the text of an Identity-H CID font without `/ToUnicode` from its embedded
-    /// font program's `cmap` table, when it has one.
     /// The built-in encoding of a Type 1 font's embedded program (CFF or Type 1), where
-    /// it is not `StandardEncoding`.
+    /// it is not `StandardEncoding` and the font's `/Encoding` names no base encoding.
     fn builtin_encoding(&mut self, dict: &'a Dictionary, subtype: &[u8]) -> Option<GlyphNames> {
         if !matches!(subtype, b"Type1" | b"MMType1") {
             return None;
         }
         let doc = self.doc;
+        let names_a_base = match dict_get(doc, dict, b"Encoding") {
+            Some(Object::Name(_)) => true,
+            Some(Object::Dictionary(e)) => e.has(b"BaseEncoding"),
+            _ => false,
+        };
+        if names_a_base {
+            return None;
+        }
         let Some(Object::Dictionary(descriptor)) = dict_get(doc, dict, b"FontDescriptor") else {
             return None;
         };
@@ -564,6 +570,8 @@ impl<'a> PageReader<'a> {
             .and_then(|d| font_program::type1_encoding(&d))
     }
 
+    /// Read the text of an Identity-H CID font without `/ToUnicode` from its embedded
+    /// font program's `cmap` table, when it has one.
     fn embedded_glyphs(&mut self, cid_font: &'a Dictionary, font: &mut Font) {
         let doc = self.doc;
         let Some(Object::Dictionary(descriptor)) = dict_get(doc, cid_font, b"FontDescriptor")
