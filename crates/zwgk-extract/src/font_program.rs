@@ -8,6 +8,8 @@
 
 use std::sync::OnceLock;
 
+use crate::kind::find;
+
 /// The glyph name of each code, where the program's encoding names one.
 pub(crate) type GlyphNames = Vec<Option<String>>;
 
@@ -128,10 +130,6 @@ pub(crate) fn type1_encoding(program: &[u8]) -> Option<GlyphNames> {
         }
     }
     found.then_some(out)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// SID 0 to 390, the names every CFF font shares (TN #5176, Appendix A).

@@ -455,8 +455,9 @@ impl<'a> PageReader<'a> {
         let mut font = if subtype == b"Type0" {
             self.composite_font(dict, to_unicode)
         } else {
-            let builtin = self.builtin_encoding(dict, subtype);
-            simple_font(doc, dict, subtype, to_unicode, builtin)
+            simple_font(doc, dict, subtype, to_unicode, || {
+                self.builtin_encoding(dict)
+            })
         };
         if let (None, Some(c)) = (&font.to_unicode, named_collection) {
             font.fallback = Fallback::Collection(c);
@@ -536,20 +537,9 @@ impl<'a> PageReader<'a> {
     }
 
     /// The built-in encoding of a Type 1 font's embedded program (CFF or Type 1), where
-    /// it is not `StandardEncoding` and the font's `/Encoding` names no base encoding.
-    fn builtin_encoding(&mut self, dict: &'a Dictionary, subtype: &[u8]) -> Option<GlyphNames> {
-        if !matches!(subtype, b"Type1" | b"MMType1") {
-            return None;
-        }
+    /// it is not `StandardEncoding`.
+    fn builtin_encoding(&mut self, dict: &'a Dictionary) -> Option<GlyphNames> {
         let doc = self.doc;
-        let names_a_base = match dict_get(doc, dict, b"Encoding") {
-            Some(Object::Name(_)) => true,
-            Some(Object::Dictionary(e)) => e.has(b"BaseEncoding"),
-            _ => false,
-        };
-        if names_a_base {
-            return None;
-        }
         let Some(Object::Dictionary(descriptor)) = dict_get(doc, dict, b"FontDescriptor") else {
             return None;
         };
@@ -871,15 +861,15 @@ fn respelled_filters(stream: &lopdf::Stream) -> Option<lopdf::Stream> {
 /// A simple font: one byte per code, its `/Widths`, and its text through `/ToUnicode`
 /// or else its encoding: the base encoding its `/Encoding` names (or its dictionary's
 /// `/BaseEncoding`) changed by `/Differences`. Without a base encoding, a Type 1 font
-/// whose embedded program has its own encoding (`builtin`) uses that one when it has no
-/// `/Encoding` or is symbolic (ISO 32000-1, 9.6.6.2); otherwise `StandardEncoding`, or
+/// whose embedded program has its own encoding (`builtin`, read only then) uses that one
+/// when it has no `/Encoding` or is symbolic (ISO 32000-1, 9.6.6.2); otherwise `StandardEncoding`, or
 /// `WinAnsiEncoding` for TrueType fonts, whose built-in encodings are mostly that.
 fn simple_font(
     doc: &Document,
     dict: &Dictionary,
     subtype: &[u8],
     to_unicode: Option<ToUnicode>,
-    builtin: Option<GlyphNames>,
+    builtin: impl FnOnce() -> Option<GlyphNames>,
 ) -> Font {
     let first = dict_get(doc, dict, b"FirstChar")
         .and_then(number)
@@ -919,11 +909,18 @@ fn simple_font(
             .and_then(number)
             .is_some_and(|f| (f as i64) & 4 != 0)
     };
-    let mut simple = match (base, builtin) {
-        (None, Some(names)) if encoding.is_none() || symbolic() => {
-            SimpleEncoding::from_glyph_names(&names)
-        }
-        _ => SimpleEncoding::new(base.unwrap_or(default_base)),
+    let names_a_base = match encoding {
+        Some(Object::Name(_)) => true,
+        Some(Object::Dictionary(e)) => e.has(b"BaseEncoding"),
+        _ => false,
+    };
+    let type1 = matches!(subtype, b"Type1" | b"MMType1");
+    let own = (type1 && !names_a_base && (encoding.is_none() || symbolic()))
+        .then(builtin)
+        .flatten();
+    let mut simple = match own {
+        Some(names) => SimpleEncoding::from_glyph_names(&names),
+        None => SimpleEncoding::new(base.unwrap_or(default_base)),
     };
     if let Some(d) = differences {
         simple.apply_differences(d);
